@@ -1,0 +1,42 @@
+# EcoLeads: `make run` serves the demo, `make test` runs the whole suite on SpatiaLite and PostGIS.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := libsqlite3-mod-spatialite
+
+.PHONY: run test install system-deps migrate demo lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { scripts/ensure-system-deps.sh python3-venv && $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed system-deps
+
+system-deps:
+	@scripts/ensure-system-deps.sh $(SYSTEM_PACKAGES)
+
+migrate: install
+	$(BIN)/ecoleads migrate
+
+demo: migrate
+	$(BIN)/ecoleads demo
+
+run: demo
+	$(BIN)/ecoleads serve
+
+test: install
+	scripts/with-postgis.sh $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy app geo models
+
+bench: install
+	scripts/with-postgis.sh $(BIN)/python bench/geocode.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,125 @@
+"""Reference layers: list, read, features as GeoJSON, upload a new version."""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+
+from app.deps import BBoxDep, SessionDep, SettingsDep
+from app.schemas.jobs import JobRead
+from app.schemas.layers import LayerImported, LayerRead, LayerVersionRead
+from app.services import jobs as job_service
+from app.services import layers as service
+from app.services.uploads import discard_upload, save_upload
+from geo.kinds import KINDS, check_kind
+from geo.layers import ReadOptions
+from models import Layer, LayerVersion
+
+router = APIRouter(prefix="/api/v1/layers", tags=["layers"])
+
+
+def _layer_read(layer: Layer, versions: list[LayerVersion]) -> LayerRead:
+    spec = KINDS.get(layer.kind)
+    items = [LayerVersionRead.model_validate(v) for v in versions]
+    return LayerRead(
+        id=layer.id,
+        name=layer.name,
+        title=layer.title,
+        kind=layer.kind,
+        kind_title=spec.title_zh if spec else None,
+        protected=bool(spec and spec.protected),
+        current_version=items[0] if items else None,
+        versions=items,
+        created_at=layer.created_at,
+    )
+
+
+@router.get("", summary="List reference layers")
+def list_layers(session: SessionDep) -> list[LayerRead]:
+    """List every layer with its versions."""
+    return [_layer_read(layer, versions) for layer, versions in service.list_layers(session)]
+
+
+@router.get("/{layer}", summary="Read a layer (by id or name)")
+def get_layer(layer: str, session: SessionDep) -> LayerRead:
+    """Return one layer with all its versions."""
+    return _layer_read(*service.get_layer(session, ref=layer))
+
+
+@router.get("/{layer}/features", summary="Features of a layer version as GeoJSON")
+def layer_features(
+    layer: str,
+    session: SessionDep,
+    bbox: BBoxDep,
+    version: Annotated[int | None, Query(ge=1, description="default: newest")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Return a page of features (GeoJSON FeatureCollection), optionally within a bbox."""
+    body = service.layer_features(
+        session, ref=layer, version=version, bbox=bbox, limit=limit, offset=offset
+    )
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/geo+json")
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Upload a layer file as a new version",
+    responses={202: {"model": JobRead, "description": "large file: import runs as a job"}},
+)
+def upload_layer(
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    file: Annotated[UploadFile, File(description="GeoJSON, GeoPackage or zipped Shapefile")],
+    name: Annotated[str, Form(min_length=1, max_length=100)],
+    kind: Annotated[str, Form()],
+    title: Annotated[str | None, Form()] = None,
+    crs: Annotated[str | None, Form(description="override: gcj02, bd09, EPSG:<code>")] = None,
+    name_field: Annotated[str | None, Form()] = None,
+    level_field: Annotated[str | None, Form()] = None,
+    code_field: Annotated[str | None, Form()] = None,
+    level: Annotated[str | None, Form(description="one level for every feature")] = None,
+) -> Any:
+    """Import small files at once (201); larger ones run as a job (202 + Location)."""
+    check_kind(kind)
+    options = ReadOptions(
+        kind=kind,
+        crs=crs,
+        name_field=name_field,
+        level_field=level_field,
+        code_field=code_field,
+        level=level,
+    )
+    path = save_upload(file.file, file.filename, settings.uploads_dir, settings.upload_max_bytes)
+    if path.stat().st_size > settings.sync_import_max_bytes:
+        job = job_service.create_job(
+            session,
+            kind="layer_import",
+            params={
+                "path": str(path),
+                "name": name,
+                "kind": kind,
+                "title": title,
+                "filename": file.filename,
+                "options": {k: v for k, v in vars(options).items()},
+            },
+        )
+        response.status_code = 202
+        response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+        return JobRead.model_validate(job)
+    try:
+        version = service.import_layer(
+            session,
+            path=path,
+            name=name,
+            kind=kind,
+            title=title,
+            filename=file.filename,
+            options=options,
+        )
+    finally:
+        discard_upload(path)
+    response.headers["Location"] = f"/api/v1/layers/{name}"
+    return LayerImported(layer=name, kind=kind, version=LayerVersionRead.model_validate(version))

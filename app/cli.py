@@ -1,0 +1,304 @@
+"""The `ecoleads` command: migrate, serve, layers, organisations, geocode, demo data."""
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from shapely.geometry import shape
+from sqlalchemy.orm import Session
+
+import app.jobs.kinds  # noqa: F401  (registers the job kinds)
+from app import migrate
+from app.db import get_sessionmaker
+from app.errors import describe
+from app.jobs.kinds import batch_geocode_file
+from app.jobs.registry import JobContext
+from app.settings import get_settings
+
+cli = typer.Typer(
+    help="EcoLeads: evidence-backed leads for environmental public-interest litigation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+layers_cli = typer.Typer(help="Reference layers.", no_args_is_help=True)
+orgs_cli = typer.Typer(help="Organisations (procuratorates).", no_args_is_help=True)
+cli.add_typer(layers_cli, name="layers")
+cli.add_typer(orgs_cli, name="orgs")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fails_cleanly(fn: F) -> F:
+    """Turn known errors into a one-line message on stderr and exit code 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            status, _title, _slug, detail = describe(exc)
+            if status >= 500:
+                raise
+            typer.echo(f"error: {detail}", err=True)
+            raise typer.Exit(2) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on error."""
+    with get_sessionmaker().begin() as session:
+        yield session
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
+    """Show a progress bar on stderr; yield a (fraction, message) reporter."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[msg]}"),
+    )
+    from rich.console import Console
+
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(label, total=1.0, msg="")
+
+        def report(fraction: float, message: str) -> None:
+            bar.update(task, completed=fraction, msg=message)
+
+        yield report
+        bar.update(task, completed=1.0)
+
+
+def _dump(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@cli.command("migrate")
+@fails_cleanly
+def migrate_cmd(
+    revision: Annotated[str, typer.Option(help="target revision")] = "head",
+    down: Annotated[bool, typer.Option("--down", help="downgrade to the revision")] = False,
+) -> None:
+    """Migrate the configured database (ECOLEADS_DATABASE_URL, default var/ecoleads.db)."""
+    url = get_settings().resolved_database_url
+    if down:
+        migrate.downgrade(url, revision if revision != "head" else "base")
+    else:
+        migrate.upgrade(url, revision)
+    typer.echo(f"database at {'base' if down and revision == 'head' else revision}", err=True)
+
+
+@cli.command("serve")
+def serve() -> None:
+    """Serve the API on ECOLEADS_HOST:ECOLEADS_PORT (default 127.0.0.1:8000)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None
+    )
+
+
+@layers_cli.command("import")
+@fails_cleanly
+def layers_import(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    kind: Annotated[str, typer.Option(help="water_source_zone, wetland, admin_division, …")],
+    name: Annotated[str, typer.Option(help="layer name; re-importing makes a new version")],
+    title: Annotated[str | None, typer.Option(help="display title")] = None,
+    crs: Annotated[str | None, typer.Option(help="override: gcj02, bd09, EPSG:<code>")] = None,
+    name_field: Annotated[str | None, typer.Option()] = None,
+    level_field: Annotated[str | None, typer.Option()] = None,
+    code_field: Annotated[str | None, typer.Option()] = None,
+    level: Annotated[str | None, typer.Option(help="one level for every feature")] = None,
+) -> None:
+    """Import a GeoJSON, GeoPackage or zipped Shapefile as a new layer version."""
+    from app.services.layers import import_layer
+    from geo.layers import ReadOptions
+
+    options = ReadOptions(
+        kind=kind,
+        crs=crs,
+        name_field=name_field,
+        level_field=level_field,
+        code_field=code_field,
+        level=level,
+    )
+    with progress_bar(f"importing {path.name}") as report, transaction() as session:
+        version = import_layer(
+            session,
+            path=path,
+            name=name,
+            kind=kind,
+            title=title,
+            filename=path.name,
+            options=options,
+            progress=report,
+        )
+        out = {
+            "layer": name,
+            "version": version.version,
+            "features": version.feature_count,
+            "repaired": version.repaired_count,
+            "skipped": version.skipped_count,
+            "source_crs": version.source_crs,
+            "sha256": version.source_sha256,
+        }
+    _dump(out)
+
+
+@layers_cli.command("list")
+@fails_cleanly
+def layers_list() -> None:
+    """List layers and their newest versions."""
+    from app.services.layers import list_layers
+
+    with transaction() as session:
+        for layer, versions in list_layers(session):
+            v = versions[0] if versions else None
+            typer.echo(
+                f"{layer.name}\t{layer.kind}\tv{v.version if v else '-'}\t"
+                f"{v.feature_count if v else 0} features\t{v.source_sha256 if v else ''}"
+            )
+
+
+@orgs_cli.command("list")
+@fails_cleanly
+def orgs_list() -> None:
+    """List organisations."""
+    from app.services.organisations import list_organisations
+
+    with transaction() as session:
+        for org in list_organisations(session):
+            typer.echo(f"{org.code}\t{org.role}\t{org.level}\t{org.name}")
+
+
+@orgs_cli.command("upsert")
+@fails_cleanly
+def orgs_upsert(
+    code: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option(help="own or partner")],
+    level: Annotated[str, typer.Option(help="province, city or county")],
+    name_en: Annotated[str | None, typer.Option()] = None,
+    parent: Annotated[str | None, typer.Option(help="parent organisation code")] = None,
+    layer: Annotated[str | None, typer.Option(help="layer holding the jurisdiction")] = None,
+    feature_code: Annotated[str | None, typer.Option(help="code of the feature")] = None,
+) -> None:
+    """Create or update an organisation, its jurisdiction taken from a layer feature."""
+    from app.services.organisations import upsert_organisation
+
+    with transaction() as session:
+        org = upsert_organisation(
+            session,
+            code=code,
+            name=name,
+            role=role,
+            level=level,
+            name_en=name_en,
+            parent_code=parent,
+            layer=layer,
+            feature_code=feature_code,
+        )
+        typer.echo(f"{org.code}\t{org.name}\t{org.jurisdiction_source or 'no jurisdiction'}")
+
+
+@cli.command("geocode")
+@fails_cleanly
+def geocode_cmd(
+    lon: Annotated[float | None, typer.Option(help="longitude")] = None,
+    lat: Annotated[float | None, typer.Option(help="latitude")] = None,
+    geometry: Annotated[str | None, typer.Option(help="GeoJSON geometry text or @file")] = None,
+    crs: Annotated[str, typer.Option(help="wgs84, gcj02, bd09 or EPSG:<code>")] = "wgs84",
+    partner_distance_m: Annotated[float | None, typer.Option()] = None,
+) -> None:
+    """Geocode a point or a GeoJSON geometry; print the result as JSON."""
+    from app.api.geocode import _input_geometry
+    from app.schemas.geocode import GeocodeRequest
+    from app.services.geocode import geocode_geometry
+
+    geo_json = None
+    if geometry is not None:
+        text = (
+            Path(geometry[1:]).read_text(encoding="utf-8") if geometry.startswith("@") else geometry
+        )
+        try:
+            geo_json = json.loads(text)
+            shape(geo_json)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise typer.BadParameter(f"not a GeoJSON geometry: {exc}") from exc
+    try:
+        req = GeocodeRequest(
+            lon=lon, lat=lat, geometry=geo_json, crs=crs, partner_distance_m=partner_distance_m
+        )
+    except ValueError as exc:
+        typer.echo("error: give either --lon and --lat, or --geometry", err=True)
+        raise typer.Exit(2) from exc
+    settings = get_settings()
+    with transaction() as session:
+        result = geocode_geometry(
+            session,
+            geometry=_input_geometry(req),
+            partner_distance_m=partner_distance_m or settings.partner_distance_m,
+        )
+    _dump(result)
+
+
+@cli.command("geocode-batch")
+@fails_cleanly
+def geocode_batch_cmd(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV to write")],
+    crs: Annotated[str, typer.Option(help="wgs84, gcj02, bd09 or EPSG:<code>")] = "wgs84",
+    partner_distance_m: Annotated[float | None, typer.Option()] = None,
+) -> None:
+    """Geocode a CSV (lon,lat[,id]) or GeoJSON of points into a CSV, one row per point."""
+    from geo.crs import parse_crs
+
+    settings = get_settings()
+    parse_crs(crs)
+    with progress_bar(f"geocoding {path.name}") as report, transaction() as session:
+        summary = batch_geocode_file(
+            JobContext(session, settings, "cli", report),
+            path,
+            crs,
+            partner_distance_m or settings.partner_distance_m,
+            out,
+        )
+    typer.echo(f"{summary['points']} points geocoded into {out}", err=True)
+
+
+@cli.command("demo")
+@fails_cleanly
+def demo_cmd() -> None:
+    """Load the demo layers and organisations (only what changed since the last load)."""
+    from app.services.demo import load_demo
+
+    with progress_bar("loading demo data") as report, transaction() as session:
+        summary = load_demo(session, progress=report)
+    typer.echo(
+        f"demo: imported {summary['imported'] or 'nothing new'}; "
+        f"{summary['organisations']} organisations",
+        err=True,
+    )
+
+
+def main() -> None:
+    """Entry point of the `ecoleads` console script."""
+    cli(prog_name="ecoleads")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Annotated dependency aliases used by the routers."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from app.db import get_session
+from app.errors import Invalid
+from app.settings import Settings
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_app_settings(request: Request) -> Settings:
+    """Return the settings the application was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def parse_bbox(
+    bbox: Annotated[
+        str | None,
+        Query(
+            description="minLon,minLat,maxLon,maxLat (WGS-84)", examples=["115.3,40.2,115.9,40.6"]
+        ),
+    ] = None,
+) -> tuple[float, float, float, float] | None:
+    """Parse a bbox query parameter."""
+    if bbox is None:
+        return None
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in bbox.split(","))
+    except ValueError as exc:
+        raise Invalid("bbox must be four numbers: minLon,minLat,maxLon,maxLat") from exc
+    if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+        raise Invalid(
+            "bbox must satisfy -180 <= minLon < maxLon <= 180, -90 <= minLat < maxLat <= 90"
+        )
+    return minx, miny, maxx, maxy
+
+
+BBoxDep = Annotated[tuple[float, float, float, float] | None, Depends(parse_bbox)]

@@ -1,0 +1,119 @@
+"""Domain errors and the one table that turns every error into RFC 9457 problem details."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from geo.crs import CRSError
+from geo.kinds import KindError
+from geo.layers import LayerFileError
+
+log = logging.getLogger("ecoleads.errors")
+PROBLEM_TYPE = "https://ecoleads.org/problems/"
+
+
+class AppError(Exception):
+    """An error a client can act on; carries its HTTP status and a short title."""
+
+    status = 400
+    title = "Bad request"
+    slug = "bad-request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(AppError):
+    """The resource does not exist."""
+
+    status, title, slug = 404, "Not found", "not-found"
+
+
+class Conflict(AppError):
+    """The request conflicts with the current state."""
+
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class Invalid(AppError):
+    """The request is well-formed but its content cannot be accepted."""
+
+    status, title, slug = 422, "Invalid input", "invalid-input"
+
+
+class TooLarge(AppError):
+    """The upload exceeds a configured limit."""
+
+    status, title, slug = 413, "Payload too large", "payload-too-large"
+
+
+# Errors raised by geo/ (which knows nothing of HTTP) and what they mean to a client.
+DOMAIN_ERRORS: dict[type[Exception], tuple[int, str, str]] = {
+    LayerFileError: (422, "Layer file refused", "layer-file-refused"),
+    KindError: (422, "Invalid layer kind or level", "invalid-kind"),
+    CRSError: (422, "Unknown coordinate system", "unknown-crs"),
+}
+
+
+def problem(
+    status: int, title: str, detail: str, slug: str, instance: str, **extra: object
+) -> JSONResponse:
+    """Build an application/problem+json response."""
+    body = {
+        "type": PROBLEM_TYPE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def describe(exc: Exception) -> tuple[int, str, str, str]:
+    """Return (status, title, slug, detail) for a known error; 500 for anything else."""
+    if isinstance(exc, AppError):
+        return exc.status, exc.title, exc.slug, exc.message
+    for cls, (status, title, slug) in DOMAIN_ERRORS.items():
+        if isinstance(exc, cls):
+            return status, title, slug, str(exc)
+    return 500, "Internal server error", "internal", "an unexpected error occurred; it was logged"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that render every error as problem details."""
+
+    async def known(request: Request, exc: Exception) -> JSONResponse:
+        status, title, slug, detail = describe(exc)
+        if status >= 500:
+            log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
+        return problem(status, title, detail, slug, request.url.path)
+
+    async def http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+        return problem(
+            exc.status_code, title, str(exc.detail), f"http-{exc.status_code}", request.url.path
+        )
+
+    async def validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)
+        return problem(
+            422, "Invalid request", detail, "invalid-request", request.url.path, errors=errors
+        )
+
+    app.add_exception_handler(AppError, known)
+    for cls in DOMAIN_ERRORS:
+        app.add_exception_handler(cls, known)
+    app.add_exception_handler(StarletteHTTPException, http)
+    app.add_exception_handler(RequestValidationError, validation)
+    app.add_exception_handler(Exception, known)

@@ -1,0 +1,99 @@
+"""The job kinds of the spine: layer import and batch geocoding."""
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from app.jobs.registry import JobContext, job_kind
+from app.services.geocode import geocode_points
+from app.services.layers import import_layer
+from app.services.uploads import discard_upload
+from geo.crs import parse_crs, to_wgs84_coords
+from geo.layers import ReadOptions
+from geo.points_io import read_points
+
+BATCH_COLUMNS = (
+    "id",
+    "lon",
+    "lat",
+    "lon_wgs84",
+    "lat_wgs84",
+    "province",
+    "city",
+    "county",
+    "township",
+    "responsible",
+    "partners",
+    "cross_boundary",
+    "zones",
+    "nearest_water_body",
+    "nearest_water_body_m",
+    "nearest_water_source_zone",
+    "nearest_water_source_zone_m",
+)
+
+
+@job_kind("layer_import")
+def run_layer_import(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Import an uploaded layer file as a new layer version."""
+    path = Path(params["path"])
+    try:
+        version = import_layer(
+            ctx.session,
+            path=path,
+            name=params["name"],
+            kind=params["kind"],
+            title=params.get("title"),
+            filename=params.get("filename"),
+            options=ReadOptions(**params["options"]),
+            progress=ctx.report,
+        )
+        return {
+            "layer": params["name"],
+            "layer_version_id": version.id,
+            "version": version.version,
+            "feature_count": version.feature_count,
+            "repaired_count": version.repaired_count,
+            "source_sha256": version.source_sha256,
+        }
+    finally:
+        discard_upload(path)
+
+
+def batch_geocode_file(
+    ctx: JobContext, path: Path, crs: str, partner_distance_m: float, out: Path
+) -> dict[str, Any]:
+    """Geocode every point of a CSV/GeoJSON file and write one CSV row per point."""
+    points = read_points(path, ctx.settings.batch_max_points)
+    lons, lats = to_wgs84_coords(parse_crs(crs), points.xs, points.ys)
+    rows, layers = geocode_points(
+        ctx.session,
+        lons=lons,
+        lats=lats,
+        partner_distance_m=partner_distance_m,
+        progress=ctx.report,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".part")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=BATCH_COLUMNS)
+        writer.writeheader()
+        for pid, x, y, row in zip(points.ids, points.xs, points.ys, rows, strict=True):
+            writer.writerow({"id": pid, "lon": float(x), "lat": float(y), **row})
+    tmp.replace(out)
+    return {"points": len(rows), "layer_versions": layers.versions}
+
+
+@job_kind("geocode_batch")
+def run_geocode_batch(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Batch-geocode an uploaded point file; the CSV result is downloadable from the job."""
+    path = Path(params["path"])
+    out = ctx.settings.results_dir / f"{ctx.job_id}.csv"
+    try:
+        summary = batch_geocode_file(ctx, path, params["crs"], params["partner_distance_m"], out)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    finally:
+        discard_upload(path)
+    return {**summary, "result_path": str(out), "download": f"/api/v1/jobs/{ctx.job_id}/result"}

@@ -1,0 +1,77 @@
+"""The FastAPI application."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session, sessionmaker
+
+import app.jobs.kinds  # noqa: F401  (registers the job kinds)
+from app.api import geocode, health, jobs, layers, organisations
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.jobs.runner import ThreadJobRunner, attach_runner
+from app.logging import configure_logging
+from app.services.jobs import recover_jobs
+from app.services.uploads import prune_uploads
+from app.settings import Settings, get_settings
+from models import Job
+
+log = logging.getLogger("ecoleads")
+
+
+def _start_runner(settings: Settings, sessions: sessionmaker[Session]) -> ThreadJobRunner:
+    runner = ThreadJobRunner(sessions, settings)
+    with sessions.begin() as s:
+        queued = recover_jobs(s)
+        keep = {
+            Path(j.params["path"])
+            for j in s.query(Job).filter(Job.id.in_(queued))
+            if "path" in j.params
+        }
+    prune_uploads(settings.uploads_dir, keep)
+    attach_runner(sessions, runner)
+    for job_id in queued:
+        runner.submit(job_id)
+    return runner
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application: routers, problem-details errors, the job runner."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner = _start_runner(settings, app.state.sessions)
+        log.info(
+            "service started", extra={"database": settings.resolved_database_url.split("@")[-1]}
+        )
+        try:
+            yield
+        finally:
+            attach_runner(app.state.sessions, None)
+            runner.shutdown()
+            engine.dispose()
+
+    app = FastAPI(
+        title="EcoLeads",
+        version="0.1.0",
+        summary="Evidence-backed leads for environmental public-interest litigation",
+        lifespan=lifespan,
+    )
+    engine = make_engine(settings.resolved_database_url)
+    app.state.settings = settings
+    app.state.sessions = make_sessionmaker(engine)
+    install_error_handlers(app)
+    for module in (health, layers, geocode, jobs, organisations):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

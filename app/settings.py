@@ -1,0 +1,55 @@
+"""Service settings: the only module that reads the environment (prefix ECOLEADS_)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All tunables of the service; every field can be set as ECOLEADS_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="ECOLEADS_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/ecoleads.db"
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+    # Uploads at most this large are imported inside the request; larger ones run as a job.
+    sync_import_max_bytes: int = 2 * 1024 * 1024
+    upload_max_bytes: int = 512 * 1024 * 1024
+    # Batch geocoding: at most this many points answer inline, more run as a job.
+    sync_batch_max_points: int = 1000
+    batch_max_points: int = 100_000
+    # Partner procuratorates within this distance of a geocoded item are flagged (metres).
+    partner_distance_m: float = 10_000.0
+    job_workers: int = 1
+    job_runner: str = "thread"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """Return the configured URL, or the embedded SpatiaLite file under data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'ecoleads.db').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Directory where uploaded files wait for their job."""
+        return self.data_dir / "uploads"
+
+    @property
+    def results_dir(self) -> Path:
+        """Directory where job results (e.g. batch geocode CSVs) are written."""
+        return self.data_dir / "results"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings."""
+    return Settings()

@@ -1,0 +1,280 @@
+"""Read, validate, repair and reproject vector reference layers (GeoJSON, GPKG, zipped SHP).
+
+Everything comes out in WGS-84 lon/lat. Problems a user can fix are raised as
+LayerFileError with a one-line message naming the problem.
+"""
+
+import json
+import math
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError as ProjCRSError
+
+from geo.crs import CRSError, parse_crs, to_wgs84_coords
+from geo.kinds import KindError, normalise_level
+
+Progress = Callable[[float, str], None]
+
+NAME_FIELDS = ("name", "NAME", "Name", "名称", "mc", "MC")
+CODE_FIELDS = ("code", "CODE", "adcode", "ADCODE", "编码", "dm", "DM")
+LEVEL_FIELDS = ("level", "LEVEL", "Level", "级别", "grade")
+
+
+class LayerFileError(ValueError):
+    """A layer file that cannot be imported; the message names the problem."""
+
+
+@dataclass
+class ReadOptions:
+    """How to interpret a layer file."""
+
+    kind: str
+    crs: str | None = None
+    name_field: str | None = None
+    level_field: str | None = None
+    code_field: str | None = None
+    level: str | None = None
+
+
+@dataclass
+class ReadFeature:
+    """One usable feature, geometry in WGS-84."""
+
+    geometry: shapely.Geometry
+    name: str | None
+    level: str | None
+    code: str | None
+    properties: dict[str, Any]
+
+
+@dataclass
+class ReadResult:
+    """The usable features of a file and what was done to them."""
+
+    features: list[ReadFeature]
+    source_format: str
+    source_crs: str
+    repaired_count: int = 0
+    skipped_count: int = 0
+    bbox: list[float] = field(default_factory=list)
+
+
+def _noop(_fraction: float, _message: str) -> None:
+    return None
+
+
+def detect_format(path: Path) -> tuple[str, str]:
+    """Return (format, GDAL path) from the file's content, not its name."""
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg", str(path)
+    if head.startswith(b"PK\x03\x04"):
+        return "shapefile-zip", _zipped_shapefile(path)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "geojson", str(path)
+    raise LayerFileError("unreadable content: not a GeoJSON, GeoPackage or zipped Shapefile")
+
+
+def _zipped_shapefile(path: Path) -> str:
+    """Check a zip holds exactly one shapefile with its parts; return its /vsizip/ path."""
+    try:
+        names = zipfile.ZipFile(path).namelist()
+    except zipfile.BadZipFile as exc:
+        raise LayerFileError(f"unreadable zip file: {exc}") from exc
+    shps = [n for n in names if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
+    if len(shps) != 1:
+        raise LayerFileError(f"zip must hold exactly one .shp file, found {len(shps)}")
+    stem = shps[0][:-4]
+    lower = {n.lower() for n in names}
+    for ext in (".shx", ".dbf"):
+        if (stem + ext).lower() not in lower:
+            raise LayerFileError(f"shapefile zip lacks {Path(stem).name}{ext}")
+    return f"/vsizip/{path}/{shps[0]}"
+
+
+def _has_prj(gdal_path: str) -> bool:
+    zip_path, _, member = gdal_path.removeprefix("/vsizip/").partition(".zip/")
+    names = {n.lower() for n in zipfile.ZipFile(zip_path + ".zip").namelist()}
+    return (member[:-4] + ".prj").lower() in names
+
+
+def _check_json(path: Path) -> None:
+    """Parse the file as JSON so that syntax errors are reported with their position."""
+    try:
+        with path.open("rb") as fh:
+            doc = json.load(fh)
+    except UnicodeDecodeError as exc:
+        raise LayerFileError(f"GeoJSON is not UTF-8 text: {exc.reason}") from exc
+    except json.JSONDecodeError as exc:
+        raise LayerFileError(
+            f"bad GeoJSON: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(doc, dict) or "type" not in doc:
+        raise LayerFileError("bad GeoJSON: top level is not a GeoJSON object with a 'type'")
+    if doc["type"] == "FeatureCollection" and not doc.get("features"):
+        raise LayerFileError("no usable features: the FeatureCollection has 0 features")
+
+
+def _read_frame(fmt: str, gdal_path: str, path: Path) -> gpd.GeoDataFrame:
+    if fmt == "geojson":
+        _check_json(path)
+    try:
+        frame = pyogrio.read_dataframe(gdal_path)
+    except Exception as exc:  # pyogrio raises several DataSourceError/FieldError classes
+        raise LayerFileError(f"unreadable {fmt}: {str(exc).splitlines()[0]}") from exc
+    if frame.geometry.name is None or len(frame) == 0:
+        raise LayerFileError(f"no usable features: the {fmt} has 0 features")
+    return frame
+
+
+def _source_crs(frame: gpd.GeoDataFrame, fmt: str, gdal_path: str, override: str | None) -> str:
+    """Decide the source coordinate system; refuse when it cannot be known."""
+    if override:
+        try:
+            return str(parse_crs(override))
+        except CRSError as exc:
+            raise LayerFileError(str(exc)) from exc
+    if fmt == "shapefile-zip" and not _has_prj(gdal_path):
+        raise LayerFileError(
+            "unknown CRS: the shapefile zip has no .prj; add it or give the CRS (--crs EPSG:4490)"
+        )
+    if frame.crs is None:
+        if fmt == "geojson":
+            return "EPSG:4326"  # RFC 7946: GeoJSON without a crs member is WGS-84
+        raise LayerFileError(f"unknown CRS: the {fmt} declares no coordinate system; give --crs")
+    epsg = frame.crs.to_epsg(min_confidence=70)
+    if epsg is None:
+        try:
+            CRS.from_user_input(frame.crs).to_wkt()
+        except ProjCRSError as exc:
+            raise LayerFileError(f"unknown CRS: {exc}") from exc
+        return frame.crs.to_wkt()
+    return f"EPSG:{epsg}"
+
+
+def _to_wgs84(geoms: np.ndarray, crs_name: str) -> np.ndarray:
+    """Reproject an array of geometries to WGS-84 lon/lat (2D)."""
+    if crs_name.startswith(("PROJCRS", "GEOGCRS", "PROJCS", "GEOGCS")):
+        series = gpd.GeoSeries(geoms, crs=CRS.from_user_input(crs_name))
+        return np.asarray(shapely.force_2d(series.to_crs(4326).values))
+    system = parse_crs(crs_name)
+
+    def fn(coords: np.ndarray) -> np.ndarray:
+        return np.column_stack(to_wgs84_coords(system, coords[:, 0], coords[:, 1]))
+
+    return np.asarray(shapely.transform(geoms, fn))
+
+
+def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Make invalid geometries valid; return (geoms, usable mask, repaired count)."""
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    invalid = usable & ~shapely.is_valid(geoms)
+    if invalid.any():
+        fixed = shapely.make_valid(geoms[invalid])
+        polygonal = shapely.get_type_id(geoms[invalid]) >= 3
+        for i, (geom, poly) in enumerate(zip(fixed, polygonal, strict=True)):
+            if poly and shapely.get_type_id(geom) == 7:
+                # make_valid may add stray lines/points to a bow-tie; keep the area.
+                parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
+                fixed[i] = shapely.union_all(parts) if parts else shapely.Polygon()
+        geoms = geoms.copy()
+        geoms[invalid] = fixed
+        usable &= ~shapely.is_empty(geoms)
+    return geoms, usable, int(invalid.sum())
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return _json_value(value.item())
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _pick(
+    columns: list[str], wanted: str | None, guesses: tuple[str, ...], what: str
+) -> str | None:
+    if wanted:
+        if wanted not in columns:
+            raise LayerFileError(
+                f"{what} field {wanted!r} not in the file; fields are: {', '.join(columns)}"
+            )
+        return wanted
+    return next((c for c in guesses if c in columns), None)
+
+
+def _text(value: Any) -> str | None:
+    value = _json_value(value)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
+def read_layer(path: Path, options: ReadOptions, progress: Progress = _noop) -> ReadResult:
+    """Read a layer file into WGS-84 features, or raise LayerFileError naming the problem."""
+    fmt, gdal_path = detect_format(path)
+    progress(0.05, f"reading {fmt}")
+    frame = _read_frame(fmt, gdal_path, path)
+    crs_name = _source_crs(frame, fmt, gdal_path, options.crs)
+    progress(0.2, f"{len(frame)} features read; reprojecting from {crs_name}")
+    geoms, usable, repaired = _repair(np.asarray(frame.geometry.values))
+    if not usable.any():
+        raise LayerFileError(f"no usable features: all {len(frame)} features lack a geometry")
+    geoms = _to_wgs84(geoms[usable], crs_name)
+    bounds = shapely.total_bounds(geoms)
+    if not (-180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90):
+        raise LayerFileError(
+            f"coordinates are not longitude/latitude after reading as {crs_name} "
+            f"(x {bounds[0]:.6g}..{bounds[2]:.6g}): declare the real CRS with --crs"
+        )
+    progress(0.35, "reading attributes")
+    attrs = frame.drop(columns=frame.geometry.name)[usable]
+    columns = [str(c) for c in attrs.columns]
+    name_f = _pick(columns, options.name_field, NAME_FIELDS, "name")
+    code_f = _pick(columns, options.code_field, CODE_FIELDS, "code")
+    level_f = _pick(columns, options.level_field, LEVEL_FIELDS, "level")
+    features = []
+    try:
+        for geom, row in zip(geoms, attrs.to_dict("records"), strict=True):
+            props = {str(k): _json_value(v) for k, v in row.items()}
+            raw_level = (
+                options.level
+                if options.level is not None
+                else (props.get(level_f) if level_f else None)
+            )
+            features.append(
+                ReadFeature(
+                    geometry=geom,
+                    name=_text(props.get(name_f)) if name_f else None,
+                    level=normalise_level(options.kind, raw_level),
+                    code=_text(props.get(code_f)) if code_f else None,
+                    properties=props,
+                )
+            )
+    except KindError as exc:
+        raise LayerFileError(str(exc)) from exc
+    return ReadResult(
+        features=features,
+        source_format=fmt,
+        source_crs=crs_name,
+        repaired_count=repaired,
+        skipped_count=int((~usable).sum()),
+        bbox=[float(b) for b in bounds],
+    )

@@ -1,0 +1,41 @@
+"""Migrations on both backends, and /health."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect
+
+from app import migrate
+from tests.conftest import Backend
+
+TABLES = {"organisations", "layers", "layer_versions", "layer_features", "jobs"}
+
+
+def test_upgrade_downgrade_upgrade(db: Backend) -> None:
+    migrate.downgrade(db.url, "base")
+    assert not TABLES & set(inspect(db.engine).get_table_names())
+    migrate.upgrade(db.url)
+    names = set(inspect(db.engine).get_table_names())
+    assert names >= TABLES
+    indexes = {i["name"] for i in inspect(db.engine).get_indexes("layer_features")}
+    assert "ix_layer_features_layer_version_id" in indexes
+
+
+def test_health_reports_backend_and_revision(client: TestClient, db: Backend) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok"
+    assert body["database"]["backend"] == {"sqlite": "spatialite", "postgis": "postgis"}[db.name]
+    assert body["database"]["revision"] == body["database"]["head"] == "20261125_spine"
+    expected = "SpatiaLite 5" if db.name == "sqlite" else 'PostGIS POSTGIS="3'
+    assert body["database"]["spatial_version"].startswith(expected)
+
+
+def test_unknown_route_is_problem_json(client: TestClient) -> None:
+    r = client.get("/api/v1/nothing-here")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["status"] == 404 and r.json()["instance"] == "/api/v1/nothing-here"
+
+
+def test_openapi_docs_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/geocode", "/api/v1/layers", "/api/v1/jobs/{job_id}"} <= set(paths)

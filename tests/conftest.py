@@ -1,0 +1,117 @@
+"""Test harness: every database test runs on SpatiaLite and on a real PostGIS.
+
+PostGIS comes from ECOLEADS_TEST_POSTGIS_URL (set by `make test`, see
+scripts/with-postgis.sh). Without it the PostGIS tests fail: skipping them is not a pass.
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import migrate
+from app.db import make_engine, make_sessionmaker
+from app.main import create_app
+from app.settings import Settings
+from models import Base
+
+DATA = Path(__file__).parent / "data"
+BACKENDS = ("sqlite", "postgis")
+
+
+@dataclass
+class Backend:
+    """A migrated test database."""
+
+    name: str
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def _url(name: str, tmp: Path) -> str:
+    if name == "sqlite":
+        return f"sqlite:///{tmp / 'test.db'}"
+    url = os.environ.get("ECOLEADS_TEST_POSTGIS_URL")
+    if not url:
+        pytest.fail(
+            "ECOLEADS_TEST_POSTGIS_URL is not set: run the suite with `make test`, "
+            "which provides a PostGIS database; PostGIS tests may not be skipped"
+        )
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
+    """A database of each backend, migrated to head once per test session."""
+    url = _url(request.param, tmp_path_factory.mktemp(request.param))
+    migrate.downgrade(url, "base")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    yield Backend(request.param, url, engine, make_sessionmaker(engine))
+    engine.dispose()
+
+
+def wipe(backend: Backend) -> None:
+    """Delete every row of every table (the schema stays)."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with backend.engine.begin() as conn:
+        if backend.name == "postgis":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def db(backend: Backend) -> Iterator[Backend]:
+    """The backend, emptied after the test."""
+    yield backend
+    wipe(backend)
+
+
+def make_settings(backend: Backend, data_dir: Path, **overrides: object) -> Settings:
+    """Settings for an app on a test backend."""
+    return Settings(
+        database_url=backend.url,
+        data_dir=data_dir,
+        log_json=False,
+        log_level="WARNING",
+        **overrides,
+    )  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(db: Backend, tmp_path: Path) -> Iterator[TestClient]:
+    """An HTTP client of the real app on the test backend (lifespan and job runner on)."""
+    with TestClient(create_app(make_settings(db, tmp_path))) as c:
+        yield c
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how many tests ran on each backend."""
+    counts: dict[str, dict[str, int]] = {b: {} for b in BACKENDS}
+    for outcome in ("passed", "failed", "error", "skipped", "xfailed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") != "call" and outcome != "error":
+                continue
+            for b in BACKENDS:
+                if (
+                    f"[{b}" in report.nodeid
+                    or f"-{b}]" in report.nodeid
+                    or f"-{b}-" in report.nodeid
+                ):
+                    counts[b][outcome] = counts[b].get(outcome, 0) + 1
+    terminalreporter.write_sep("=", "tests per database backend")
+    for b, c in counts.items():
+        detail = ", ".join(f"{n} {k}" for k, n in sorted(c.items())) or "none"
+        terminalreporter.write_line(f"{b}: {detail}")
+    if counts["postgis"].get("skipped"):
+        terminalreporter.write_line("PostGIS tests were skipped: this run is a failure")
