@@ -10,7 +10,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from shapely.geometry import shape
 from sqlalchemy.orm import Session
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
@@ -225,32 +224,21 @@ def geocode_cmd(
     partner_distance_m: Annotated[float | None, typer.Option()] = None,
 ) -> None:
     """Geocode a point or a GeoJSON geometry; print the result as JSON."""
-    from app.api.geocode import _input_geometry
-    from app.schemas.geocode import GeocodeRequest
-    from app.services.geocode import geocode_geometry
+    from app.services.geocode import geocode_geometry, resolve_input
 
     geo_json = None
     if geometry is not None:
-        text = (
-            Path(geometry[1:]).read_text(encoding="utf-8") if geometry.startswith("@") else geometry
-        )
+        text = Path(geometry[1:]).read_text("utf-8") if geometry.startswith("@") else geometry
         try:
             geo_json = json.loads(text)
-            shape(geo_json)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise typer.BadParameter(f"not a GeoJSON geometry: {exc}") from exc
-    try:
-        req = GeocodeRequest(
-            lon=lon, lat=lat, geometry=geo_json, crs=crs, partner_distance_m=partner_distance_m
-        )
-    except ValueError as exc:
-        typer.echo("error: give either --lon and --lat, or --geometry", err=True)
-        raise typer.Exit(2) from exc
+        except ValueError as exc:
+            raise typer.BadParameter(f"--geometry is not JSON: {exc}") from exc
+    item = resolve_input(lon=lon, lat=lat, geometry=geo_json, crs=crs)
     settings = get_settings()
     with transaction() as session:
         result = geocode_geometry(
             session,
-            geometry=_input_geometry(req),
+            geometry=item,
             partner_distance_m=partner_distance_m or settings.partner_distance_m,
         )
     _dump(result)

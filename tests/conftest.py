@@ -115,3 +115,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{b}: {detail}")
     if counts["postgis"].get("skipped"):
         terminalreporter.write_line("PostGIS tests were skipped: this run is a failure")
+
+
+@pytest.fixture(scope="module")
+def demo_client(backend: Backend, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[TestClient]:
+    """A client on a database holding the demo dataset; read-only tests share it."""
+    from app.services.demo import load_demo
+
+    with backend.sessions.begin() as session:
+        load_demo(session)
+    data_dir = tmp_path_factory.mktemp("demo")
+    with TestClient(create_app(make_settings(backend, data_dir, sync_batch_max_points=50))) as c:
+        yield c
+    wipe(backend)

@@ -2,9 +2,7 @@
 
 from typing import Annotated, Any
 
-import shapely
 from fastapi import APIRouter, File, Form, Response, UploadFile
-from shapely.geometry import shape
 
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
@@ -12,44 +10,18 @@ from app.jobs.kinds import BATCH_COLUMNS
 from app.schemas.geocode import BatchResult, GeocodeRequest, GeocodeResult
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
-from app.services.geocode import geocode_geometry, geocode_points
+from app.services.geocode import geocode_geometry, geocode_points, resolve_input
 from app.services.uploads import discard_upload, save_upload
-from geo.crs import geometry_to_wgs84, parse_crs, to_wgs84_coords
-from geo.geocode import as_point
+from geo.crs import parse_crs, to_wgs84_coords
 from geo.points_io import PointsFileError, read_points
 
 router = APIRouter(prefix="/api/v1/geocode", tags=["geocode"])
 
 
-def _input_geometry(req: GeocodeRequest) -> shapely.Geometry:
-    crs = parse_crs(req.crs)
-    if req.geometry is not None:
-        try:
-            geom = shape(req.geometry)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            raise Invalid(f"geometry is not valid GeoJSON: {exc}") from exc
-        if geom.is_empty:
-            raise Invalid("geometry is empty")
-        if not geom.is_valid:
-            raise Invalid(f"geometry is invalid: {shapely.is_valid_reason(geom)}")
-        wgs = geometry_to_wgs84(geom, crs)
-    else:
-        assert req.lon is not None and req.lat is not None
-        lon, lat = to_wgs84_coords(crs, req.lon, req.lat)
-        try:
-            wgs = as_point(float(lon), float(lat))
-        except ValueError as exc:
-            raise Invalid(str(exc)) from exc
-    minx, miny, maxx, maxy = wgs.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise Invalid(f"coordinates are not longitude/latitude in {req.crs}")
-    return wgs
-
-
 @router.post("", summary="Geocode a point or a geometry")
 def geocode(req: GeocodeRequest, session: SessionDep, settings: SettingsDep) -> GeocodeResult:
     """Return divisions, responsible/partner organisations, zones and nearest water."""
-    geometry = _input_geometry(req)
+    geometry = resolve_input(lon=req.lon, lat=req.lat, geometry=req.geometry, crs=req.crs)
     result = geocode_geometry(
         session,
         geometry=geometry,

@@ -7,17 +7,21 @@ from typing import Any
 import numpy as np
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
-from shapely.geometry import mapping
+from shapely.errors import ShapelyError
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import Invalid
 from app.services.layers import current_version_ids
-from geo.distance import buffer_m, degree_margin, distances_m
+from geo.crs import geometry_to_wgs84, parse_crs, to_wgs84_coords
+from geo.distance import degree_margin, distances_m
 from geo.geocode import (
     FeatureInfo,
     OrgInfo,
     admin_chain,
+    as_point,
     nearest,
     nearest_for_points,
     org_answer,
@@ -93,10 +97,59 @@ def _org_info(o: Organisation) -> OrgInfo:
     return OrgInfo(o.id, o.code, o.name, o.name_en, o.role, o.level)
 
 
-def _widened(bounds: tuple[float, float, float, float], metres: float) -> tuple[float, ...]:
+Window = tuple[float, float, float, float]
+
+
+def _widened(bounds: Window, metres: float) -> Window:
+    """Return bounds grown by at least `metres` on every side."""
     minx, miny, maxx, maxy = bounds
     dlon, dlat = degree_margin(max(abs(miny), abs(maxy)), metres)
     return (minx - dlon, miny - dlat, maxx + dlon, maxy + dlat)
+
+
+def _in_window(id_column: Any, geom_column: Any, window: Window) -> list[Any]:
+    """Conditions: the geometry itself (not just its box) meets the window."""
+    box = from_shape(shapely.box(*window), srid=SRID)
+    return [BBoxFilter(id_column, geom_column, window), func.ST_Intersects(geom_column, box)]
+
+
+def _clipped(geom: BaseGeometry, window: Window) -> BaseGeometry:
+    """Clip a geometry to a search window.
+
+    Any part within the search distance of an item lies inside the item's window, so
+    distances up to that distance are unchanged, and huge jurisdictions (a whole
+    province) cost only the vertices near the item.
+    """
+    return shapely.clip_by_rect(geom, *window)
+
+
+def resolve_input(
+    *, lon: float | None, lat: float | None, geometry: dict[str, Any] | None, crs: str
+) -> BaseGeometry:
+    """Turn a lon/lat pair or a GeoJSON geometry in `crs` into a valid WGS-84 geometry."""
+    system = parse_crs(crs)
+    if geometry is not None:
+        try:
+            geom = shape(geometry)
+        except (ShapelyError, ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise Invalid(f"geometry is not valid GeoJSON: {exc}") from exc
+        if geom.is_empty:
+            raise Invalid("geometry is empty")
+        if not geom.is_valid:
+            raise Invalid(f"geometry is invalid: {shapely.is_valid_reason(geom)}")
+        wgs = geometry_to_wgs84(geom, system)
+    elif lon is not None and lat is not None:
+        x, y = to_wgs84_coords(system, lon, lat)
+        try:
+            wgs = as_point(float(x), float(y))
+        except ValueError as exc:
+            raise Invalid(str(exc)) from exc
+    else:
+        raise Invalid("give either lon and lat, or geometry")
+    minx, miny, maxx, maxy = wgs.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise Invalid(f"coordinates are not longitude/latitude in {system}")
+    return wgs
 
 
 def geocode_geometry(
@@ -112,17 +165,20 @@ def geocode_geometry(
         )
     ).all()
     hits = [(_info(r), relation(geometry, to_shape(r[0].geom))) for r in hit_rows]
+    water_window = _widened(geometry.bounds, NEAREST_MAX_M)
     near_rows = session.execute(
         _feature_query(ctx.version_ids).where(
             Layer.kind.in_(NEAREST_KINDS),
-            BBoxFilter(
-                LayerFeature.id, LayerFeature.geom, _widened(geometry.bounds, NEAREST_MAX_M)
-            ),
+            *_in_window(LayerFeature.id, LayerFeature.geom, water_window),
         )
     ).all()
     nearest_out: dict[str, Any] = {}
     for kind in NEAREST_KINDS:
-        cands = [(_info(r), to_shape(r[0].geom)) for r in near_rows if r[2] == kind]
+        cands = [
+            (_info(r), _clipped(to_shape(r[0].geom), water_window))
+            for r in near_rows
+            if r[2] == kind
+        ]
         found = nearest(geometry, cands, NEAREST_MAX_M)
         nearest_out[kind] = (
             None
@@ -141,20 +197,16 @@ def geocode_geometry(
             func.ST_Intersects(Organisation.jurisdiction, wkb),
         )
     ).all()
+    org_window = _widened(geometry.bounds, partner_distance_m)
     around = session.scalars(
         select(Organisation).where(
-            Organisation.jurisdiction.is_not(None),
-            BBoxFilter(
-                Organisation.id,
-                Organisation.jurisdiction,
-                _widened(geometry.bounds, partner_distance_m),
-            ),
+            *_in_window(Organisation.id, Organisation.jurisdiction, org_window)
         )
     ).all()
     orgs = organisations_near(
         geometry,
         [_org_info(o) for o in containing],
-        [(_org_info(o), to_shape(o.jurisdiction)) for o in around],
+        [(_org_info(o), _clipped(to_shape(o.jurisdiction), org_window)) for o in around],
         partner_distance_m,
     )
     return {
@@ -206,18 +258,26 @@ def geocode_points(
     for i, fid in zip(pidx.tolist(), fids.tolist(), strict=True):
         per_point[i].append(infos[fid])
     progress(0.45, "joining points with jurisdictions")
+    bounds = (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
+    org_window = _widened(bounds, partner_distance_m)
     org_rows = {
         o.id: o
-        for o in session.scalars(select(Organisation).where(Organisation.jurisdiction.is_not(None)))
+        for o in session.scalars(
+            select(Organisation).where(
+                *_in_window(Organisation.id, Organisation.jurisdiction, org_window)
+            )
+        )
     }
     opidx, oids = point_join(conn, lons, lats, "organisations", "jurisdiction", "1 = 1", {})
     containing: list[list[OrgInfo]] = [[] for _ in range(n)]
     for i, oid in zip(opidx.tolist(), oids.tolist(), strict=True):
         containing[i].append(_org_info(org_rows[oid]))
     progress(0.6, "measuring distances to neighbouring jurisdictions")
-    nearby = _nearby_orgs(lons, lats, list(org_rows.values()), containing, partner_distance_m)
+    nearby = _nearby_orgs(
+        lons, lats, list(org_rows.values()), containing, partner_distance_m, org_window
+    )
     progress(0.75, "finding the nearest water")
-    nearest_cols = _nearest_columns(session, ctx, lons, lats)
+    nearest_cols = _nearest_columns(session, ctx, lons, lats, _widened(bounds, NEAREST_MAX_M))
     for i, row in enumerate(rows):
         chain = {a["level"]: a["name"] for a in admin_chain(per_point[i])}
         row.update({level: chain.get(level) for level in ADMIN_LEVELS})
@@ -243,47 +303,44 @@ def _nearby_orgs(
     orgs: list[Organisation],
     containing: list[list[OrgInfo]],
     max_m: float,
+    window: Window,
 ) -> list[list[tuple[OrgInfo, float]]]:
     """Organisations within max_m of each point that do not contain it."""
     out: list[list[tuple[OrgInfo, float]]] = [[] for _ in range(len(lons))]
+    inside = {(i, o.id) for i, lst in enumerate(containing) for o in lst}
     for org in orgs:
-        geom = to_shape(org.jurisdiction)
-        # 2 % wider than asked: the buffer only preselects; distances_m decides.
-        zone = buffer_m(geom, max_m * 1.02)
-        shapely.prepare(zone)
-        cand = np.flatnonzero(shapely.contains_xy(zone, lons, lats))
+        geom = _clipped(to_shape(org.jurisdiction), window)
+        if geom.is_empty:
+            continue
+        minx, miny, maxx, maxy = _widened(geom.bounds, max_m)
+        near = (lons >= minx) & (lons <= maxx) & (lats >= miny) & (lats <= maxy)
+        cand = np.asarray([i for i in np.flatnonzero(near).tolist() if (i, org.id) not in inside])
         if not len(cand):
             continue
-        inside = shapely.contains_xy(geom, lons[cand], lats[cand])
-        cand = cand[~inside]
-        if not len(cand):
-            continue
-        d = distances_m(lons[cand], lats[cand], geom)
+        dist = distances_m(lons[cand], lats[cand], geom)
         info = _org_info(org)
-        for i, dist in zip(cand.tolist(), d.tolist(), strict=True):
-            if 0 < dist <= max_m and all(o.id != org.id for o in containing[i]):
-                out[i].append((info, dist))
+        for i, d in zip(cand.tolist(), dist.tolist(), strict=True):
+            if d <= max_m:
+                out[i].append((info, d))
     for lst in out:
         lst.sort(key=lambda pair: pair[1])
     return out
 
 
 def _nearest_columns(
-    session: Session, ctx: LayerContext, lons: np.ndarray, lats: np.ndarray
+    session: Session, ctx: LayerContext, lons: np.ndarray, lats: np.ndarray, window: Window
 ) -> dict[str, list[Any]]:
     """Columns nearest_<kind> and nearest_<kind>_m for every point."""
-    bounds = (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
     rows = session.execute(
         _feature_query(ctx.version_ids).where(
-            Layer.kind.in_(NEAREST_KINDS),
-            BBoxFilter(LayerFeature.id, LayerFeature.geom, _widened(bounds, NEAREST_MAX_M)),
+            Layer.kind.in_(NEAREST_KINDS), *_in_window(LayerFeature.id, LayerFeature.geom, window)
         )
     ).all()
     cols: dict[str, list[Any]] = {}
     for kind in NEAREST_KINDS:
         cands = [r for r in rows if r[2] == kind]
         idx, dist = nearest_for_points(
-            lons, lats, [to_shape(r[0].geom) for r in cands], NEAREST_MAX_M
+            lons, lats, [_clipped(to_shape(r[0].geom), window) for r in cands], NEAREST_MAX_M
         )
         cols[f"nearest_{kind}"] = [cands[k][0].name if k >= 0 else None for k in idx.tolist()]
         cols[f"nearest_{kind}_m"] = [None if np.isnan(d) else round(float(d), 1) for d in dist]

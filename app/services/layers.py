@@ -184,7 +184,7 @@ def layer_features(
             "type": "Feature",
             "id": f.id,
             "geometry": mapping(to_shape(f.geom)),
-            "properties": {"name": f.name, "level": f.level, "code": f.code, **f.properties},
+            "properties": {**f.properties, "name": f.name, "level": f.level, "code": f.code},
         }
         for f in rows
     ]

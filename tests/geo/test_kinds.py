@@ -1,0 +1,81 @@
+"""Tests for geo.kinds: level vocabularies, aliases and kind slugs."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.kinds import KINDS, NEAREST_KINDS, KindError, check_kind, normalise_level
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("一级", "I"), ("一级保护区", "I"), ("I", "I"), ("i", "I"), ("1", "I"), (1, "I"),
+        ("level I", "I"), ("LEVEL I", "I"), (" 一级 ", "I"),
+        ("二级", "II"), ("二级保护区", "II"), ("II", "II"), ("2", "II"), ("Second", "II"),
+        ("准保护区", "quasi"), ("准", "quasi"), ("quasi", "quasi"), ("Quasi", "quasi"),
+        ("3", "quasi"),
+    ],
+)
+def test_water_source_zone_aliases(raw: object, expected: str) -> None:
+    assert normalise_level("water_source_zone", raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("省", "province"), ("自治区", "province"), ("直辖市", "province"),
+        ("市", "city"), ("地级市", "city"), ("盟", "city"), ("Prefecture", "city"),
+        ("区县", "county"), ("县", "county"), ("区", "county"), ("旗", "county"),
+        ("district", "county"), ("County", "county"),
+        ("乡镇", "township"), ("镇", "township"), ("街道", "township"), ("town", "township"),
+    ],
+)
+def test_admin_division_aliases(raw: str, expected: str) -> None:
+    assert normalise_level("admin_division", raw) == expected
+
+
+@pytest.mark.parametrize("kind", ["wetland", "water_body", "illegal_dumping_sites"])
+def test_free_levels_kept_as_given(kind: str) -> None:
+    assert normalise_level(kind, " 重要湿地 ") == "重要湿地"
+    assert normalise_level(kind, "Level 7") == "Level 7"
+    assert normalise_level(kind, 3) == "3"
+
+
+@pytest.mark.parametrize("kind", ["water_source_zone", "admin_division", "wetland"])
+@pytest.mark.parametrize("raw", [None, float("nan"), "", "   "])
+def test_missing_level_is_none(kind: str, raw: object) -> None:
+    assert normalise_level(kind, raw) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [("water_source_zone", "五级"), ("water_source_zone", "4"), ("admin_division", "村")],
+)
+def test_unknown_level_names_value(kind: str, raw: str) -> None:
+    with pytest.raises(KindError, match=f"'{raw}'") as info:
+        normalise_level(kind, raw)
+    assert kind in str(info.value)
+
+
+def test_vocabularies() -> None:
+    assert KINDS["water_source_zone"].levels == ("I", "II", "quasi")
+    assert KINDS["admin_division"].levels == ("province", "city", "county", "township")
+    assert KINDS["water_source_zone"].protected and not KINDS["admin_division"].protected
+    # Every alias maps onto its kind's vocabulary.
+    for spec in KINDS.values():
+        assert set(spec.aliases.values()) <= set(spec.levels)
+    assert set(NEAREST_KINDS) <= set(KINDS)
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "illegal_dumping_sites", "x1", "a_b_c"])
+def test_check_kind_accepts(kind: str) -> None:
+    assert check_kind(kind) == kind
+
+
+@pytest.mark.parametrize(
+    "kind", ["Bad Kind!", "", "a", "1abc", "Wetland", "dumping-sites", "x" * 51, "湿地"]
+)
+def test_check_kind_refuses(kind: str) -> None:
+    with pytest.raises(KindError, match="invalid layer kind"):
+        check_kind(kind)
