@@ -6,11 +6,11 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
-from app.jobs.kinds import BATCH_COLUMNS
 from app.schemas.geocode import BatchResult, GeocodeRequest, GeocodeResult
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
-from app.services.geocode import geocode_geometry, geocode_points, resolve_input
+from app.services.geocode import geocode_geometry, resolve_input
+from app.services.geocode_batch import geocode_points
 from app.services.uploads import discard_upload, save_upload
 from geo.crs import parse_crs, to_wgs84_coords
 from geo.points_io import PointsFileError, read_points
@@ -68,16 +68,9 @@ def geocode_batch(
             response.headers["Location"] = f"/api/v1/jobs/{job.id}"
             return JobRead.model_validate(job)
         lons, lats = to_wgs84_coords(system, points.xs, points.ys)
-        rows, ctx = geocode_points(session, lons=lons, lats=lats, partner_distance_m=distance)
-        out = [
-            {
-                k: v
-                for k, v in {"id": pid, "lon": float(x), "lat": float(y), **row}.items()
-                if k in BATCH_COLUMNS
-            }
-            for pid, x, y, row in zip(points.ids, points.xs, points.ys, rows, strict=True)
-        ]
-        return BatchResult(points=len(out), rows=out, layer_versions=ctx.versions)  # type: ignore[arg-type]
+        result = geocode_points(session, lons=lons, lats=lats, partner_distance_m=distance)
+        rows = list(result.rows(points.ids, points.xs, points.ys))
+        return BatchResult(points=len(rows), rows=rows, layer_versions=result.layers.versions)  # type: ignore[arg-type]
     finally:
         if not keep:
             discard_upload(path)

@@ -5,32 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from app.jobs.registry import JobContext, job_kind
-from app.services.geocode import geocode_points
+from app.services.geocode_batch import ROW_COLUMNS, geocode_points
 from app.services.layers import import_layer
 from app.services.uploads import discard_upload
 from geo.crs import parse_crs, to_wgs84_coords
 from geo.layers import ReadOptions
 from geo.points_io import read_points
-
-BATCH_COLUMNS = (
-    "id",
-    "lon",
-    "lat",
-    "lon_wgs84",
-    "lat_wgs84",
-    "province",
-    "city",
-    "county",
-    "township",
-    "responsible",
-    "partners",
-    "cross_boundary",
-    "zones",
-    "nearest_water_body",
-    "nearest_water_body_m",
-    "nearest_water_source_zone",
-    "nearest_water_source_zone_m",
-)
 
 
 @job_kind("layer_import")
@@ -66,7 +46,7 @@ def batch_geocode_file(
     """Geocode every point of a CSV/GeoJSON file and write one CSV row per point."""
     points = read_points(path, ctx.settings.batch_max_points)
     lons, lats = to_wgs84_coords(parse_crs(crs), points.xs, points.ys)
-    rows, layers = geocode_points(
+    result = geocode_points(
         ctx.session,
         lons=lons,
         lats=lats,
@@ -76,12 +56,11 @@ def batch_geocode_file(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".part")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=BATCH_COLUMNS)
+        writer = csv.DictWriter(fh, fieldnames=ROW_COLUMNS)
         writer.writeheader()
-        for pid, x, y, row in zip(points.ids, points.xs, points.ys, rows, strict=True):
-            writer.writerow({"id": pid, "lon": float(x), "lat": float(y), **row})
+        writer.writerows(result.rows(points.ids, points.xs, points.ys))
     tmp.replace(out)
-    return {"points": len(rows), "layer_versions": layers.versions}
+    return {"points": len(points.ids), "layer_versions": result.layers.versions}
 
 
 @job_kind("geocode_batch")
