@@ -15,6 +15,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
@@ -73,21 +74,30 @@ def _noop(_fraction: float, _message: str) -> None:
     return None
 
 
-def detect_format(path: Path) -> tuple[str, str]:
-    """Return (format, GDAL path) from the file's content, not its name."""
+@dataclass(frozen=True)
+class Source:
+    """A layer file as GDAL will read it."""
+
+    format: str
+    gdal_path: str
+    has_prj: bool = True
+
+
+def detect_format(path: Path) -> Source:
+    """Recognise the file by its content, not its name."""
     with path.open("rb") as fh:
         head = fh.read(16)
     if head.startswith(b"SQLite format 3\x00"):
-        return "gpkg", str(path)
+        return Source("gpkg", str(path))
     if head.startswith(b"PK\x03\x04"):
-        return "shapefile-zip", _zipped_shapefile(path)
+        return _zipped_shapefile(path)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return "geojson", str(path)
+        return Source("geojson", str(path))
     raise LayerFileError("unreadable content: not a GeoJSON, GeoPackage or zipped Shapefile")
 
 
-def _zipped_shapefile(path: Path) -> str:
-    """Check a zip holds exactly one shapefile with its parts; return its /vsizip/ path."""
+def _zipped_shapefile(path: Path) -> Source:
+    """Check a zip holds exactly one shapefile with its parts."""
     try:
         names = zipfile.ZipFile(path).namelist()
     except zipfile.BadZipFile as exc:
@@ -95,18 +105,13 @@ def _zipped_shapefile(path: Path) -> str:
     shps = [n for n in names if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
     if len(shps) != 1:
         raise LayerFileError(f"zip must hold exactly one .shp file, found {len(shps)}")
-    stem = shps[0][:-4]
+    stem = shps[0][:-4].lower()
     lower = {n.lower() for n in names}
     for ext in (".shx", ".dbf"):
-        if (stem + ext).lower() not in lower:
-            raise LayerFileError(f"shapefile zip lacks {Path(stem).name}{ext}")
-    return f"/vsizip/{path}/{shps[0]}"
-
-
-def _has_prj(gdal_path: str) -> bool:
-    zip_path, _, member = gdal_path.removeprefix("/vsizip/").partition(".zip/")
-    names = {n.lower() for n in zipfile.ZipFile(zip_path + ".zip").namelist()}
-    return (member[:-4] + ".prj").lower() in names
+        if stem + ext not in lower:
+            raise LayerFileError(f"shapefile zip lacks {Path(shps[0]).stem}{ext}")
+    # The {…} form lets GDAL open an archive whatever its file name (uploads keep theirs).
+    return Source("shapefile-zip", f"/vsizip/{{{path}}}/{shps[0]}", stem + ".prj" in lower)
 
 
 def _check_json(path: Path) -> None:
@@ -126,26 +131,27 @@ def _check_json(path: Path) -> None:
         raise LayerFileError("no usable features: the FeatureCollection has 0 features")
 
 
-def _read_frame(fmt: str, gdal_path: str, path: Path) -> gpd.GeoDataFrame:
-    if fmt == "geojson":
+def _read_frame(source: Source, path: Path) -> gpd.GeoDataFrame:
+    if source.format == "geojson":
         _check_json(path)
     try:
-        frame = pyogrio.read_dataframe(gdal_path)
+        frame = pyogrio.read_dataframe(source.gdal_path)
     except Exception as exc:  # pyogrio raises several DataSourceError/FieldError classes
-        raise LayerFileError(f"unreadable {fmt}: {str(exc).splitlines()[0]}") from exc
+        raise LayerFileError(f"unreadable {source.format}: {str(exc).splitlines()[0]}") from exc
     if frame.geometry.name is None or len(frame) == 0:
-        raise LayerFileError(f"no usable features: the {fmt} has 0 features")
+        raise LayerFileError(f"no usable features: the {source.format} has 0 features")
     return frame
 
 
-def _source_crs(frame: gpd.GeoDataFrame, fmt: str, gdal_path: str, override: str | None) -> str:
+def _source_crs(frame: gpd.GeoDataFrame, source: Source, override: str | None) -> str:
     """Decide the source coordinate system; refuse when it cannot be known."""
     if override:
         try:
             return str(parse_crs(override))
         except CRSError as exc:
             raise LayerFileError(str(exc)) from exc
-    if fmt == "shapefile-zip" and not _has_prj(gdal_path):
+    fmt = source.format
+    if not source.has_prj:
         raise LayerFileError(
             "unknown CRS: the shapefile zip has no .prj; add it or give the CRS (--crs EPSG:4490)"
         )
@@ -182,12 +188,13 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     invalid = usable & ~shapely.is_valid(geoms)
     if invalid.any():
         fixed = shapely.make_valid(geoms[invalid])
-        polygonal = shapely.get_type_id(geoms[invalid]) >= 3
-        for i, (geom, poly) in enumerate(zip(fixed, polygonal, strict=True)):
-            if poly and shapely.get_type_id(geom) == 7:
-                # make_valid may add stray lines/points to a bow-tie; keep the area.
-                parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
-                fixed[i] = shapely.union_all(parts) if parts else shapely.Polygon()
+        dims = shapely.get_dimensions(geoms[invalid])
+        for i, (geom, dim) in enumerate(zip(fixed, dims, strict=True)):
+            if shapely.get_type_id(geom) == 7:
+                # make_valid may add stray lines or points (a bow-tie's crossing, a
+                # zero-length segment): keep the parts of the original's dimension.
+                parts = [p for p in shapely.get_parts(geom) if shapely.get_dimensions(p) == dim]
+                fixed[i] = shapely.union_all(parts) if parts else shapely.GeometryCollection()
         geoms = geoms.copy()
         geoms[invalid] = fixed
         usable &= ~shapely.is_empty(geoms)
@@ -195,7 +202,7 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
+    if value is pd.NaT or (isinstance(value, float) and not math.isfinite(value)):
         return None
     if isinstance(value, np.generic):
         return _json_value(value.item())
@@ -229,10 +236,10 @@ def _text(value: Any) -> str | None:
 
 def read_layer(path: Path, options: ReadOptions, progress: Progress = _noop) -> ReadResult:
     """Read a layer file into WGS-84 features, or raise LayerFileError naming the problem."""
-    fmt, gdal_path = detect_format(path)
-    progress(0.05, f"reading {fmt}")
-    frame = _read_frame(fmt, gdal_path, path)
-    crs_name = _source_crs(frame, fmt, gdal_path, options.crs)
+    source = detect_format(path)
+    progress(0.05, f"reading {source.format}")
+    frame = _read_frame(source, path)
+    crs_name = _source_crs(frame, source, options.crs)
     progress(0.2, f"{len(frame)} features read; reprojecting from {crs_name}")
     geoms, usable, repaired = _repair(np.asarray(frame.geometry.values))
     if not usable.any():
@@ -272,7 +279,7 @@ def read_layer(path: Path, options: ReadOptions, progress: Progress = _noop) -> 
         raise LayerFileError(str(exc)) from exc
     return ReadResult(
         features=features,
-        source_format=fmt,
+        source_format=source.format,
         source_crs=crs_name,
         repaired_count=repaired,
         skipped_count=int((~usable).sum()),

@@ -75,10 +75,14 @@ def _read_geojson(text: str, max_points: int) -> PointList:
         coords = geom.get("coordinates")
         if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
             raise PointsFileError(f"feature {n}: not a Point geometry")
+        try:
+            x, y = float(coords[0]), float(coords[1])
+        except (TypeError, ValueError) as exc:
+            raise PointsFileError(f"feature {n}: bad coordinates {coords!r}") from exc
         props = feat.get("properties") or {}
         ids.append(str(feat.get("id", props.get("id", n + 1))))
-        xs.append(float(coords[0]))
-        ys.append(float(coords[1]))
+        xs.append(x)
+        ys.append(y)
     return PointList(ids, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
 
 
@@ -91,4 +95,7 @@ def read_points(path: Path, max_points: int) -> PointList:
     points = (_read_geojson if text.lstrip().startswith("{") else _read_csv)(text, max_points)
     if not points.ids:
         raise PointsFileError("the file holds no points")
+    bad = ~(np.isfinite(points.xs) & np.isfinite(points.ys))
+    if bad.any():
+        raise PointsFileError(f"point {points.ids[int(np.argmax(bad))]!r}: coordinates not finite")
     return points

@@ -118,8 +118,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_client(backend: Backend, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[TestClient]:
+def demo_client(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """A client on a database holding the demo dataset; read-only tests share it."""
     from app.services.demo import load_demo
 

@@ -25,9 +25,14 @@ def _geocode(client: TestClient, **body: object) -> dict:
 def test_point_in_huailai(demo_client: TestClient) -> None:
     g = _geocode(demo_client, lon=HUAILAI[0], lat=HUAILAI[1])
     assert [(a["level"], a["name"]) for a in g["admin"]] == [
-        ("province", "河北省"), ("city", "张家口市"), ("county", "怀来县")]
+        ("province", "河北省"),
+        ("city", "张家口市"),
+        ("county", "怀来县"),
+    ]
     assert [o["name"] for o in g["responsible_organisations"]] == [
-        "怀来县人民检察院", "张家口市人民检察院"]
+        "怀来县人民检察院",
+        "张家口市人民检察院",
+    ]
     assert g["partner_organisations"] == [] and g["cross_boundary"] is False
     assert {v["layer"] for v in g["layer_versions"]} >= {"admin-county", "water-source-zones"}
     assert all(len(v["source_sha256"]) == 64 for v in g["layer_versions"])
@@ -81,8 +86,12 @@ def test_point_inside_level_one_zone(demo_client: TestClient) -> None:
 
 
 def test_polygon_crossing_the_boundary(demo_client: TestClient) -> None:
-    square = {"type": "Polygon", "coordinates": [[
-        [115.70, 40.40], [115.80, 40.40], [115.80, 40.48], [115.70, 40.48], [115.70, 40.40]]]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[115.70, 40.40], [115.80, 40.40], [115.80, 40.48], [115.70, 40.48], [115.70, 40.40]]
+        ],
+    }
     g = _geocode(demo_client, geometry=square)
     counties = {a["name"] for a in g["admin"] if a["level"] == "county"}
     assert counties == {"怀来县", "延庆区"}
@@ -100,11 +109,20 @@ def test_point_outside_every_layer(demo_client: TestClient) -> None:
     ("body", "needle"),
     [
         ({"lon": 200, "lat": 40}, "not a longitude/latitude"),
-        ({"lon": 115, "lat": 40, "geometry": {"type": "Point", "coordinates": [1, 2]}},
-         "either lon and lat, or geometry"),
+        (
+            {"lon": 115, "lat": 40, "geometry": {"type": "Point", "coordinates": [1, 2]}},
+            "either lon and lat, or geometry",
+        ),
         ({"lon": 115}, "either lon and lat"),
-        ({"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1],
-                                                          [0, 0]]]}}, "invalid"),
+        (
+            {
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]],
+                }
+            },
+            "invalid",
+        ),
         ({"geometry": {"type": "Nope"}}, "not valid GeoJSON"),
         ({"lon": 115, "lat": 40, "crs": "mars"}, "unknown coordinate system"),
     ],
@@ -129,12 +147,15 @@ def test_batch_inline_matches_single_geocodes(demo_client: TestClient) -> None:
         g = _geocode(demo_client, lon=row["lon"], lat=row["lat"])
         chain = {a["level"]: a["name"] for a in g["admin"]}
         assert (row["province"], row["city"], row["county"]) == (
-            chain.get("province"), chain.get("city"), chain.get("county"))
-        assert row["responsible"] == ";".join(
-            o["code"] for o in g["responsible_organisations"])
+            chain.get("province"),
+            chain.get("city"),
+            chain.get("county"),
+        )
+        assert row["responsible"] == ";".join(o["code"] for o in g["responsible_organisations"])
         assert row["cross_boundary"] == g["cross_boundary"]
         assert row["partners"] == ";".join(
-            f"{o['code']}:{o['distance_m']}" for o in g["partner_organisations"])
+            f"{o['code']}:{o['distance_m']}" for o in g["partner_organisations"]
+        )
         for kind in ("water_body", "water_source_zone"):
             near = g["nearest"][kind]
             assert row[f"nearest_{kind}_m"] == (near["distance_m"] if near else None)

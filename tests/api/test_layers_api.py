@@ -16,8 +16,9 @@ ZONE_FIELDS = {"name_field": "zone_name", "level_field": "grade", "code_field": 
 
 
 def test_geojson_import_with_field_mapping(client: TestClient) -> None:
-    r = upload_layer(client, "zones_wgs84.geojson", name="zones", kind="water_source_zone",
-                     **ZONE_FIELDS)
+    r = upload_layer(
+        client, "zones_wgs84.geojson", name="zones", kind="water_source_zone", **ZONE_FIELDS
+    )
     assert r.status_code == 201, r.text
     version = r.json()["version"]
     digest = hashlib.sha256((DATA / "zones_wgs84.geojson").read_bytes()).hexdigest()
@@ -43,8 +44,12 @@ def test_geojson_import_with_field_mapping(client: TestClient) -> None:
 def test_other_formats_and_crs_land_on_wgs84(
     client: TestClient, fixture: str, crs: str, fmt: str
 ) -> None:
-    assert upload_layer(client, "zones_wgs84.geojson", name="ref", kind="water_source_zone",
-                        **ZONE_FIELDS).status_code == 201
+    assert (
+        upload_layer(
+            client, "zones_wgs84.geojson", name="ref", kind="water_source_zone", **ZONE_FIELDS
+        ).status_code
+        == 201
+    )
     r = upload_layer(client, fixture, name="other", kind="water_source_zone", **ZONE_FIELDS)
     assert r.status_code == 201, r.text
     assert r.json()["version"]["source_crs"] == crs
@@ -69,8 +74,14 @@ def _ring(geometry: dict) -> list[tuple[float, float]]:
 
 
 def test_gcj02_override_converts_to_wgs84(client: TestClient) -> None:
-    r = upload_layer(client, "huailai_counties_gcj02.geojson", name="counties",
-                     kind="admin_division", crs="gcj02", code_field="adcode")
+    r = upload_layer(
+        client,
+        "huailai_counties_gcj02.geojson",
+        name="counties",
+        kind="admin_division",
+        crs="gcj02",
+        code_field="adcode",
+    )
     assert r.status_code == 201, r.text
     assert r.json()["version"]["source_crs"] == "gcj02"
     src = json.loads((DATA / "huailai_counties_gcj02.geojson").read_text(encoding="utf-8"))
@@ -93,8 +104,9 @@ def test_invalid_geometry_is_repaired_and_counted(client: TestClient) -> None:
 
 def test_reimport_makes_new_version_and_old_stays_queryable(client: TestClient) -> None:
     upload_layer(client, "zones_wgs84.geojson", name="z", kind="water_source_zone", **ZONE_FIELDS)
-    r = upload_layer(client, "zones_cgcs2000.geojson", name="z", kind="water_source_zone",
-                     **ZONE_FIELDS)
+    r = upload_layer(
+        client, "zones_cgcs2000.geojson", name="z", kind="water_source_zone", **ZONE_FIELDS
+    )
     assert r.json()["version"]["version"] == 2
     layer = client.get("/api/v1/layers/z").json()
     assert [v["version"] for v in layer["versions"]] == [2, 1]
@@ -108,8 +120,14 @@ def test_reimport_makes_new_version_and_old_stays_queryable(client: TestClient) 
 
 
 def test_features_bbox_and_paging(client: TestClient) -> None:
-    upload_layer(client, "huailai_counties_gcj02.geojson", name="c", kind="admin_division",
-                 crs="gcj02", code_field="adcode")
+    upload_layer(
+        client,
+        "huailai_counties_gcj02.geojson",
+        name="c",
+        kind="admin_division",
+        crs="gcj02",
+        code_field="adcode",
+    )
     page = client.get("/api/v1/layers/c/features", params={"limit": 2}).json()
     assert page["numberMatched"] == 3 and page["numberReturned"] == 2
     rest = client.get("/api/v1/layers/c/features", params={"limit": 2, "offset": 2}).json()
@@ -139,8 +157,9 @@ def test_features_bbox_and_paging(client: TestClient) -> None:
 def test_broken_files_are_refused_and_change_nothing(
     client: TestClient, fixture: str, form: dict[str, str], problem: str
 ) -> None:
-    upload_layer(client, "zones_wgs84.geojson", name="keep", kind="water_source_zone",
-                 **ZONE_FIELDS)
+    upload_layer(
+        client, "zones_wgs84.geojson", name="keep", kind="water_source_zone", **ZONE_FIELDS
+    )
     before = layer_state(client)
     fields = {"name": "keep", "kind": "water_source_zone", **ZONE_FIELDS, **form}
     if "name_field" in form:
@@ -157,8 +176,14 @@ def test_broken_files_are_refused_and_change_nothing(
 def test_large_upload_runs_as_job(db: Backend, tmp_path: Path) -> None:
     settings = make_settings(db, tmp_path, sync_import_max_bytes=100)
     with TestClient(create_app(settings)) as client:
-        r = upload_layer(client, "huailai_counties_gcj02.geojson", name="big",
-                         kind="admin_division", crs="gcj02", code_field="adcode")
+        r = upload_layer(
+            client,
+            "huailai_counties_gcj02.geojson",
+            name="big",
+            kind="admin_division",
+            crs="gcj02",
+            code_field="adcode",
+        )
         assert r.status_code == 202, r.text
         assert r.headers["location"] == f"/api/v1/jobs/{r.json()['id']}"
         job = wait_for_job(client, r.json()["id"])

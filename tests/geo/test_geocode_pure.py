@@ -27,8 +27,9 @@ LON0, LAT0 = 115.5, 40.4
 ZONE = box(115.60, 40.30, 115.62, 40.32)
 
 
-def _feature(fid: int, kind: str, level: str | None, name: str, code: str | None = None
-             ) -> FeatureInfo:
+def _feature(
+    fid: int, kind: str, level: str | None, name: str, code: str | None = None
+) -> FeatureInfo:
     return FeatureInfo(fid, f"layer_{kind}", kind, 1, name, level, code)
 
 
@@ -77,11 +78,19 @@ def test_admin_chain_orders_province_to_township() -> None:
     ]
     chain = admin_chain(features)
     assert [(c["level"], c["name"]) for c in chain] == [
-        ("province", "河北省"), ("city", "张家口市"), ("county", "怀来县"), ("county", "涿鹿县"),
+        ("province", "河北省"),
+        ("city", "张家口市"),
+        ("county", "怀来县"),
+        ("county", "涿鹿县"),
         ("township", "沙城镇"),
     ]
-    assert chain[0] == {"level": "province", "name": "河北省", "code": "130000",
-                        "layer": "layer_admin_division", "feature_id": 4}
+    assert chain[0] == {
+        "level": "province",
+        "name": "河北省",
+        "code": "130000",
+        "layer": "layer_admin_division",
+        "feature_id": 4,
+    }
     assert admin_chain([_feature(2, "water_source_zone", "I", "z")]) == []
 
 
@@ -109,8 +118,10 @@ def test_nearest_picks_closer_candidate_with_geodesic_distance() -> None:
     far = _feature(2, "water_body", None, "3 km east")
     lon1, lat1 = _east(1000.0)
     lon3, _ = _east(3000.0)
-    candidates = [(far, box(lon3, LAT0 - 0.01, lon3 + 0.01, LAT0 + 0.01)),
-                  (near, Point(lon1, lat1))]
+    candidates = [
+        (far, box(lon3, LAT0 - 0.01, lon3 + 0.01, LAT0 + 0.01)),
+        (near, Point(lon1, lat1)),
+    ]
     info, dist = nearest(item, candidates, max_m=5000.0)
     assert info == near
     assert dist == pytest.approx(1000.0, abs=1.0)
@@ -169,10 +180,19 @@ def test_org_answer_cross_boundary() -> None:
     answer = org_answer([OWN_CITY, OWN_COUNTY], [(PARTNER, 6000.04)])
     assert [o["code"] for o in answer["responsible_organisations"]] == ["130730", "130700"]
     assert answer["nearby_organisations"] == [
-        {"id": 3, "code": "110119", "name": "org 110119", "name_en": None, "role": "partner",
-         "level": "county", "distance_m": 6000.0}]
+        {
+            "id": 3,
+            "code": "110119",
+            "name": "org 110119",
+            "name_en": None,
+            "role": "partner",
+            "level": "county",
+            "distance_m": 6000.0,
+        }
+    ]
     assert [(p["code"], p["distance_m"]) for p in answer["partner_organisations"]] == [
-        ("110119", 6000.0)]
+        ("110119", 6000.0)
+    ]
     assert answer["cross_boundary"] is True
 
 
@@ -188,7 +208,8 @@ def test_org_answer_inside_partner_with_own_nearby() -> None:
     answer = org_answer([PARTNER], [(OWN_COUNTY, 800.0)])
     assert [o["code"] for o in answer["responsible_organisations"]] == ["110119"]
     assert [(p["code"], p["distance_m"]) for p in answer["partner_organisations"]] == [
-        ("110119", 0.0)]
+        ("110119", 0.0)
+    ]
     assert answer["cross_boundary"] is True
 
 
@@ -220,8 +241,8 @@ def test_as_point() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lon", "lat"), [(200.0, 40.0), (115.0, 91.0), (math.nan, 40.0), (115.0, math.nan),
-                     (math.inf, 40.0)]
+    ("lon", "lat"),
+    [(200.0, 40.0), (115.0, 91.0), (math.nan, 40.0), (115.0, math.nan), (math.inf, 40.0)],
 )
 def test_as_point_refuses(lon: float, lat: float) -> None:
     with pytest.raises(ValueError, match="not a longitude/latitude pair"):

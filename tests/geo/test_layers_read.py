@@ -28,13 +28,22 @@ T2 = box(115.612, 40.3, 115.625, 40.312)
 TQ = shapely.Polygon(
     [(115.627, 40.3), (115.645, 40.3), (115.648, 40.309), (115.64, 40.316), (115.627, 40.312)]
 )
-SQUARE = {"type": "Polygon", "coordinates": [
-    [[115.6, 40.3], [115.61, 40.3], [115.61, 40.31], [115.6, 40.31], [115.6, 40.3]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[115.6, 40.3], [115.61, 40.3], [115.61, 40.31], [115.6, 40.31], [115.6, 40.3]]
+    ],
+}
 
 
 def _geojson(tmp_path: Path, features: list[tuple[dict | None, dict | None]], **top: Any) -> Path:
-    doc = {"type": "FeatureCollection", **top, "features": [
-        {"type": "Feature", "properties": props, "geometry": geom} for props, geom in features]}
+    doc = {
+        "type": "FeatureCollection",
+        **top,
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": geom} for props, geom in features
+        ],
+    }
     path = tmp_path / "layer.geojson"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
@@ -71,8 +80,9 @@ def test_cgcs2000_geojson_keeps_coordinates() -> None:
     assert (result.source_format, result.source_crs) == ("geojson", "EPSG:4490")
     assert [f.code for f in result.features] == ["T-1", "T-2", "T-Q"]
     for got, want in zip(result.features, _geoms("zones_wgs84.geojson"), strict=True):
-        np.testing.assert_array_equal(shapely.get_coordinates(got.geometry),
-                                      shapely.get_coordinates(want))
+        np.testing.assert_array_equal(
+            shapely.get_coordinates(got.geometry), shapely.get_coordinates(want)
+        )
 
 
 def test_utm50_geopackage_is_reprojected() -> None:
@@ -96,39 +106,44 @@ def test_zipped_shapefile() -> None:
         assert shapely.hausdorff_distance(got.geometry, want) < 1e-12
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=NotADirectoryError,
-    reason="bug: geo/layers.py _has_prj (line 107) splits the /vsizip/ path on the "
-    "lower-case '.zip/', so an upload named ZONES.ZIP crashes with NotADirectoryError",
-)
 def test_zipped_shapefile_with_upper_case_name(tmp_path: Path) -> None:
     path = tmp_path / "ZONES.ZIP"
     shutil.copy(DATA / "zones_shp.zip", path)
     assert read_layer(path, ZONES).source_crs == "EPSG:4326"
 
 
+def test_zipped_shapefile_without_zip_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "upload"
+    shutil.copy(DATA / "zones_shp.zip", path)
+    result = read_layer(path, ZONES)
+    assert result.source_format == "shapefile-zip" and len(result.features) == 3
+
+
 @pytest.mark.filterwarnings("ignore:.*non conformant file extension:RuntimeWarning")
 def test_format_is_detected_from_content(tmp_path: Path) -> None:
-    for src, name, fmt in [("zones_wgs84.geojson", "zones.txt", "geojson"),
-                           ("zones_utm50.gpkg", "zones.dat", "gpkg")]:
+    for src, name, fmt in [
+        ("zones_wgs84.geojson", "zones.txt", "geojson"),
+        ("zones_utm50.gpkg", "zones.dat", "gpkg"),
+    ]:
         shutil.copy(DATA / src, tmp_path / name)
-        assert detect_format(tmp_path / name)[0] == fmt
+        assert detect_format(tmp_path / name).format == fmt
         assert len(read_layer(tmp_path / name, ZONES).features) == 3
 
 
 def test_gcj02_counties_are_shifted_to_wgs84() -> None:
     raw = json.loads((DATA / "huailai_counties_gcj02.geojson").read_text(encoding="utf-8"))
-    result = read_layer(DATA / "huailai_counties_gcj02.geojson",
-                        ReadOptions(kind="admin_division", crs="gcj02"))
+    result = read_layer(
+        DATA / "huailai_counties_gcj02.geojson", ReadOptions(kind="admin_division", crs="gcj02")
+    )
     assert result.source_crs == "gcj02"
     assert [f.name for f in result.features] == ["怀来县", "延庆区", "涿鹿县"]
     assert [f.code for f in result.features] == ["130730", "110119", "130731"]
     assert {f.level for f in result.features} == {"county"}
     for feat, src in zip(result.features, raw["features"], strict=True):
         assert feat.geometry.geom_type == "MultiPolygon" and feat.geometry.is_valid
-        gcj = np.array([pt for poly in src["geometry"]["coordinates"]
-                        for ring in poly for pt in ring])
+        gcj = np.array(
+            [pt for poly in src["geometry"]["coordinates"] for ring in poly for pt in ring]
+        )
         out = shapely.get_coordinates(feat.geometry)
         assert out.shape == gcj.shape
         want = np.column_stack(gcj02_to_wgs84(gcj[:, 0], gcj[:, 1]))
@@ -172,8 +187,9 @@ def test_fixture_refusals(name: str, needles: list[str]) -> None:
 
 
 def test_noprj_shapefile_reads_with_crs_override() -> None:
-    result = read_layer(DATA / "zones_shp_noprj.zip",
-                        ReadOptions(kind="water_source_zone", crs="EPSG:4490"))
+    result = read_layer(
+        DATA / "zones_shp_noprj.zip", ReadOptions(kind="water_source_zone", crs="EPSG:4490")
+    )
     assert result.source_crs == "EPSG:4490"
     assert [f.level for f in result.features] == ["I", "II", "quasi"]
 
@@ -198,8 +214,12 @@ def test_missing_name_field_lists_fields() -> None:
 
 def test_projected_coordinates_declared_as_lonlat(tmp_path: Path) -> None:
     crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4326"}}
-    geom = {"type": "Polygon", "coordinates": [
-        [[500000, 4400000], [501000, 4400000], [501000, 4401000], [500000, 4400000]]]}
+    geom = {
+        "type": "Polygon",
+        "coordinates": [
+            [[500000, 4400000], [501000, 4400000], [501000, 4401000], [500000, 4400000]]
+        ],
+    }
     path = _geojson(tmp_path, [({"name": "utm"}, geom)], crs=crs)
     with pytest.raises(LayerFileError, match="not longitude/latitude"):
         read_layer(path, ReadOptions(kind="wetland"))
@@ -228,8 +248,9 @@ def test_properties_are_json_safe(tmp_path: Path) -> None:
         '{"type":"Feature","properties":{"v":2.5,"w":null,"n":null,"s":null,"code":null},'
         f'"geometry":{json.dumps(SQUARE)}}}',
     ]
-    path.write_text(f'{{"type":"FeatureCollection","features":[{",".join(feats)}]}}',
-                    encoding="utf-8")
+    path.write_text(
+        f'{{"type":"FeatureCollection","features":[{",".join(feats)}]}}', encoding="utf-8"
+    )
     first, second = (f for f in read_layer(path, ReadOptions(kind="wetland")).features)
     assert first.properties["v"] is None and second.properties["w"] is None
     assert first.properties["w"] == 1.5 and second.properties["v"] == 2.5
@@ -238,16 +259,9 @@ def test_properties_are_json_safe(tmp_path: Path) -> None:
     assert first.code == "130730" and second.code is None  # integral float -> "130730"
     for feat in (first, second):
         json.dumps(feat.properties, allow_nan=False)
-        assert all(type(v) in (str, int, float, bool, type(None))
-                   for v in feat.properties.values())
+        assert all(type(v) in (str, int, float, bool, type(None)) for v in feat.properties.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: geo/layers.py _json_value (lines 202-203) turns a missing date (pandas NaT, "
-    "a datetime subclass) into the string 'NaT' instead of None",
-)
 def test_missing_date_property_is_none(tmp_path: Path) -> None:
     path = _geojson(tmp_path, [({"surveyed": "2024-01-02"}, SQUARE), ({"surveyed": None}, SQUARE)])
     first, second = read_layer(path, ReadOptions(kind="wetland")).features
@@ -255,17 +269,14 @@ def test_missing_date_property_is_none(tmp_path: Path) -> None:
     assert second.properties["surveyed"] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=LayerFileError,
-    reason="bug: geo/layers.py _repair (line 185) treats type ids >= 3 as polygonal, so an invalid "
-    "MultiLineString (a zero-length part) is repaired to an empty polygon and dropped",
-)
 def test_invalid_multilinestring_keeps_its_line(tmp_path: Path) -> None:
-    geom = {"type": "MultiLineString", "coordinates": [
-        [[115.6, 40.3], [115.61, 40.31]], [[115.62, 40.32], [115.62, 40.32]]]}
-    result = read_layer(_geojson(tmp_path, [({"name": "river"}, geom)]),
-                        ReadOptions(kind="water_body"))
+    geom = {
+        "type": "MultiLineString",
+        "coordinates": [[[115.6, 40.3], [115.61, 40.31]], [[115.62, 40.32], [115.62, 40.32]]],
+    }
+    result = read_layer(
+        _geojson(tmp_path, [({"name": "river"}, geom)]), ReadOptions(kind="water_body")
+    )
     assert result.repaired_count == 1 and result.skipped_count == 0
     assert result.features[0].geometry.length == pytest.approx(np.hypot(0.01, 0.01))
 

@@ -59,12 +59,22 @@ def test_column_order_bom_and_blank_lines(tmp_path: Path) -> None:
 
 def test_geojson_ids_from_feature_or_property(tmp_path: Path) -> None:
     feats = [
-        {"type": "Feature", "id": 7, "properties": {}, "geometry":
-            {"type": "Point", "coordinates": [115.5, 40.4]}},
-        {"type": "Feature", "properties": {"id": "B"}, "geometry":
-            {"type": "Point", "coordinates": [116.0, 39.9, 50.0]}},
-        {"type": "Feature", "properties": None, "geometry":
-            {"type": "Point", "coordinates": [117.0, 39.0]}},
+        {
+            "type": "Feature",
+            "id": 7,
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": [115.5, 40.4]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"id": "B"},
+            "geometry": {"type": "Point", "coordinates": [116.0, 39.9, 50.0]},
+        },
+        {
+            "type": "Feature",
+            "properties": None,
+            "geometry": {"type": "Point", "coordinates": [117.0, 39.0]},
+        },
     ]
     pts = read_points(_write(tmp_path, _fc(feats), "p.json"), 10)
     assert pts.ids == ["7", "B", "3"]
@@ -95,10 +105,16 @@ def test_short_row_names_line(tmp_path: Path) -> None:
 
 def test_non_point_feature_names_index(tmp_path: Path) -> None:
     feats = [
-        {"type": "Feature", "properties": {}, "geometry":
-            {"type": "Point", "coordinates": [115.5, 40.4]}},
-        {"type": "Feature", "properties": {}, "geometry":
-            {"type": "LineString", "coordinates": [[115.5, 40.4], [115.6, 40.5]]}},
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": [115.5, 40.4]},
+        },
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "LineString", "coordinates": [[115.5, 40.4], [115.6, 40.5]]},
+        },
     ]
     with pytest.raises(PointsFileError, match="feature 1: not a Point"):
         read_points(_write(tmp_path, _fc(feats), "p.geojson"), 10)
@@ -110,15 +126,14 @@ def test_null_geometry_feature_names_index(tmp_path: Path) -> None:
         read_points(_write(tmp_path, _fc(feats), "p.geojson"), 10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: geo/points_io.py _read_geojson (float(coords[0]), line 80) raises TypeError "
-    "for a Point with null coordinates [null, null] instead of PointsFileError naming the feature",
-)
 def test_point_with_null_coordinates_names_index(tmp_path: Path) -> None:
-    feats = [{"type": "Feature", "properties": {}, "geometry":
-              {"type": "Point", "coordinates": [None, None]}}]
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": [None, None]},
+        }
+    ]
     with pytest.raises(PointsFileError, match="feature 0"):
         read_points(_write(tmp_path, _fc(feats), "p.geojson"), 10)
 
