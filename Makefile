@@ -29,6 +29,8 @@ run: demo
 	$(BIN)/ecoleads serve
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy app geo models
 	scripts/with-postgis.sh $(BIN)/pytest -q
 
 lint: install

@@ -1,7 +1,6 @@
 """The `ecoleads` command: migrate, serve, layers, organisations, geocode, demo data."""
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -289,4 +288,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

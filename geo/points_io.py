@@ -42,7 +42,9 @@ def _read_csv(text: str, max_points: int) -> PointList:
     ix, iy = _column(header, LON_NAMES, "longitude"), _column(header, LAT_NAMES, "latitude")
     lowered = [h.strip().lower() for h in header]
     iid = next((lowered.index(n.lower()) for n in ID_NAMES if n.lower() in lowered), None)
-    ids, xs, ys = [], [], []
+    ids: list[str] = []
+    xs: list[float] = []
+    ys: list[float] = []
     for n, row in enumerate(reader, start=2):
         if not row or not any(cell.strip() for cell in row):
             continue
@@ -69,7 +71,9 @@ def _read_geojson(text: str, max_points: int) -> PointList:
         raise PointsFileError("GeoJSON must be a FeatureCollection of Point features")
     if len(features) > max_points:
         raise PointsFileError(f"more than {max_points} points; split the file")
-    ids, xs, ys = [], [], []
+    ids: list[str] = []
+    xs: list[float] = []
+    ys: list[float] = []
     for n, feat in enumerate(features):
         geom = (feat or {}).get("geometry") or {}
         coords = geom.get("coordinates")

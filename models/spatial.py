@@ -96,7 +96,7 @@ class BBoxFilter(ColumnElement[bool]):
     ) -> None:
         minx, miny, maxx, maxy = (float(v) for v in bbox)
         self.postgis = geom_column.op("&&")(func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID))
-        frame = (
+        frame: Any = (
             select(literal_column("rowid"))
             .select_from(text("SpatialIndex"))
             .where(

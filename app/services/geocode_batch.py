@@ -138,7 +138,7 @@ def _feature_infos(session: Session, ids: np.ndarray) -> dict[int, FeatureInfo]:
     if not len(ids):
         return {}
     # Literal ids: thousands of bound parameters cost more to send than the rows themselves.
-    wanted = bindparam("ids", ids.tolist(), expanding=True, literal_execute=True)
+    wanted: Any = bindparam("ids", ids.tolist(), expanding=True, literal_execute=True)
     rows = session.execute(
         select(
             LayerFeature.id,
