@@ -239,6 +239,7 @@ def geocode_cmd(
             session,
             geometry=item,
             partner_distance_m=partner_distance_m or settings.partner_distance_m,
+            nearest_max_m=settings.nearest_max_m,
         )
     _dump(result)
 

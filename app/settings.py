@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     batch_max_points: int = 100_000
     # Partner procuratorates within this distance of a geocoded item are flagged (metres).
     partner_distance_m: float = 10_000.0
+    # Nearest water bodies and water-source zones are searched this far (metres).
+    nearest_max_m: float = 50_000.0
     job_workers: int = 1
     job_runner: str = "thread"
 

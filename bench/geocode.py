@@ -91,7 +91,9 @@ def run_backend(
             return {(i, index_of[f]) for i, f in zip(pidx.tolist(), fids.tolist(), strict=True)}
 
         def batch() -> Any:
-            return geocode_points(s, lons=lons, lats=lats, partner_distance_m=10_000.0)
+            return geocode_points(
+                s, lons=lons, lats=lats, partner_distance_m=10_000.0, nearest_max_m=50_000.0
+            )
 
         join_s, pairs = best_of(runs, join)
         full_s, result = best_of(runs, batch)

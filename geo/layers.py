@@ -7,7 +7,6 @@ LayerFileError with a one-line message naming the problem.
 import json
 import math
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,8 +22,7 @@ from pyproj.exceptions import CRSError as ProjCRSError
 
 from geo.crs import CRSError, parse_crs, to_wgs84_coords
 from geo.kinds import KindError, normalise_level
-
-Progress = Callable[[float, str], None]
+from geo.progress import Progress, no_progress
 
 NAME_FIELDS = ("name", "NAME", "Name", "名称", "mc", "MC")
 CODE_FIELDS = ("code", "CODE", "adcode", "ADCODE", "编码", "dm", "DM")
@@ -68,10 +66,6 @@ class ReadResult:
     repaired_count: int = 0
     skipped_count: int = 0
     bbox: list[float] = field(default_factory=list)
-
-
-def _noop(_fraction: float, _message: str) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -234,7 +228,7 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def read_layer(path: Path, options: ReadOptions, progress: Progress = _noop) -> ReadResult:
+def read_layer(path: Path, options: ReadOptions, progress: Progress = no_progress) -> ReadResult:
     """Read a layer file into WGS-84 features, or raise LayerFileError naming the problem."""
     source = detect_format(path)
     progress(0.05, f"reading {source.format}")

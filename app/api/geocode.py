@@ -26,6 +26,7 @@ def geocode(req: GeocodeRequest, session: SessionDep, settings: SettingsDep) -> 
         session,
         geometry=geometry,
         partner_distance_m=req.partner_distance_m or settings.partner_distance_m,
+        nearest_max_m=settings.nearest_max_m,
     )
     return GeocodeResult(input_crs=str(parse_crs(req.crs)), **result)
 
@@ -68,7 +69,13 @@ def geocode_batch(
             response.headers["Location"] = f"/api/v1/jobs/{job.id}"
             return JobRead.model_validate(job)
         lons, lats = to_wgs84_coords(system, points.xs, points.ys)
-        result = geocode_points(session, lons=lons, lats=lats, partner_distance_m=distance)
+        result = geocode_points(
+            session,
+            lons=lons,
+            lats=lats,
+            partner_distance_m=distance,
+            nearest_max_m=settings.nearest_max_m,
+        )
         rows = list(result.rows(points.ids, points.xs, points.ys))
         return BatchResult(points=len(rows), rows=rows, layer_versions=result.layers.versions)  # type: ignore[arg-type]
     finally:

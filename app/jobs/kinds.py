@@ -51,6 +51,7 @@ def batch_geocode_file(
         lons=lons,
         lats=lats,
         partner_distance_m=partner_distance_m,
+        nearest_max_m=ctx.settings.nearest_max_m,
         progress=ctx.report,
     )
     out.parent.mkdir(parents=True, exist_ok=True)

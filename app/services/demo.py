@@ -7,21 +7,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.layers import Progress, get_layer, import_layer
+from app.services.layers import get_layer, import_layer
 from app.services.organisations import upsert_organisation
 from app.services.uploads import sha256_file
 from geo.layers import ReadOptions
+from geo.progress import Progress, no_progress
 from models import Layer
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
-def _noop(_fraction: float, _message: str) -> None:
-    return None
-
-
 def load_demo(
-    session: Session, *, root: Path = DEMO_DIR, progress: Progress = _noop
+    session: Session, *, root: Path = DEMO_DIR, progress: Progress = no_progress
 ) -> dict[str, Any]:
     """Import every demo layer whose file changed since its last version, then the orgs."""
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))

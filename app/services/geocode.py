@@ -1,6 +1,5 @@
-"""Use cases for geocoding: one geometry, or a batch of points, against current layers."""
+"""Use cases for geocoding one geometry, and the helpers the batch path shares."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +29,6 @@ from geo.kinds import NEAREST_KINDS
 from models import Layer, LayerFeature, LayerVersion, Organisation
 from models.base import SRID
 from models.spatial import BBoxFilter
-
-# Nearest water bodies / zones are searched this far (metres); farther ones are "none near".
-NEAREST_MAX_M = 50_000.0
-Progress = Callable[[float, str], None]
 
 
 @dataclass
@@ -150,7 +145,7 @@ def resolve_input(
 
 
 def geocode_geometry(
-    session: Session, *, geometry: BaseGeometry, partner_distance_m: float
+    session: Session, *, geometry: BaseGeometry, partner_distance_m: float, nearest_max_m: float
 ) -> dict[str, Any]:
     """Geocode one WGS-84 geometry against the current version of every layer."""
     ctx = layer_context(session)
@@ -162,7 +157,7 @@ def geocode_geometry(
         )
     ).all()
     hits = [(_info(r), relation(geometry, to_shape(r[0].geom))) for r in hit_rows]
-    water_window = widened(geometry.bounds, NEAREST_MAX_M)
+    water_window = widened(geometry.bounds, nearest_max_m)
     near_rows = session.execute(
         feature_query(ctx.version_ids).where(
             Layer.kind.in_(NEAREST_KINDS),
@@ -176,7 +171,7 @@ def geocode_geometry(
             for r in near_rows
             if r[2] == kind
         ]
-        found = nearest(geometry, cands, NEAREST_MAX_M)
+        found = nearest(geometry, cands, nearest_max_m)
         nearest_out[kind] = (
             None
             if found is None
@@ -213,6 +208,6 @@ def geocode_geometry(
         "partner_distance_m": partner_distance_m,
         "zones": zone_entries(hits),
         "nearest": nearest_out,
-        "nearest_max_m": NEAREST_MAX_M,
+        "nearest_max_m": nearest_max_m,
         "layer_versions": ctx.versions,
     }

@@ -1,6 +1,6 @@
 """Batch geocoding: many points in one pass, answered as columns (one value per point)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +10,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.services.geocode import (
-    NEAREST_MAX_M,
     LayerContext,
     Window,
     clipped,
@@ -29,10 +28,10 @@ from geo.geocode import (
     zone_entries,
 )
 from geo.kinds import ADMIN_LEVELS, NEAREST_KINDS
+from geo.progress import Progress, no_progress
 from models import Layer, LayerFeature, LayerVersion, Organisation
 from models.spatial import point_join
 
-Progress = Callable[[float, str], None]
 COLUMNS = (
     "lon_wgs84",
     "lat_wgs84",
@@ -63,17 +62,14 @@ class BatchResult:
             yield {"id": pid, "lon": x, "lat": y, **dict(zip(names, values, strict=True))}
 
 
-def _noop(_fraction: float, _message: str) -> None:
-    return None
-
-
 def geocode_points(
     session: Session,
     *,
     lons: np.ndarray,
     lats: np.ndarray,
     partner_distance_m: float,
-    progress: Progress = _noop,
+    nearest_max_m: float,
+    progress: Progress = no_progress,
 ) -> BatchResult:
     """Geocode many WGS-84 points against the current layers and jurisdictions."""
     ctx = layer_context(session)
@@ -114,7 +110,9 @@ def geocode_points(
     )
     columns.update(_org_columns(containing, nearby, {i: org_info(o) for i, o in orgs.items()}))
     progress(0.75, "finding the nearest water")
-    columns.update(_nearest_columns(session, ctx, lons, lats, widened(bounds, NEAREST_MAX_M)))
+    columns.update(
+        _nearest_columns(session, ctx, lons, lats, widened(bounds, nearest_max_m), nearest_max_m)
+    )
     progress(1.0, f"{n} points geocoded")
     return BatchResult({c: columns[c] for c in COLUMNS}, ctx)
 
@@ -244,7 +242,12 @@ def _org_columns(
 
 
 def _nearest_columns(
-    session: Session, ctx: LayerContext, lons: np.ndarray, lats: np.ndarray, window: Window
+    session: Session,
+    ctx: LayerContext,
+    lons: np.ndarray,
+    lats: np.ndarray,
+    window: Window,
+    max_m: float,
 ) -> dict[str, list[Any]]:
     """Columns nearest_<kind> and nearest_<kind>_m for every point."""
     rows = session.execute(
@@ -259,7 +262,7 @@ def _nearest_columns(
             cols[f"nearest_{kind}"] = cols[f"nearest_{kind}_m"] = [None] * len(lons)
             continue
         idx, dist = nearest_for_points(
-            lons, lats, [clipped(to_shape(r[0].geom), window) for r in cands], NEAREST_MAX_M
+            lons, lats, [clipped(to_shape(r[0].geom), window) for r in cands], max_m
         )
         names = [r[0].name for r in cands] + [None]  # index -1 picks None
         cols[f"nearest_{kind}"] = [names[k] for k in idx.tolist()]

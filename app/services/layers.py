@@ -13,17 +13,14 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, NotFound
 from app.services.uploads import sha256_file
 from geo.kinds import check_kind
-from geo.layers import Progress, ReadOptions, read_layer
+from geo.layers import ReadOptions, read_layer
+from geo.progress import Progress, no_progress
 from models import Layer, LayerFeature, LayerVersion
 from models.base import SRID, utcnow
 from models.spatial import BBoxFilter
 
 log = logging.getLogger("ecoleads.layers")
 INSERT_BATCH = 500
-
-
-def _noop(_fraction: float, _message: str) -> None:
-    return None
 
 
 def import_layer(
@@ -35,7 +32,7 @@ def import_layer(
     options: ReadOptions,
     filename: str | None = None,
     title: str | None = None,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> LayerVersion:
     """Read a file and store it as the next version of the named layer (created if new).
 

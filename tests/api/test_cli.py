@@ -16,24 +16,56 @@ def ecoleads(db: Backend, tmp_path: Path, *args: str) -> subprocess.CompletedPro
     """Run the CLI with the test database configured through the environment."""
     env = {**os.environ, "ECOLEADS_DATABASE_URL": db.url, "ECOLEADS_DATA_DIR": str(tmp_path)}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=env,
-        cwd=Path(__file__).parents[2], timeout=120, check=False,
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+        check=False,
     )
 
 
 def test_import_list_geocode_batch(db: Backend, tmp_path: Path) -> None:
-    r = ecoleads(db, tmp_path, "layers", "import", str(DATA / "huailai_counties_gcj02.geojson"),
-                 "--kind", "admin_division", "--name", "counties", "--crs", "gcj02",
-                 "--code-field", "adcode")
+    r = ecoleads(
+        db,
+        tmp_path,
+        "layers",
+        "import",
+        str(DATA / "huailai_counties_gcj02.geojson"),
+        "--kind",
+        "admin_division",
+        "--name",
+        "counties",
+        "--crs",
+        "gcj02",
+        "--code-field",
+        "adcode",
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["features"] == 3 and out["source_crs"] == "gcj02" and len(out["sha256"]) == 64
     assert "100%" in r.stderr  # the progress bar ran to the end
     listed = ecoleads(db, tmp_path, "layers", "list")
     assert listed.stdout.startswith("counties\tadmin_division\tv1\t3 features")
-    org = ecoleads(db, tmp_path, "orgs", "upsert", "--code", "130730", "--name", "怀来县人民检察院",
-                   "--role", "own", "--level", "county", "--layer", "counties",
-                   "--feature-code", "130730")
+    org = ecoleads(
+        db,
+        tmp_path,
+        "orgs",
+        "upsert",
+        "--code",
+        "130730",
+        "--name",
+        "怀来县人民检察院",
+        "--role",
+        "own",
+        "--level",
+        "county",
+        "--layer",
+        "counties",
+        "--feature-code",
+        "130730",
+    )
     assert org.returncode == 0 and "counties v1 #130730" in org.stdout
     g = ecoleads(db, tmp_path, "geocode", "--lon", "115.52", "--lat", "40.41")
     answer = json.loads(g.stdout)
@@ -49,16 +81,40 @@ def test_import_list_geocode_batch(db: Backend, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["layers", "import", str(DATA / "zones_shp_noprj.zip"), "--kind", "wetland",
-          "--name", "x"], "no .prj"),
-        (["layers", "import", str(DATA / "empty.geojson"), "--kind", "wetland", "--name", "x"],
-         "0 features"),
-        (["layers", "import", str(DATA / "bad_geometry.geojson"), "--kind", "wetland",
-          "--name", "x"], "invalid JSON"),
+        (
+            [
+                "layers",
+                "import",
+                str(DATA / "zones_shp_noprj.zip"),
+                "--kind",
+                "wetland",
+                "--name",
+                "x",
+            ],
+            "no .prj",
+        ),
+        (
+            ["layers", "import", str(DATA / "empty.geojson"), "--kind", "wetland", "--name", "x"],
+            "0 features",
+        ),
+        (
+            [
+                "layers",
+                "import",
+                str(DATA / "bad_geometry.geojson"),
+                "--kind",
+                "wetland",
+                "--name",
+                "x",
+            ],
+            "invalid JSON",
+        ),
         (["geocode", "--lon", "115", "--lat", "40", "--crs", "mars"], "unknown coordinate"),
         (["geocode", "--lon", "115"], "either lon and lat"),
-        (["orgs", "upsert", "--code", "1", "--name", "n", "--role", "boss", "--level", "city"],
-         "role must be one of"),
+        (
+            ["orgs", "upsert", "--code", "1", "--name", "n", "--role", "boss", "--level", "city"],
+            "role must be one of",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

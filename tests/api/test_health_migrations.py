@@ -1,10 +1,13 @@
 """Migrations on both backends, and /health."""
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 
 from app import migrate
-from tests.conftest import Backend
+from app.main import create_app
+from tests.conftest import Backend, make_settings
 
 TABLES = {"organisations", "layers", "layer_versions", "layer_features", "jobs"}
 
@@ -39,3 +42,19 @@ def test_openapi_docs_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/v1/geocode", "/api/v1/layers", "/api/v1/jobs/{job_id}"} <= set(paths)
+
+
+def test_unexpected_error_is_a_500_problem_without_internals(db: Backend, tmp_path: Path) -> None:
+
+    app = create_app(make_settings(db, tmp_path))
+
+    def boom() -> None:
+        raise RuntimeError("secret internal detail")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/boom")
+    assert r.status_code == 500
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "secret" not in r.text and "Traceback" not in r.text
+    assert r.json()["title"] == "Internal server error"
