@@ -26,8 +26,12 @@ cli = typer.Typer(
 )
 layers_cli = typer.Typer(help="Reference layers.", no_args_is_help=True)
 orgs_cli = typer.Typer(help="Organisations (procuratorates).", no_args_is_help=True)
+users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_cli = typer.Typer(help="Long-lived API tokens for machine clients.", no_args_is_help=True)
 cli.add_typer(layers_cli, name="layers")
 cli.add_typer(orgs_cli, name="orgs")
+cli.add_typer(users_cli, name="users")
+cli.add_typer(tokens_cli, name="tokens")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -211,6 +215,63 @@ def orgs_upsert(
             feature_code=feature_code,
         )
         typer.echo(f"{org.code}\t{org.name}\t{org.jurisdiction_source or 'no jurisdiction'}")
+
+
+@users_cli.command("create")
+@fails_cleanly
+def users_create(
+    username: Annotated[str, typer.Option(help="login name (or a phone / e-mail)")],
+    password: Annotated[str, typer.Option(help="at least 8 characters")],
+    role: Annotated[str, typer.Option(help="admin, prosecutor, volunteer or partner")],
+    org: Annotated[str, typer.Option(help="organisation code, e.g. 130700")],
+    display_name: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a user account."""
+    from app.services.auth import create_user
+
+    with transaction() as session:
+        user = create_user(
+            session,
+            role=role,
+            org_code=org,
+            password=password,
+            username=username,
+            display_name=display_name or username,
+            phone=phone,
+            email=email,
+        )
+        typer.echo(f"{user.id}\t{user.username}\t{user.role}\t{org}")
+
+
+@tokens_cli.command("create")
+@fails_cleanly
+def tokens_create(
+    username: Annotated[str, typer.Option(help="the token's owner")],
+    name: Annotated[str, typer.Option(help="what the token is for")],
+    scopes: Annotated[
+        str | None, typer.Option(help="comma-separated; default all of the role's")
+    ] = None,
+    days: Annotated[int, typer.Option(min=1, max=3660)] = 90,
+) -> None:
+    """Create an API token; the secret is printed once and only its hash is kept."""
+    from datetime import timedelta
+
+    from app.services.auth import get_user, issue_token
+
+    with transaction() as session:
+        user = get_user(session, username=username)
+        wanted = [x.strip() for x in scopes.split(",") if x.strip()] if scopes else None
+        raw, token = issue_token(
+            session, user=user, kind="api", scopes=wanted, name=name, ttl=timedelta(days=days)
+        )
+        typer.echo(raw)
+        typer.echo(
+            f"token {token.prefix}… for {user.username}, scopes {', '.join(token.scopes)}, "
+            f"expires {token.expires_at:%Y-%m-%d}; it will not be shown again",
+            err=True,
+        )
 
 
 @cli.command("geocode")

@@ -33,6 +33,28 @@ class NotFound(AppError):
     status, title, slug = 404, "Not found", "not-found"
 
 
+class Unauthorized(AppError):
+    """No valid credentials were given."""
+
+    status, title, slug = 401, "Unauthorized", "unauthorized"
+
+
+class Forbidden(AppError):
+    """The caller may not do this."""
+
+    status, title, slug = 403, "Forbidden", "forbidden"
+
+
+class TooManyRequests(AppError):
+    """A rate limit or cap was reached; retry_after says when to try again (seconds)."""
+
+    status, title, slug = 429, "Too many requests", "too-many-requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Conflict(AppError):
     """The request conflicts with the current state."""
 
@@ -91,7 +113,12 @@ def install_error_handlers(app: FastAPI) -> None:
         status, title, slug, detail = describe(exc)
         if status >= 500:
             log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
-        return problem(status, title, detail, slug, request.url.path)
+        response = problem(status, title, detail, slug, request.url.path)
+        if isinstance(exc, Unauthorized):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     async def http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

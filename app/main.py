@@ -5,12 +5,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
-from app.api import geocode, health, jobs, layers, organisations
+from app.api import auth, geocode, health, jobs, layers, organisations
+from app.auth import check_routes, public
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.jobs.runner import ThreadJobRunner, attach_runner
@@ -67,11 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = make_sessionmaker(engine)
     install_error_handlers(app)
-    for module in (health, layers, geocode, jobs, organisations):
+    for module in (health, auth, layers, geocode, jobs, organisations):
         app.include_router(module.router)
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/", include_in_schema=False, dependencies=[Depends(public)])
     def root() -> RedirectResponse:
         return RedirectResponse("/docs")
 
+    check_routes(app)
     return app

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     partner_distance_m: float = 10_000.0
     # Nearest water bodies and water-source zones are searched this far (metres).
     nearest_max_m: float = 50_000.0
+    # Identity: login sessions and the organisation volunteers join by default.
+    session_ttl_s: int = 12 * 3600
+    api_token_max_days: int = 366
+    default_org_code: str = "130700"
     job_workers: int = 1
     job_runner: str = "thread"
 

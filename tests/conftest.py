@@ -5,13 +5,15 @@ scripts/with-postgis.sh). Without it the PostGIS tests fail: skipping them is no
 """
 
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import migrate
@@ -88,10 +90,42 @@ def make_settings(backend: Backend, data_dir: Path, **overrides: object) -> Sett
     )  # type: ignore[arg-type]
 
 
+def login_as(
+    backend: Backend, role: str, org_code: str = "130700", username: str | None = None
+) -> str:
+    """Create a user of a role (and its organisation if missing); return a bearer token."""
+    from app.services.auth import create_user, issue_token
+    from app.services.organisations import upsert_organisation
+    from models import Organisation
+
+    with backend.sessions.begin() as s:
+        if s.scalar(select(Organisation.id).where(Organisation.code == org_code)) is None:
+            upsert_organisation(
+                s, code=org_code, name=f"测试检察院 {org_code}", role="own", level="city"
+            )
+        name = username or f"{role}-{uuid.uuid4().hex[:8]}"
+        user = create_user(
+            s,
+            role=role,
+            org_code=org_code,
+            password="correct horse",
+            username=name,
+            display_name=name,
+        )
+        raw, _ = issue_token(s, user=user, kind="session", ttl=timedelta(hours=1))
+    return raw
+
+
+def bearer(token: str) -> dict[str, str]:
+    """Authorization header for a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def client(db: Backend, tmp_path: Path) -> Iterator[TestClient]:
-    """An HTTP client of the real app on the test backend (lifespan and job runner on)."""
+    """An admin's HTTP client of the real app on the test backend (lifespan and jobs on)."""
     with TestClient(create_app(make_settings(db, tmp_path))) as c:
+        c.headers.update(bearer(login_as(db, "admin")))
         yield c
 
 
@@ -126,5 +160,6 @@ def demo_client(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> I
         load_demo(session)
     data_dir = tmp_path_factory.mktemp("demo")
     with TestClient(create_app(make_settings(backend, data_dir, sync_batch_max_points=50))) as c:
+        c.headers.update(bearer(login_as(backend, "prosecutor")))
         yield c
     wipe(backend)

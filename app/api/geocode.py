@@ -2,8 +2,9 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
+from app.auth import Allow, Principal
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
 from app.schemas.geocode import BatchResult, GeocodeRequest, GeocodeResult
@@ -16,10 +17,13 @@ from geo.crs import parse_crs, to_wgs84_coords
 from geo.points_io import PointsFileError, read_points
 
 router = APIRouter(prefix="/api/v1/geocode", tags=["geocode"])
+Geocoder = Annotated[Principal, Depends(Allow("geocode", "admin", "prosecutor", "partner"))]
 
 
 @router.post("", summary="Geocode a point or a geometry")
-def geocode(req: GeocodeRequest, session: SessionDep, settings: SettingsDep) -> GeocodeResult:
+def geocode(
+    req: GeocodeRequest, session: SessionDep, settings: SettingsDep, _: Geocoder
+) -> GeocodeResult:
     """Return divisions, responsible/partner organisations, zones and nearest water."""
     geometry = resolve_input(lon=req.lon, lat=req.lat, geometry=req.geometry, crs=req.crs)
     result = geocode_geometry(
@@ -38,6 +42,7 @@ def geocode(req: GeocodeRequest, session: SessionDep, settings: SettingsDep) -> 
 )
 def geocode_batch(
     session: SessionDep,
+    caller: Geocoder,
     settings: SettingsDep,
     response: Response,
     file: Annotated[UploadFile, File(description="CSV with lon,lat[,id] or GeoJSON points")],
@@ -58,6 +63,7 @@ def geocode_batch(
             job = job_service.create_job(
                 session,
                 kind="geocode_batch",
+                created_by=caller.user,
                 params={
                     "path": str(path),
                     "crs": str(system),

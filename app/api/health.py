@@ -4,8 +4,9 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from app.auth import public
 from app.deps import SessionDep
 from app.migrate import alembic_config
 from models.spatial import backend_name, spatial_version
@@ -13,7 +14,7 @@ from models.spatial import backend_name, spatial_version
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", summary="Service health (public)")
+@router.get("/health", summary="Service health (public)", dependencies=[Depends(public)])
 def health(session: SessionDep) -> dict[str, Any]:
     """Report the database backend, its spatial version and the migration revision."""
     conn = session.connection()

@@ -3,8 +3,9 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
+from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.schemas.jobs import JobRead
 from app.schemas.layers import LayerImported, LayerRead, LayerVersionRead
@@ -16,6 +17,8 @@ from geo.layers import ReadOptions
 from models import Layer, LayerVersion
 
 router = APIRouter(prefix="/api/v1/layers", tags=["layers"])
+Reader = Annotated[Principal, Depends(Allow("layers:read", "admin", "prosecutor", "partner"))]
+Writer = Annotated[Principal, Depends(Allow("layers:write", "admin"))]
 
 
 def _layer_read(layer: Layer, versions: list[LayerVersion]) -> LayerRead:
@@ -35,13 +38,13 @@ def _layer_read(layer: Layer, versions: list[LayerVersion]) -> LayerRead:
 
 
 @router.get("", summary="List reference layers")
-def list_layers(session: SessionDep) -> list[LayerRead]:
+def list_layers(session: SessionDep, _: Reader) -> list[LayerRead]:
     """List every layer with its versions."""
     return [_layer_read(layer, versions) for layer, versions in service.list_layers(session)]
 
 
 @router.get("/{layer}", summary="Read a layer (by id or name)")
-def get_layer(layer: str, session: SessionDep) -> LayerRead:
+def get_layer(layer: str, session: SessionDep, _: Reader) -> LayerRead:
     """Return one layer with all its versions."""
     return _layer_read(*service.get_layer(session, ref=layer))
 
@@ -50,6 +53,7 @@ def get_layer(layer: str, session: SessionDep) -> LayerRead:
 def layer_features(
     layer: str,
     session: SessionDep,
+    _: Reader,
     bbox: BBoxDep,
     version: Annotated[int | None, Query(ge=1, description="default: newest")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
@@ -70,6 +74,7 @@ def layer_features(
 )
 def upload_layer(
     session: SessionDep,
+    caller: Writer,
     settings: SettingsDep,
     response: Response,
     file: Annotated[UploadFile, File(description="GeoJSON, GeoPackage or zipped Shapefile")],
@@ -97,6 +102,7 @@ def upload_layer(
         job = job_service.create_job(
             session,
             kind="layer_import",
+            created_by=caller.user,
             params={
                 "path": str(path),
                 "name": name,

@@ -2,15 +2,19 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
+from app.auth import Allow, Principal
 from app.deps import SessionDep
 from app.services.organisations import get_organisation, list_organisations
 from models import Organisation
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
+Reader = Annotated[
+    Principal, Depends(Allow("organisations:read", "admin", "prosecutor", "partner"))
+]
 
 
 def _read(org: Organisation, geometry: bool) -> dict[str, Any]:
@@ -31,7 +35,7 @@ def _read(org: Organisation, geometry: bool) -> dict[str, Any]:
 
 
 @router.get("", summary="List organisations")
-def organisations(session: SessionDep) -> list[dict[str, Any]]:
+def organisations(session: SessionDep, _: Reader) -> list[dict[str, Any]]:
     """List own and partner procuratorates."""
     return [_read(o, geometry=False) for o in list_organisations(session)]
 
@@ -40,6 +44,7 @@ def organisations(session: SessionDep) -> list[dict[str, Any]]:
 def organisation(
     code: str,
     session: SessionDep,
+    _: Reader,
     geometry: Annotated[bool, Query(description="include the jurisdiction geometry")] = False,
 ) -> dict[str, Any]:
     """Return one organisation, optionally with its jurisdiction as GeoJSON."""

@@ -8,13 +8,16 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.jobs.runner import enqueue_after_commit
-from models import Job
+from models import Job, User
 from models.base import utcnow
 
 
-def create_job(session: Session, *, kind: str, params: dict[str, Any]) -> Job:
+def create_job(
+    session: Session, *, kind: str, params: dict[str, Any], created_by: User | None = None
+) -> Job:
     """Record a queued job; it is submitted to the runner when the transaction commits."""
     job = Job(
+        created_by_id=created_by.id if created_by else None,
         id=str(uuid.uuid4()),
         kind=kind,
         status="queued",
@@ -28,10 +31,10 @@ def create_job(session: Session, *, kind: str, params: dict[str, Any]) -> Job:
     return job
 
 
-def get_job(session: Session, *, job_id: str) -> Job:
-    """Return a job or raise NotFound."""
+def get_job(session: Session, *, job_id: str, user: User) -> Job:
+    """Return a job its creator (or an admin) may see, or raise NotFound."""
     job = session.get(Job, job_id)
-    if job is None:
+    if job is None or (user.role != "admin" and job.created_by_id != user.id):
         raise NotFound(f"job {job_id} not found")
     return job
 

@@ -9,7 +9,17 @@ from app import migrate
 from app.main import create_app
 from tests.conftest import Backend, make_settings
 
-TABLES = {"organisations", "layers", "layer_versions", "layer_features", "jobs"}
+TABLES = {
+    "organisations",
+    "layers",
+    "layer_versions",
+    "layer_features",
+    "jobs",
+    "users",
+    "tokens",
+    "reports",
+    "report_photos",
+}
 
 
 def test_upgrade_downgrade_upgrade(db: Backend) -> None:
@@ -26,7 +36,7 @@ def test_health_reports_backend_and_revision(client: TestClient, db: Backend) ->
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert body["database"]["backend"] == {"sqlite": "spatialite", "postgis": "postgis"}[db.name]
-    assert body["database"]["revision"] == body["database"]["head"] == "20261125_spine"
+    assert body["database"]["revision"] == body["database"]["head"] == "20261125_identity_reports"
     expected = "SpatiaLite 5" if db.name == "sqlite" else 'PostGIS POSTGIS="3'
     assert body["database"]["spatial_version"].startswith(expected)
 

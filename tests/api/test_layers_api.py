@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from geo.crs import gcj02_to_wgs84
 from tests.api.helpers import DATA, layer_state, upload_layer, wait_for_job
-from tests.conftest import Backend, make_settings
+from tests.conftest import Backend, bearer, login_as, make_settings
 
 ZONE_FIELDS = {"name_field": "zone_name", "level_field": "grade", "code_field": "zcode"}
 
@@ -176,6 +176,7 @@ def test_broken_files_are_refused_and_change_nothing(
 def test_large_upload_runs_as_job(db: Backend, tmp_path: Path) -> None:
     settings = make_settings(db, tmp_path, sync_import_max_bytes=100)
     with TestClient(create_app(settings)) as client:
+        client.headers.update(bearer(login_as(db, "admin")))
         r = upload_layer(
             client,
             "huailai_counties_gcj02.geojson",

@@ -1,0 +1,123 @@
+"""Accounts and tokens: registration, login, revocation, API tokens for machines."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.auth import Authenticated, Principal, public
+from app.deps import SessionDep, SettingsDep
+from app.errors import Invalid
+from app.schemas.auth import (
+    ApiTokenCreate,
+    ApiTokenCreated,
+    ApiTokenRead,
+    RegisterRequest,
+    TokenResponse,
+    UserRead,
+)
+from app.services import auth as service
+from models import Organisation, User
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+Caller = Annotated[Principal, Depends(Authenticated())]
+
+
+def user_read(session: SessionDep, user: User) -> UserRead:
+    """Render a user with its organisation code."""
+    org = session.get(Organisation, user.org_id)
+    return UserRead(
+        id=user.id,
+        username=user.username,
+        phone=user.phone,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        org_code=org.code if org else "",
+        created_at=user.created_at,
+    )
+
+
+@router.post(
+    "/auth/register",
+    status_code=201,
+    summary="Volunteer self-registration (public)",
+    dependencies=[Depends(public)],
+)
+def register(req: RegisterRequest, session: SessionDep, settings: SettingsDep) -> UserRead:
+    """Create a volunteer account; passwords are stored as Argon2id hashes."""
+    user = service.create_user(
+        session,
+        role="volunteer",
+        org_code=req.org_code or settings.default_org_code,
+        password=req.password,
+        display_name=req.display_name,
+        phone=req.phone,
+        email=req.email,
+    )
+    return user_read(session, user)
+
+
+@router.post(
+    "/auth/token", summary="Log in: OAuth2 password form (public)", dependencies=[Depends(public)]
+)
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TokenResponse:
+    """Exchange a phone/e-mail/username and password for a bearer token."""
+    user = service.authenticate(session, username=form.username, password=form.password)
+    raw, _token = service.issue_token(
+        session, user=user, kind="session", ttl=timedelta(seconds=settings.session_ttl_s)
+    )
+    return TokenResponse(access_token=raw, expires_in=settings.session_ttl_s)
+
+
+@router.post("/auth/revoke", status_code=204, summary="Revoke the token used to call this")
+def revoke(session: SessionDep, caller: Caller) -> Response:
+    """Log out: the bearer token stops working at once."""
+    service.revoke_token(session, token=caller.token)
+    return Response(status_code=204)
+
+
+@router.get("/users/me", summary="Who am I")
+def me(session: SessionDep, caller: Caller) -> UserRead:
+    """Return the calling user."""
+    return user_read(session, caller.user)
+
+
+@router.post("/auth/api-tokens", status_code=201, summary="Create a long-lived API token")
+def create_api_token(
+    req: ApiTokenCreate, session: SessionDep, settings: SettingsDep, caller: Caller
+) -> ApiTokenCreated:
+    """Create an API token for yourself; the secret is shown only in this response."""
+    if req.days > settings.api_token_max_days:
+        raise Invalid(f"days must be at most {settings.api_token_max_days}")
+    raw, token = service.issue_token(
+        session,
+        user=caller.user,
+        kind="api",
+        scopes=req.scopes,
+        name=req.name,
+        ttl=timedelta(days=req.days),
+    )
+    return ApiTokenCreated(token=raw, **ApiTokenRead.model_validate(token).model_dump())
+
+
+@router.get("/auth/api-tokens", summary="List your API tokens")
+def list_api_tokens(session: SessionDep, caller: Caller) -> list[ApiTokenRead]:
+    """List your API tokens (without secrets)."""
+    return [
+        ApiTokenRead.model_validate(t) for t in service.list_api_tokens(session, user=caller.user)
+    ]
+
+
+@router.delete("/auth/api-tokens/{token_id}", status_code=204, summary="Revoke an API token")
+def delete_api_token(token_id: int, session: SessionDep, caller: Caller) -> Response:
+    """Revoke one of your API tokens (an admin may revoke anyone's)."""
+    service.revoke_token(
+        session, token=service.get_api_token(session, user=caller.user, token_id=token_id)
+    )
+    return Response(status_code=204)

@@ -1,0 +1,121 @@
+"""Access rules: every route declares who may call it, and the default is deny.
+
+A route depends on `Allow(scope, *roles)` (a bearer token of one of those roles, carrying
+that scope) or on `public`. `check_routes` refuses to start an app with a route that
+declares neither.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.routing import BaseRoute
+
+from app.deps import SessionDep
+from app.errors import Forbidden, Unauthorized
+from app.services.auth import resolve_token
+from models import Token, User
+
+bearer = HTTPBearer(auto_error=False, description="login or API token")
+
+
+@dataclass
+class Principal:
+    """The authenticated caller."""
+
+    user: User
+    token: Token
+
+
+class Allow:
+    """Dependency: require a token whose user has one of `roles` and whose scopes hold `scope`."""
+
+    def __init__(self, scope: str, *roles: str) -> None:
+        self.scope = scope
+        self.roles = roles
+
+    def __call__(
+        self,
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        """Resolve the caller or refuse."""
+        if credentials is None:
+            raise Unauthorized("this endpoint needs a bearer token")
+        user, token = resolve_token(session, credentials.credentials)
+        if user.role not in self.roles:
+            raise Forbidden(f"a {user.role} may not do this (allowed: {', '.join(self.roles)})")
+        if self.scope not in token.scopes:
+            raise Forbidden(f"this token lacks the scope {self.scope!r}")
+        return Principal(user, token)
+
+
+def public() -> None:
+    """Dependency marking a route as open to anyone."""
+
+
+ANY_ROLE = ("admin", "prosecutor", "volunteer", "partner")
+
+
+class Authenticated(Allow):
+    """Any signed-in caller, whatever the token's scopes (e.g. to revoke the token)."""
+
+    def __init__(self) -> None:
+        super().__init__("", *ANY_ROLE)
+
+    def __call__(  # type: ignore[override]
+        self,
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        """Resolve the caller or refuse."""
+        if credentials is None:
+            raise Unauthorized("this endpoint needs a bearer token")
+        return Principal(*resolve_token(session, credentials.credentials))
+
+
+def _declares_access(route: APIRoute) -> bool:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if dep.call is public or isinstance(dep.call, Allow):  # Authenticated is an Allow
+            return True
+        stack.extend(dep.dependencies)
+    return False
+
+
+def api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Yield every API route, including those of included routers."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        # FastAPI wraps included routers; older versions copy their routes instead.
+        inner = getattr(route, "original_router", None) or getattr(route, "app", None)
+        if inner is not None and hasattr(inner, "routes"):
+            yield from api_routes(inner.routes)
+
+
+def check_routes(app: FastAPI) -> None:
+    """Refuse an app with a route that does not declare who may call it; state it in the docs."""
+    routes = list(api_routes(app.routes))
+    for route in routes:
+        roles = roles_of(route)
+        who = "public" if roles is None else ", ".join(roles)
+        route.description = f"{route.description or ''}\n\n**Access:** {who}".strip()
+    missing = [r.path for r in routes if not _declares_access(r)]
+    if missing:
+        raise RuntimeError(f"routes without an access rule (default deny): {', '.join(missing)}")
+
+
+def roles_of(route: APIRoute) -> tuple[str, ...] | None:
+    """Return the roles a route allows, or None for a public route."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if isinstance(dep.call, Allow):
+            return dep.call.roles
+        stack.extend(dep.dependencies)
+    return None
