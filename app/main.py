@@ -1,16 +1,18 @@
 """The FastAPI application."""
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.base import RequestResponseEndpoint
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
-from app.api import auth, geocode, health, jobs, layers, organisations
+from app.api import auth, geocode, health, jobs, layers, organisations, reports
 from app.auth import check_routes, public
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -68,7 +70,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = make_sessionmaker(engine)
     install_error_handlers(app)
-    for module in (health, auth, layers, geocode, jobs, organisations):
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        """Report the server's own time for the request (Server-Timing, W3C)."""
+        start = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
+        return response
+
+    for module in (health, auth, reports, layers, geocode, jobs, organisations):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False, dependencies=[Depends(public)])

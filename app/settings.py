@@ -34,6 +34,18 @@ class Settings(BaseSettings):
     session_ttl_s: int = 12 * 3600
     api_token_max_days: int = 366
     default_org_code: str = "130700"
+    # Volunteers' reports: photo limits, location and time checks, abuse limits.
+    photo_max_bytes: int = 20 * 1024 * 1024
+    photo_max_pixels: int = 40_000_000
+    photo_display_px: int = 1600
+    photo_thumb_px: int = 320
+    report_max_photos: int = 9
+    location_disagreement_m: float = 500.0
+    capture_max_age_h: float = 72.0
+    # EXIF times without an offset are read in this zone (China Standard Time).
+    local_utc_offset_h: float = 8.0
+    reports_per_minute_per_token: int = 6
+    reports_per_day_per_volunteer: int = 50
     job_workers: int = 1
     job_runner: str = "thread"
 
@@ -48,6 +60,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Directory where uploaded files wait for their job."""
         return self.data_dir / "uploads"
+
+    @property
+    def evidence_dir(self) -> Path:
+        """Directory of the local evidence store."""
+        return self.data_dir / "evidence"
 
     @property
     def results_dir(self) -> Path:

@@ -1,0 +1,189 @@
+"""Volunteers' snap-and-report (随手拍): submit, follow, and (prosecutors) review."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile
+from geoalchemy2.shape import to_shape
+
+from app.auth import Allow, Principal
+from app.deps import SessionDep, SettingsDep
+from app.errors import TooLarge
+from app.schemas.reports import LocationRead, PhotoRead, ReportRead
+from app.services.evidence_store import LocalEvidenceStore
+from app.services.report_queries import get_report, list_reports, organisation_of, photo_file
+from app.services.reports import PhotoUpload, ReportInput, create_report
+from app.settings import Settings
+from geo.categories import CATEGORIES, STATUS_WORDS
+from models import Report, ReportPhoto
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+Submitter = Annotated[Principal, Depends(Allow("reports:write", "volunteer", "admin"))]
+Reader = Annotated[Principal, Depends(Allow("reports:read", "volunteer", "prosecutor", "admin"))]
+
+
+def store_of(settings: Settings) -> LocalEvidenceStore:
+    """The evidence store configured for this service."""
+    return LocalEvidenceStore(settings.evidence_dir)
+
+
+def report_read(session: SessionDep, report: Report, photos: list[ReportPhoto]) -> ReportRead:
+    """Render a report with its photos' links."""
+    point = to_shape(report.location)
+    base = f"/api/v1/reports/{report.id}/photos"
+    zh, en = STATUS_WORDS[report.status]
+    czh, cen = CATEGORIES[report.category]
+    return ReportRead(
+        id=report.id,
+        status=report.status,
+        status_text={"zh": zh, "en": en},
+        category=report.category,
+        category_label={"zh": czh, "en": cen},
+        description=report.description,
+        location=LocationRead(
+            lon=point.x,
+            lat=point.y,
+            source=report.location_source,
+            accuracy_m=report.accuracy_m,
+            device=report.device_location,
+        ),
+        observed_at=report.observed_at,
+        submitted_at=report.submitted_at,
+        flags=report.flags,
+        organisation=organisation_of(session, report),
+        duplicate_of_report_id=report.duplicate_of_id,
+        geocode=report.geocode,
+        photos=[
+            PhotoRead(
+                n=p.position,
+                sha256=p.sha256,
+                format=p.format,
+                size_bytes=p.size_bytes,
+                width=p.width,
+                height=p.height,
+                taken_at=p.taken_at,
+                exif=p.exif,
+                duplicate_of_photo_id=p.duplicate_of_id,
+                url=f"{base}/{p.position}",
+                thumb_url=f"{base}/{p.position}?size=thumb",
+            )
+            for p in photos
+        ],
+    )
+
+
+def _read_photos(files: list[UploadFile], settings: Settings) -> list[PhotoUpload]:
+    out = []
+    for n, f in enumerate(files, start=1):
+        data = f.file.read(settings.photo_max_bytes + 1)
+        if len(data) > settings.photo_max_bytes:
+            raise TooLarge(
+                f"photo {n}: larger than the limit of {settings.photo_max_bytes:,} bytes"
+            )
+        out.append(PhotoUpload(f.filename, data))
+    return out
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Submit a report with 1-9 photos",
+    responses={200: {"description": "an Idempotency-Key replay: the earlier report"}},
+)
+def submit_report(
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: Submitter,
+    response: Response,
+    photos: Annotated[list[UploadFile], File(description="1 to 9 JPEG/PNG/WebP/HEIC photos")],
+    category: Annotated[str, Form(description=", ".join(CATEGORIES))],
+    description: Annotated[str, Form()] = "",
+    lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
+    lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
+    crs: Annotated[str, Form(description="wgs84, gcj02 or bd09")] = "wgs84",
+    accuracy_m: Annotated[float | None, Form()] = None,
+    manual_pin: Annotated[bool, Form(description="lat/lon is a pin placed on a map")] = False,
+    observed_at: Annotated[datetime | None, Form()] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> ReportRead:
+    """Take in a report; retries with the same Idempotency-Key return the first report.
+
+    A plain (sync) route: decoding photos is CPU work for the thread pool, not the event loop.
+    """
+    inp = ReportInput(
+        category=category,
+        description=description,
+        photos=_read_photos(photos, settings),
+        lat=lat,
+        lon=lon,
+        crs=crs,
+        accuracy_m=accuracy_m,
+        manual_pin=manual_pin,
+        observed_at=observed_at,
+        idempotency_key=idempotency_key,
+    )
+    report, created = create_report(
+        session,
+        user=caller.user,
+        token=caller.token,
+        inp=inp,
+        settings=settings,
+        store=store_of(settings),
+    )
+    if not created:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    response.headers["Location"] = f"/api/v1/reports/{report.id}"
+    return report_read(
+        session, report, get_report(session, user=caller.user, report_id=report.id)[1]
+    )
+
+
+@router.get("", summary="List reports (a volunteer's own; a prosecutor's jurisdiction)")
+def reports(
+    session: SessionDep,
+    caller: Reader,
+    status: str | None = None,
+    category: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ReportRead]:
+    """Return a page of the reports the caller may see, newest first."""
+    found, photos = list_reports(
+        session, user=caller.user, status=status, category=category, limit=limit, offset=offset
+    )
+    return [report_read(session, r, photos[r.id]) for r in found]
+
+
+@router.get("/{report_id}", summary="Read a report")
+def report(report_id: int, session: SessionDep, caller: Reader) -> ReportRead:
+    """Return one report the caller may see."""
+    return report_read(session, *get_report(session, user=caller.user, report_id=report_id))
+
+
+@router.get(
+    "/{report_id}/photos/{n}",
+    summary="A photo: display copy, thumbnail or original",
+    response_class=Response,
+)
+def photo(
+    report_id: int,
+    n: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: Reader,
+    size: Annotated[str, Query(pattern="^(display|thumb)$")] = "display",
+    original: Annotated[bool, Query(description="the original bytes (prosecutors)")] = False,
+) -> Response:
+    """Return an EXIF-free display copy, or for prosecutors the original evidence file."""
+    variant = "original" if original else size
+    data, media, p = photo_file(
+        session,
+        user=caller.user,
+        store=store_of(settings),
+        report_id=report_id,
+        position=n,
+        variant=variant,
+    )
+    headers = {"X-Evidence-SHA256": p.sha256} if original else {}
+    return Response(data, media_type=media, headers=headers)

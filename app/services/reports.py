@@ -1,0 +1,320 @@
+"""Use case: take in a volunteer's report (随手拍) — photos, location, geocode — atomically.
+
+Every step runs inside the request's transaction. Evidence files are staged in the store
+as they are made and removed again if anything later fails, so a refused or failed report
+leaves no rows and no files.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from shapely import Point
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, Invalid, TooManyRequests
+from app.services.evidence_store import EvidenceStore, evidence_key, stage
+from app.services.geocode import geocode_geometry
+from app.settings import Settings
+from geo.categories import CATEGORIES
+from geo.crs import parse_crs
+from geo.photos import (
+    NEAR_DUPLICATE_BITS,
+    PhotoError,
+    PhotoLimits,
+    ProcessedPhoto,
+    decide_location,
+    hamming,
+    process_photo,
+    time_flags,
+)
+from models import Organisation, Report, ReportPhoto, Token, User
+from models.base import SRID, utcnow
+
+DEVICE_CRS = ("wgs84", "gcj02", "bd09")
+
+
+@dataclass
+class PhotoUpload:
+    """One uploaded file as received."""
+
+    filename: str | None
+    data: bytes
+
+
+@dataclass
+class ReportInput:
+    """What a volunteer sends, before any checking."""
+
+    category: str
+    description: str
+    photos: list[PhotoUpload]
+    lat: float | None = None
+    lon: float | None = None
+    crs: str = "wgs84"
+    accuracy_m: float | None = None
+    manual_pin: bool = False
+    observed_at: datetime | None = None
+    idempotency_key: str | None = None
+
+
+def _check(inp: ReportInput, settings: Settings) -> None:
+    if inp.category not in CATEGORIES:
+        raise Invalid(f"unknown category {inp.category!r}; use one of {', '.join(CATEGORIES)}")
+    if not 1 <= len(inp.photos) <= settings.report_max_photos:
+        raise Invalid(f"send 1 to {settings.report_max_photos} photos, not {len(inp.photos)}")
+    if len(inp.description) > 5000:
+        raise Invalid("description is longer than 5,000 characters")
+    if (inp.lat is None) != (inp.lon is None):
+        raise Invalid("give both lat and lon, or neither")
+    if inp.crs not in DEVICE_CRS:
+        raise Invalid(f"crs must be one of {', '.join(DEVICE_CRS)}, not {inp.crs!r}")
+    if inp.accuracy_m is not None and not 0 <= inp.accuracy_m <= 100_000:
+        raise Invalid("accuracy_m must be between 0 and 100,000 metres")
+    if inp.observed_at is not None and inp.observed_at.tzinfo is None:
+        raise Invalid("observed_at needs a time zone offset, e.g. 2026-05-01T09:30:00+08:00")
+    if inp.idempotency_key is not None and not 1 <= len(inp.idempotency_key) <= 200:
+        raise Invalid("Idempotency-Key must be 1 to 200 characters")
+
+
+def _content_hash(inp: ReportInput) -> str:
+    """Fingerprint of a submission, to tell a retry from a different report under one key."""
+    photos = [hashlib.sha256(p.data).hexdigest() for p in inp.photos]
+    doc = [inp.category, inp.description, inp.lat, inp.lon, inp.crs, photos]
+    return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
+
+
+def _replay(session: Session, user: User, inp: ReportInput, digest: str) -> Report | None:
+    if inp.idempotency_key is None:
+        return None
+    earlier = session.scalar(
+        select(Report).where(
+            Report.user_id == user.id, Report.idempotency_key == inp.idempotency_key
+        )
+    )
+    if earlier is not None and earlier.content_hash != digest:
+        raise Conflict("this Idempotency-Key was already used for a different report")
+    return earlier
+
+
+def _enforce_limits(session: Session, user: User, token: Token, settings: Settings) -> None:
+    now = utcnow()
+    minute = session.scalars(
+        select(Report.submitted_at)
+        .where(
+            Report.token_id == token.id,
+            Report.submitted_at > now - timedelta(minutes=1),
+        )
+        .order_by(Report.submitted_at)
+    ).all()
+    if len(minute) >= settings.reports_per_minute_per_token:
+        wait = 60 - (now - minute[0]).total_seconds()
+        raise TooManyRequests(
+            f"at most {settings.reports_per_minute_per_token} reports a minute per token",
+            max(1, int(wait) + 1),
+        )
+    if user.role != "volunteer":
+        return
+    day = session.scalars(
+        select(Report.submitted_at)
+        .where(
+            Report.user_id == user.id,
+            Report.submitted_at > now - timedelta(days=1),
+        )
+        .order_by(Report.submitted_at)
+    ).all()
+    if len(day) >= settings.reports_per_day_per_volunteer:
+        wait = 86_400 - (now - day[0]).total_seconds()
+        raise TooManyRequests(
+            f"at most {settings.reports_per_day_per_volunteer} reports a day per volunteer",
+            max(1, int(wait) + 1),
+        )
+
+
+def _limits(settings: Settings) -> PhotoLimits:
+    return PhotoLimits(
+        max_bytes=settings.photo_max_bytes,
+        max_pixels=settings.photo_max_pixels,
+        display_max_px=settings.photo_display_px,
+        thumb_max_px=settings.photo_thumb_px,
+    )
+
+
+def _store_photos(
+    session: Session, store: EvidenceStore, inp: ReportInput, settings: Settings
+) -> list[ProcessedPhoto]:
+    """Check each photo and stage its original, display copy and thumbnail."""
+    done = []
+    for n, upload in enumerate(inp.photos, start=1):
+        try:
+            photo = process_photo(upload.data, _limits(settings), index=n)
+        except PhotoError as exc:
+            raise Invalid(str(exc)) from exc
+        stage(session, store, evidence_key("originals", photo.sha256), upload.data)
+        stage(session, store, evidence_key("display", photo.sha256, ".jpg"), photo.display_jpeg)
+        stage(session, store, evidence_key("thumbs", photo.sha256, ".jpg"), photo.thumb_jpeg)
+        done.append(photo)
+    return done
+
+
+def _earlier_duplicates(session: Session, photos: list[ProcessedPhoto]) -> list[int | None]:
+    """For each photo, the id of an earlier photo with the same or a near-identical image."""
+    known = session.execute(
+        select(ReportPhoto.id, ReportPhoto.sha256, ReportPhoto.phash).order_by(ReportPhoto.id)
+    ).all()
+    out: list[int | None] = []
+    for photo in photos:
+        same = next((pid for pid, sha, _ in known if sha == photo.sha256), None)
+        near = same or next(
+            (pid for pid, _, ph in known if hamming(ph, photo.phash) <= NEAR_DUPLICATE_BITS), None
+        )
+        out.append(near)
+    return out
+
+
+def _responsible_org(session: Session, geocode: dict[str, Any]) -> Organisation:
+    own = [o for o in geocode["responsible_organisations"] if o["role"] == "own"]
+    if not own:
+        lon, lat = geocode["geometry"]["coordinates"]
+        where = " / ".join(a["name"] for a in geocode["admin"] if a["name"]) or "no known division"
+        raise Invalid(
+            f"outside the service area: the location ({lon:.6f}, {lat:.6f}) lies in {where}, "
+            "outside the jurisdictions of this platform's procuratorates"
+        )
+    org = session.get(Organisation, own[0]["id"])
+    assert org is not None
+    return org
+
+
+def create_report(
+    session: Session,
+    *,
+    user: User,
+    token: Token,
+    inp: ReportInput,
+    settings: Settings,
+    store: EvidenceStore,
+) -> tuple[Report, bool]:
+    """Take in a report; return it and whether it was created (False: an idempotent replay)."""
+    _check(inp, settings)
+    digest = _content_hash(inp)
+    earlier = _replay(session, user, inp, digest)
+    if earlier is not None:
+        return earlier, False
+    _enforce_limits(session, user, token, settings)
+    submitted = utcnow()
+    photos = _store_photos(session, store, inp, settings)
+    exif_points = [
+        (p.exif.lon, p.exif.lat)
+        for p in photos
+        if p.exif.lon is not None and p.exif.lat is not None
+    ]
+    device = (inp.lon, inp.lat) if inp.lon is not None and inp.lat is not None else None
+    where = decide_location(
+        exif_points,
+        device,
+        inp.crs,
+        inp.accuracy_m,
+        inp.manual_pin,
+        settings.location_disagreement_m,
+    )  # type: ignore[arg-type]
+    if where.lon is None or where.lat is None:
+        raise Invalid("no location: the photos carry no GPS position and no lat/lon was sent")
+    flags = list(where.flags)
+    zone = timezone(timedelta(hours=settings.local_utc_offset_h))
+    taken = []
+    for p in photos:
+        when, more = time_flags(
+            p.exif.taken_at,
+            p.exif.taken_at_has_offset,
+            submitted,
+            timedelta(hours=settings.capture_max_age_h),
+            zone,
+        )
+        taken.append(when)
+        flags += [f for f in more if f not in flags]
+    geocode = geocode_geometry(
+        session,
+        geometry=Point(where.lon, where.lat),
+        partner_distance_m=settings.partner_distance_m,
+        nearest_max_m=settings.nearest_max_m,
+    )
+    org = _responsible_org(session, geocode)
+    dups = _earlier_duplicates(session, photos)
+    if any(dups):
+        flags.append("duplicate_photo")
+    report = Report(
+        user_id=user.id,
+        token_id=token.id,
+        org_id=org.id,
+        idempotency_key=inp.idempotency_key,
+        content_hash=digest,
+        category=inp.category,
+        description=inp.description,
+        location=from_shape(Point(where.lon, where.lat), srid=SRID),
+        location_source=where.source,
+        accuracy_m=inp.accuracy_m if device else None,
+        device_location=None
+        if device is None
+        else {
+            "lon": inp.lon,
+            "lat": inp.lat,
+            "crs": str(parse_crs(inp.crs)),
+            "wgs84": list(where.device_wgs84) if where.device_wgs84 else None,
+            "manual_pin": inp.manual_pin,
+            "disagreement_m": where.disagreement_m,
+        },
+        observed_at=inp.observed_at or next((t for t in taken if t), None),
+        submitted_at=submitted,
+        flags=flags,
+        geocode=geocode,
+        status="received",
+    )
+    session.add(report)
+    session.flush()
+    first_dup = next((d for d in dups if d), None)
+    if first_dup is not None:
+        report.duplicate_of_id = session.scalar(
+            select(ReportPhoto.report_id).where(ReportPhoto.id == first_dup)
+        )
+    for n, (upload, p, when, dup) in enumerate(
+        zip(inp.photos, photos, taken, dups, strict=True), start=1
+    ):
+        session.add(
+            ReportPhoto(
+                report_id=report.id,
+                position=n,
+                sha256=p.sha256,
+                original_filename=upload.filename,
+                format=p.format,
+                size_bytes=len(upload.data),
+                width=p.width,
+                height=p.height,
+                phash=p.phash,
+                exif=_exif_record(p),
+                taken_at=when,
+                duplicate_of_id=dup,
+            )
+        )
+    session.flush()
+    return report, True
+
+
+def _exif_record(p: ProcessedPhoto) -> dict[str, Any]:
+    e = p.exif
+    return {
+        "lat": e.lat,
+        "lon": e.lon,
+        "altitude_m": e.altitude_m,
+        "gps_time": e.gps_time.isoformat() if e.gps_time else None,
+        "taken_at": e.taken_at.isoformat() if e.taken_at else None,
+        "taken_at_has_offset": e.taken_at_has_offset,
+        "make": e.make,
+        "model": e.model,
+        "orientation": e.orientation,
+        "warnings": list(e.warnings),
+    }

@@ -1,0 +1,26 @@
+"""The controlled list of report categories and the plain words for report statuses."""
+
+# code: (Chinese label, English label)
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "water_pollution_discharge": ("排污入河", "water pollution discharge"),
+    "black_odorous_water": ("黑臭水体", "black-odorous water"),
+    "waste_dumping": ("倾倒垃圾废物", "waste dumping"),
+    "sand_gravel_extraction": ("非法采砂", "sand/gravel extraction"),
+    "illegal_building_protected_area": ("保护区内违法建设", "illegal building in protected area"),
+    "straw_burning": ("秸秆焚烧", "straw burning"),
+    "construction_dust": ("建筑扬尘", "construction dust"),
+    "illegal_mining": ("非法采矿", "illegal mining"),
+    "wetland_damage": ("破坏湿地", "wetland damage"),
+    "groundwater_extraction": ("地下水超采", "groundwater extraction"),
+    "illegal_fishing_hunting": ("非法捕捞狩猎", "illegal fishing/hunting"),
+    "other": ("其他", "other"),
+}
+
+# What became of a report, in words a volunteer understands: (Chinese, English).
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "received": ("已收到，等待检察官审查。", "Received; waiting for a prosecutor to review it."),
+    "under_review": ("检察官正在审查。", "A prosecutor is reviewing it."),
+    "lead_created": ("已成为案件线索，正在调查。", "It became a lead and is being investigated."),
+    "rejected": ("经审查未予立案。", "Reviewed; no case will be opened."),
+    "closed": ("已办结。", "Closed."),
+}
