@@ -38,7 +38,7 @@ lint: install
 	$(BIN)/mypy app geo models
 
 bench: install
-	scripts/with-postgis.sh $(BIN)/python bench/geocode.py
+	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info
