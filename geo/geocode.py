@@ -65,12 +65,25 @@ def admin_chain(features: Sequence[FeatureInfo]) -> list[dict[str, Any]]:
     ]
 
 
+def zone_sort_key(f: FeatureInfo) -> tuple[bool, str, str, str]:
+    """Order of zones in answers: protected kinds first, then kind, level, name."""
+    spec = KINDS.get(f.kind)
+    return (not (spec and spec.protected), f.kind, f.level or "", f.name or "")
+
+
+def zone_label(f: FeatureInfo) -> str:
+    """A zone as one compact text: kind/level/name."""
+    return f"{f.kind}/{f.level or ''}/{f.name or ''}"
+
+
 def zone_entries(hits: Sequence[tuple[FeatureInfo, str]]) -> list[dict[str, Any]]:
     """Return the non-administrative features met, protected ones first."""
+    zones = sorted(
+        (pair for pair in hits if pair[0].kind != "admin_division"),
+        key=lambda pair: zone_sort_key(pair[0]),
+    )
     out = []
-    for f, rel in hits:
-        if f.kind == "admin_division":
-            continue
+    for f, rel in zones:
         spec = KINDS.get(f.kind)
         out.append(
             {
@@ -86,7 +99,6 @@ def zone_entries(hits: Sequence[tuple[FeatureInfo, str]]) -> list[dict[str, Any]
                 "feature_id": f.id,
             }
         )
-    out.sort(key=lambda z: (not z["protected"], z["kind"], z["level"] or "", z["name"] or ""))
     return out
 
 

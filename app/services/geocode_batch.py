@@ -25,7 +25,8 @@ from geo.geocode import (
     OrgInfo,
     nearest_for_points,
     org_answer,
-    zone_entries,
+    zone_label,
+    zone_sort_key,
 )
 from geo.kinds import ADMIN_LEVELS, NEAREST_KINDS
 from geo.progress import Progress, no_progress
@@ -164,12 +165,11 @@ def _place_columns(
         for fid, f in infos.items()
         if f.kind == "admin_division" and f.level in ADMIN_LEVELS
     }
-    zone_of = {}
-    for fid, f in infos.items():
-        if f.kind != "admin_division":
-            z = zone_entries([(f, "within")])[0]
-            key = (not z["protected"], z["kind"], z["level"] or "", z["name"] or "")
-            zone_of[fid] = (key, f"{z['kind']}/{z['level'] or ''}/{z['name'] or ''}")
+    zone_of = {
+        fid: (zone_sort_key(f), zone_label(f))
+        for fid, f in infos.items()
+        if f.kind != "admin_division"
+    }
     places: dict[tuple[int, ...], tuple[Any, ...]] = {}
     for combo in set(hits):
         chain: list[Any] = [None] * len(ADMIN_LEVELS)
