@@ -13,7 +13,7 @@ from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely import Point
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, TooManyRequests
@@ -101,37 +101,36 @@ def _replay(session: Session, user: User, inp: ReportInput, digest: str) -> Repo
     return earlier
 
 
-def _enforce_limits(session: Session, user: User, token: Token, settings: Settings) -> None:
+def _within_limit(
+    session: Session, who: ColumnElement[bool], limit: int, window: timedelta, what: str
+) -> None:
+    """Refuse a submission once `limit` reports matching `who` fall in the sliding window."""
     now = utcnow()
-    minute = session.scalars(
+    times = session.scalars(
         select(Report.submitted_at)
-        .where(
-            Report.token_id == token.id,
-            Report.submitted_at > now - timedelta(minutes=1),
-        )
+        .where(who, Report.submitted_at > now - window)
         .order_by(Report.submitted_at)
     ).all()
-    if len(minute) >= settings.reports_per_minute_per_token:
-        wait = 60 - (now - minute[0]).total_seconds()
-        raise TooManyRequests(
-            f"at most {settings.reports_per_minute_per_token} reports a minute per token",
-            max(1, int(wait) + 1),
-        )
-    if user.role != "volunteer":
-        return
-    day = session.scalars(
-        select(Report.submitted_at)
-        .where(
+    if len(times) >= limit:
+        wait = (times[0] + window - now).total_seconds()
+        raise TooManyRequests(f"at most {limit} reports {what}", max(1, int(wait) + 1))
+
+
+def _enforce_limits(session: Session, user: User, token: Token, settings: Settings) -> None:
+    _within_limit(
+        session,
+        Report.token_id == token.id,
+        settings.reports_per_minute_per_token,
+        timedelta(minutes=1),
+        "a minute per token",
+    )
+    if user.role == "volunteer":
+        _within_limit(
+            session,
             Report.user_id == user.id,
-            Report.submitted_at > now - timedelta(days=1),
-        )
-        .order_by(Report.submitted_at)
-    ).all()
-    if len(day) >= settings.reports_per_day_per_volunteer:
-        wait = 86_400 - (now - day[0]).total_seconds()
-        raise TooManyRequests(
-            f"at most {settings.reports_per_day_per_volunteer} reports a day per volunteer",
-            max(1, int(wait) + 1),
+            settings.reports_per_day_per_volunteer,
+            timedelta(days=1),
+            "a day per volunteer",
         )
 
 
