@@ -28,10 +28,12 @@ layers_cli = typer.Typer(help="Reference layers.", no_args_is_help=True)
 orgs_cli = typer.Typer(help="Organisations (procuratorates).", no_args_is_help=True)
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_cli = typer.Typer(help="Long-lived API tokens for machine clients.", no_args_is_help=True)
+audit_cli = typer.Typer(help="The tamper-evident log.", no_args_is_help=True)
 cli.add_typer(layers_cli, name="layers")
 cli.add_typer(orgs_cli, name="orgs")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
+cli.add_typer(audit_cli, name="audit")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -272,6 +274,25 @@ def tokens_create(
             f"expires {token.expires_at:%Y-%m-%d}; it will not be shown again",
             err=True,
         )
+
+
+@audit_cli.command("verify")
+@fails_cleanly
+def audit_verify() -> None:
+    """Walk the hash chain; exit 1 naming the first entry that does not match."""
+    from app.services.audit import verify
+
+    with transaction() as session:
+        report = verify(session)
+    if report.ok:
+        typer.echo(f"audit log intact: {report.checked} entries verified")
+        return
+    typer.echo(
+        f"audit log BROKEN at entry {report.first_bad_id}: {report.reason} "
+        f"({report.checked} entries before it verified)",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 @cli.command("geocode")

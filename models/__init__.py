@@ -1,20 +1,28 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
+from models.audit import AuditEntry
 from models.base import Base
 from models.job import Job
 from models.layer import Layer, LayerFeature, LayerVersion
+from models.lead import EvidenceItem, Lead, LegalBasis, ScoreWeights, Suggestion
 from models.org import Organisation, Token, User
 from models.report import Report, ReportPhoto
 
 __all__ = [
+    "AuditEntry",
     "Base",
+    "EvidenceItem",
     "Job",
     "Layer",
     "LayerFeature",
     "LayerVersion",
+    "Lead",
+    "LegalBasis",
     "Organisation",
     "Report",
     "ReportPhoto",
+    "ScoreWeights",
+    "Suggestion",
     "Token",
     "User",
 ]

@@ -1,0 +1,105 @@
+"""Evidence items, the leads (线索) that group them, scoring weights and legal bases."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, JSONType, TimestampMixin, UTCDateTime, geometry_column, utcnow
+
+LEAD_STATUSES = (
+    "new",
+    "triaged",
+    "investigating",
+    "case_filed",
+    "suggestion_issued",
+    "follow_up",
+    "litigation",
+    "closed_remedied",
+    "closed_not_remedied",
+    "rejected",
+    "duplicate",
+    "transferred",
+)
+
+
+class EvidenceItem(Base):
+    """One piece of evidence of any kind, with its place, time, provenance and source record."""
+
+    __tablename__ = "evidence_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    category: Mapped[str] = mapped_column(String(50), index=True)
+    geom: Mapped[Any] = geometry_column("GEOMETRY", nullable=False)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    source: Mapped[str | None] = mapped_column(String(100))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Lead(TimestampMixin, Base):
+    """A possible violation worth looking into: one place, one problem, all its evidence."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(50), index=True)
+    geom: Mapped[Any] = geometry_column("GEOMETRY", nullable=False)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="new", index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    score_breakdown: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    weights_version: Mapped[int | None] = mapped_column(Integer)
+    legal_bases: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    geocode: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
+    first_evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class ScoreWeights(Base):
+    """A version of the scoring weights; the newest is in force. Admins add versions."""
+
+    __tablename__ = "score_weights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weights: Mapped[dict[str, float]] = mapped_column(JSONType)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LegalBasis(Base):
+    """Which statute a category (and zone kind/level) touches, and the evidence it needs."""
+
+    __tablename__ = "legal_bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str | None] = mapped_column(String(50), index=True)
+    zone_kind: Mapped[str | None] = mapped_column(String(50))
+    zone_level: Mapped[str | None] = mapped_column(String(20))
+    law: Mapped[str] = mapped_column(String(200))
+    article: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    elements: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Suggestion(Base):
+    """A pre-litigation procuratorial suggestion (诉前检察建议) and its reply deadline."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    agency: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply_note: Mapped[str | None] = mapped_column(Text)
