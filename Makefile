@@ -2,7 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := libsqlite3-mod-spatialite
+# SpatiaLite; Noto CJK and Pango for dossier PDFs and maps; poppler-utils to check PDFs in tests.
+SYSTEM_PACKAGES := libsqlite3-mod-spatialite fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz-subset0 poppler-utils
 
 .PHONY: run test install system-deps migrate demo lint bench clean
 

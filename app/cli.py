@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
 from app import migrate
 from app.db import get_sessionmaker
+from app.dossier.cli import dossier_cli
 from app.errors import describe
 from app.jobs.kinds import batch_geocode_file
 from app.jobs.registry import JobContext
@@ -34,6 +35,7 @@ cli.add_typer(orgs_cli, name="orgs")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(dossier_cli, name="dossier")
 F = TypeVar("F", bound=Callable[..., Any])
 
 

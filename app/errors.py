@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from geo.crs import CRSError
 from geo.kinds import KindError
 from geo.layers import LayerFileError
+from geo.workflow import TransitionError
 
 log = logging.getLogger("ecoleads.errors")
 PROBLEM_TYPE = "https://ecoleads.org/problems/"
@@ -78,6 +79,7 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str, str]] = {
     LayerFileError: (422, "Layer file refused", "layer-file-refused"),
     KindError: (422, "Invalid layer kind or level", "invalid-kind"),
     CRSError: (422, "Unknown coordinate system", "unknown-crs"),
+    TransitionError: (409, "Transition not allowed", "transition-not-allowed"),
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.base import RequestResponseEndpoint
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
-from app.api import auth, geocode, health, jobs, layers, organisations, reports
+from app.api import auth, geocode, health, jobs, layers, leads, organisations, reports
 from app.auth import check_routes, public
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
         return response
 
-    for module in (health, auth, reports, layers, geocode, jobs, organisations):
+    for module in (health, auth, reports, leads, layers, geocode, jobs, organisations):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False, dependencies=[Depends(public)])

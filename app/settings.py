@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     local_utc_offset_h: float = 8.0
     reports_per_minute_per_token: int = 6
     reports_per_day_per_volunteer: int = 50
+    # Path of the Ed25519 key that signs dossiers; default <data dir>/keys/.
+    signing_key: Path | None = None
     job_workers: int = 1
     job_runner: str = "thread"
 
@@ -65,6 +67,11 @@ class Settings(BaseSettings):
     def evidence_dir(self) -> Path:
         """Directory of the local evidence store."""
         return self.data_dir / "evidence"
+
+    @property
+    def dossier_key_path(self) -> Path:
+        """The server's Ed25519 signing key for dossiers (generated on first use)."""
+        return self.signing_key or self.data_dir / "keys" / "dossier_ed25519.pem"
 
     @property
     def results_dir(self) -> Path:

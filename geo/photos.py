@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import imagehash
 import numpy as np
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from PIL.TiffImagePlugin import IFDRational
 from pyproj import Geod
 
@@ -461,7 +461,9 @@ def _open(data: bytes, fmt: str, limits: PhotoLimits, index: int) -> Image.Image
 
 def _decode(img: Image.Image, index: int, limits: PhotoLimits) -> None:
     """Decode every pixel so truncated or corrupt files are refused, not half-shown."""
-    # Note: if some other code sets ImageFile.LOAD_TRUNCATED_IMAGES, Pillow pads instead.
+    # Pillow pads a truncated file instead of failing when this process-wide flag is on, and
+    # some libraries (WeasyPrint) switch it on when imported: evidence is never padded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         img.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -72,6 +72,17 @@ def wipe(backend: Backend) -> None:
                 conn.execute(text(f"DELETE FROM {name}"))
 
 
+REFERENCE_TABLES = {"organisations", "layers", "layer_versions", "layer_features"}
+
+
+def clear_activity(backend: Backend) -> None:
+    """Delete everything but the reference data (layers and organisations)."""
+    with backend.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                conn.execute(table.delete())
+
+
 @pytest.fixture
 def db(backend: Backend) -> Iterator[Backend]:
     """The backend, emptied after the test."""

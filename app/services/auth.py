@@ -28,10 +28,20 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "reports:read",
             "reports:write",
             "users:write",
+            "leads:read",
+            "leads:write",
         }
     ),
     "prosecutor": frozenset(
-        {"layers:read", "geocode", "jobs:read", "organisations:read", "reports:read"}
+        {
+            "layers:read",
+            "geocode",
+            "jobs:read",
+            "organisations:read",
+            "reports:read",
+            "leads:read",
+            "leads:write",
+        }
     ),
     "partner": frozenset({"layers:read", "geocode", "jobs:read", "organisations:read"}),
     "volunteer": frozenset({"reports:read", "reports:write"}),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, Invalid, TooManyRequests
 from app.services.evidence_store import EvidenceStore, evidence_key, stage
 from app.services.geocode import geocode_geometry
+from app.services.leads import add_report_evidence
 from app.settings import Settings
 from geo.categories import CATEGORIES
 from geo.crs import parse_crs
@@ -300,6 +301,7 @@ def create_report(
             )
         )
     session.flush()
+    add_report_evidence(session, report=report, settings=settings)
     return report, True
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.main import create_app
 from app.services.demo import load_demo
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from models import Report, ReportPhoto
-from tests.conftest import Backend, bearer, login_as, make_settings, wipe
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"
 ZJK = (114.88, 40.77)  # Zhangjiakou city, WGS-84 (the generated NE photo's EXIF position)
@@ -36,9 +36,7 @@ def env(demo: Backend, tmp_path: Path, request: pytest.FixtureRequest) -> Iterat
     with TestClient(create_app(make_settings(demo, tmp_path, **overrides))) as c:
         c.headers.update(bearer(login_as(demo, "volunteer")))
         yield c
-    with demo.engine.begin() as conn:
-        for table in ("report_photos", "reports", "jobs", "tokens", "users"):
-            conn.execute(text(f"DELETE FROM {table}"))
+    clear_activity(demo)
 
 
 def submit(c: TestClient, *names: str, key: str | None = None, **form: object) -> object:
@@ -159,6 +157,17 @@ def test_refused_photos(
     assert r.status_code == status, r.text  # type: ignore[attr-defined]
     assert needle in r.json()["detail"]  # type: ignore[attr-defined]
     assert count(demo, Report) == 0 and evidence_files(env) == []
+
+
+def test_truncated_photo_refused_even_after_weasyprint_is_loaded(
+    env: TestClient, demo: Backend
+) -> None:
+    from app.dossier.pdf import _weasyprint
+
+    _weasyprint()  # importing WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on
+    r = submit(env, "truncated.jpg", lon=ZJK[0], lat=ZJK[1])
+    assert r.status_code == 422 and "damaged" in r.json()["detail"]  # type: ignore[attr-defined]
+    assert count(demo, Report) == 0
 
 
 @pytest.mark.parametrize("env", [{"photo_max_bytes": 10_000}], indirect=True)

@@ -1,0 +1,5 @@
+"""`python -m app.dossier verify FILE.zip`."""
+
+from app.dossier.cli import dossier_cli
+
+dossier_cli(prog_name="python -m app.dossier")

@@ -1,0 +1,146 @@
+"""Use cases: move leads through the workflow, assign them, record suggestions; read leads."""
+
+from typing import Any
+
+from geoalchemy2.shape import to_shape
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
+
+from app.errors import Forbidden, Invalid, NotFound
+from app.services import audit
+from app.services.report_queries import org_subtree
+from geo.workflow import check_transition, is_overdue, reply_due
+from models import Lead, Suggestion, User
+from models.base import utcnow
+
+
+def _visible(session: Session, user: User) -> ColumnElement[bool]:
+    """Prosecutors see their organisation's leads and those below it; admins all."""
+    if user.role == "admin":
+        return true()
+    if user.role == "prosecutor":
+        return Lead.org_id.in_(org_subtree(session, user.org_id))
+    raise Forbidden(f"a {user.role} may not read leads")
+
+
+def get_lead(session: Session, *, user: User, lead_id: int) -> Lead:
+    """Return a lead the user may see, or raise NotFound."""
+    lead = session.scalar(select(Lead).where(Lead.id == lead_id, _visible(session, user)))
+    if lead is None:
+        raise NotFound(f"lead {lead_id} not found")
+    return lead
+
+
+def list_leads(
+    session: Session,
+    *,
+    user: User,
+    status: str | None,
+    category: str | None,
+    min_score: float | None,
+    max_score: float | None,
+    sort: str,
+    limit: int,
+    offset: int,
+) -> list[Lead]:
+    """Return a page of visible leads, by score (default) or newest evidence."""
+    conds = [_visible(session, user)]
+    if status:
+        conds.append(Lead.status == status)
+    if category:
+        conds.append(Lead.category == category)
+    if min_score is not None:
+        conds.append(Lead.score >= min_score)
+    if max_score is not None:
+        conds.append(Lead.score <= max_score)
+    order = (
+        (Lead.score.desc(), Lead.id) if sort == "score" else (Lead.last_evidence_at.desc(), Lead.id)
+    )
+    return list(
+        session.scalars(select(Lead).where(*conds).order_by(*order).limit(limit).offset(offset))
+    )
+
+
+def transition(
+    session: Session,
+    *,
+    user: User,
+    lead_id: int,
+    to: str,
+    note: str,
+    agency: str | None = None,
+    urgent: bool = False,
+) -> Lead:
+    """Move a lead to another state, with a note; a suggestion records its agency."""
+    lead = get_lead(session, user=user, lead_id=lead_id)
+    if not note.strip():
+        raise Invalid("every transition needs a note")
+    check_transition(lead.status, to, user.role)
+    change: dict[str, Any] = {"from": lead.status, "to": to, "note": note}
+    if to == "suggestion_issued":
+        if not agency:
+            raise Invalid("a procuratorial suggestion names the agency it is addressed to")
+        issued = utcnow()
+        sug = Suggestion(
+            lead_id=lead.id,
+            agency=agency,
+            issued_at=issued,
+            urgent=urgent,
+            due_at=reply_due(issued, urgent),
+        )
+        session.add(sug)
+        change |= {"agency": agency, "urgent": urgent, "due_at": sug.due_at.isoformat()}
+    lead.status = to
+    session.flush()
+    audit.append(
+        session, actor=f"user:{user.id}", action="transition", lead_id=lead.id, change=change
+    )
+    return lead
+
+
+def assign(session: Session, *, user: User, lead_id: int, assignee_id: int, note: str) -> Lead:
+    """Assign a lead to a prosecutor of the lead's organisation tree."""
+    lead = get_lead(session, user=user, lead_id=lead_id)
+    assignee = session.get(User, assignee_id)
+    if assignee is None or assignee.role != "prosecutor" or not assignee.is_active:
+        raise Invalid(f"user {assignee_id} is not an active prosecutor")
+    if lead.org_id is not None and lead.org_id not in org_subtree(session, assignee.org_id):
+        raise Invalid("the assignee's organisation is not responsible for this lead")
+    previous = lead.assignee_id
+    lead.assignee_id = assignee.id
+    session.flush()
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="assign",
+        lead_id=lead.id,
+        change={"from": previous, "to": assignee.id, "note": note},
+    )
+    return lead
+
+
+def suggestions_of(session: Session, *, lead: Lead) -> list[Suggestion]:
+    """Return a lead's procuratorial suggestions."""
+    return list(
+        session.scalars(
+            select(Suggestion).where(Suggestion.lead_id == lead.id).order_by(Suggestion.id)
+        )
+    )
+
+
+def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
+    """Return suggestions past their reply deadline on leads the user may see."""
+    now = utcnow()
+    rows = session.execute(
+        select(Suggestion, Lead)
+        .join(Lead, Suggestion.lead_id == Lead.id)
+        .where(Suggestion.replied_at.is_(None), Suggestion.due_at < now, _visible(session, user))
+        .order_by(Suggestion.due_at)
+    ).all()
+    return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now)]
+
+
+def lead_point(lead: Lead) -> tuple[float, float]:
+    """Return a representative lon/lat of a lead."""
+    p = to_shape(lead.geom).representative_point()
+    return p.x, p.y

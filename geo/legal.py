@@ -1,0 +1,239 @@
+"""Legal bases (seed data from DOMAIN.md) and which evidence elements a lead still lacks.
+
+The seed fills the `legal_bases` table, which users edit; this module only decides, for
+given rows, which apply to a lead and which of their elements its evidence does not yet
+prove.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Evidence elements a statute needs, and how we tell they are proven.
+ELEMENTS: dict[str, tuple[str, str]] = {
+    "location_in_zone": ("证明地点位于保护区内", "proof the place lies inside the zone"),
+    "activity_evidence": ("违法行为的影像证据", "images of the activity"),
+    "time_of_activity": ("行为发生时间", "when the activity happened"),
+    "corroboration": ("两个以上独立来源印证", "two or more independent sources"),
+    "responsible_party": ("行为人或责任主体", "who is responsible"),
+    "harm_assessment": ("损害后果鉴定", "assessment of the harm"),
+    "agency_duty": ("负有监管职责的行政机关", "the agency with the duty to act"),
+}
+
+WPPCL = "中华人民共和国水污染防治法 (Water Pollution Prevention and Control Law)"
+APPCL = "中华人民共和国大气污染防治法 (Air Pollution Prevention and Control Law)"
+CRIMINAL = "中华人民共和国刑法 (Criminal Law)"
+WETLAND = "中华人民共和国湿地保护法 (Wetland Protection Law)"
+WATER_CATS = (
+    "water_pollution_discharge",
+    "black_odorous_water",
+    "waste_dumping",
+    "illegal_building_protected_area",
+    "sand_gravel_extraction",
+)
+
+
+@dataclass(frozen=True)
+class BasisRow:
+    """A statute row: applies to a category (None: any) and a zone kind/level (None: any)."""
+
+    category: str | None
+    zone_kind: str | None
+    zone_level: str | None
+    law: str
+    article: str
+    text: str
+    elements: tuple[str, ...]
+
+
+def _rows(
+    cats: Sequence[str | None],
+    kind: str | None,
+    level: str | None,
+    law: str,
+    article: str,
+    text: str,
+    elements: tuple[str, ...],
+) -> list[BasisRow]:
+    return [BasisRow(c, kind, level, law, article, text, elements) for c in cats]
+
+
+# Seed from DOMAIN.md "Legal basis (examples to seed a table the users can edit)".
+SEED: list[BasisRow] = [
+    *_rows(
+        WATER_CATS,
+        "water_source_zone",
+        "I",
+        WPPCL,
+        "第六十五条 (art. 65)",
+        "一级保护区内禁止新建、改建、扩建与供水设施和保护水源无关的建设项目",
+        ("location_in_zone", "activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        WATER_CATS,
+        "water_source_zone",
+        "II",
+        WPPCL,
+        "第六十六条 (art. 66)",
+        "二级保护区内禁止新建、改建、扩建排放污染物的建设项目",
+        ("location_in_zone", "activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        WATER_CATS,
+        "water_source_zone",
+        "quasi",
+        WPPCL,
+        "第六十七条 (art. 67)",
+        "准保护区内禁止新建、扩建对水体污染严重的建设项目",
+        ("location_in_zone", "activity_evidence", "responsible_party", "harm_assessment"),
+    ),
+    *_rows(
+        (
+            "wetland_damage",
+            "waste_dumping",
+            "sand_gravel_extraction",
+            "illegal_building_protected_area",
+        ),
+        "wetland",
+        None,
+        WETLAND,
+        "第二十八条 (art. 28)",
+        "禁止开（围）垦、排干自然湿地，禁止倾倒、堆放固体废物，禁止擅自采砂等破坏湿地的行为",
+        ("location_in_zone", "activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        ("straw_burning",),
+        "no_burn_area",
+        None,
+        APPCL,
+        "第七十七条、第一百一十九条 (arts. 77, 119)",
+        "禁止在人口集中地区和其他依法需要特殊保护的区域内焚烧秸秆",
+        ("location_in_zone", "activity_evidence", "time_of_activity", "agency_duty"),
+    ),
+    *_rows(
+        ("construction_dust",),
+        None,
+        None,
+        APPCL,
+        "第六十九条 (art. 69)",
+        "建设单位和施工单位应当采取有效防尘降尘措施",
+        ("activity_evidence", "time_of_activity", "responsible_party", "agency_duty"),
+    ),
+    *_rows(
+        ("water_pollution_discharge", "waste_dumping", "black_odorous_water"),
+        None,
+        None,
+        CRIMINAL,
+        "第三百三十八条 (art. 338)",
+        "污染环境罪：严重污染环境的",
+        ("activity_evidence", "responsible_party", "harm_assessment", "corroboration"),
+    ),
+    *_rows(
+        ("illegal_fishing_hunting",),
+        None,
+        None,
+        CRIMINAL,
+        "第三百四十条、第三百四十一条 (arts. 340, 341)",
+        "非法捕捞水产品罪、危害珍贵濒危野生动物罪",
+        ("activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        ("illegal_building_protected_area",),
+        None,
+        None,
+        CRIMINAL,
+        "第三百四十二条 (art. 342)",
+        "非法占用农用地罪",
+        ("activity_evidence", "responsible_party", "harm_assessment"),
+    ),
+    *_rows(
+        ("illegal_mining", "sand_gravel_extraction"),
+        None,
+        None,
+        CRIMINAL,
+        "第三百四十三条 (art. 343)",
+        "非法采矿罪",
+        ("activity_evidence", "time_of_activity", "responsible_party", "harm_assessment"),
+    ),
+    BasisRow(
+        None,
+        None,
+        None,
+        "中华人民共和国行政诉讼法 (Administrative Procedure Law)",
+        "第二十五条第四款 (art. 25(4))",
+        "检察机关对负有监督管理职责的行政机关违法行使职权或者不作为提起行政公益诉讼",
+        ("agency_duty", "activity_evidence", "harm_assessment"),
+    ),
+    BasisRow(
+        None,
+        None,
+        None,
+        "中华人民共和国民事诉讼法 (Civil Procedure Law)",
+        "第五十八条 (art. 58)",
+        "对污染环境、破坏生态等损害社会公共利益的行为提起民事公益诉讼",
+        ("responsible_party", "activity_evidence", "harm_assessment"),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class EvidenceFacts:
+    """What a lead's evidence proves so far."""
+
+    zones: tuple[tuple[str, str | None], ...]
+    photos: int
+    dated: bool
+    independent_sources: int
+
+
+def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
+    """Tell whether the lead's evidence proves an element (others need investigation)."""
+    if element == "location_in_zone":
+        return row.zone_kind is None or any(
+            k == row.zone_kind and (row.zone_level is None or lv == row.zone_level)
+            for k, lv in facts.zones
+        )
+    if element == "activity_evidence":
+        return facts.photos > 0
+    if element == "time_of_activity":
+        return facts.dated
+    if element == "corroboration":
+        return facts.independent_sources >= 2
+    return False  # responsible party, harm, agency duty: found by investigation
+
+
+def suggest(
+    rows: Sequence[BasisRow], category: str, facts: EvidenceFacts
+) -> list[dict[str, object]]:
+    """Return the bases that apply to a lead, zone-specific first, with missing elements."""
+    out: list[dict[str, object]] = []
+    for row in rows:
+        if row.category not in (None, category):
+            continue
+        if row.zone_kind is not None and not any(
+            k == row.zone_kind and (row.zone_level is None or lv == row.zone_level)
+            for k, lv in facts.zones
+        ):
+            continue
+        missing = [e for e in row.elements if not proven(e, row, facts)]
+        out.append(
+            {
+                "law": row.law,
+                "article": row.article,
+                "text": row.text,
+                "zone": None
+                if row.zone_kind is None
+                else f"{row.zone_kind}/{row.zone_level or ''}",
+                "elements": [
+                    {
+                        "code": e,
+                        "zh": ELEMENTS[e][0],
+                        "en": ELEMENTS[e][1],
+                        "proven": e not in missing,
+                    }
+                    for e in row.elements
+                ],
+                "missing": [ELEMENTS[e][0] for e in missing],
+            }
+        )
+    out.sort(key=lambda b: (b["zone"] is None, str(b["law"]).startswith("中华人民共和国行政")))
+    return out

@@ -1,0 +1,171 @@
+"""Leads on both backends: from reports to leads, explanation, workflow, log, dossier."""
+
+import io
+import zipfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from app.dossier.manifest import verify
+from app.main import create_app
+from app.services.audit import verify as verify_chain
+from app.services.demo import load_demo
+from models import Suggestion, User
+from models.base import utcnow
+from tests.api.test_cli import ecoleads
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+
+PHOTOS = Path(__file__).parents[1] / "data" / "photos"
+ZJK = (114.88, 40.77)
+
+
+@pytest.fixture(scope="module")
+def demo(backend: Backend) -> Iterator[Backend]:
+    """The demo layers and organisations, once per backend for this module."""
+    with backend.sessions.begin() as s:
+        load_demo(s)
+    yield backend
+    wipe(backend)
+
+
+@pytest.fixture
+def env(demo: Backend, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A volunteer's client and a city prosecutor's headers; lead data removed afterwards."""
+    with TestClient(create_app(make_settings(demo, tmp_path))) as c:
+        c.headers.update(bearer(login_as(demo, "volunteer")))
+        yield c, bearer(login_as(demo, "prosecutor", org_code="130700"))
+    clear_activity(demo)
+
+
+def submit(c: TestClient, name: str, key: str, **form: object) -> dict:
+    r = c.post(
+        "/api/v1/reports",
+        headers={"Idempotency-Key": key},
+        files=[("photos", (name, (PHOTOS / name).read_bytes()))],
+        data={"category": "waste_dumping", "description": "倾倒垃圾", **form},
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_reports_become_a_scored_explained_lead(env: tuple[TestClient, dict]) -> None:
+    c, pro = env
+    # No capture time in these photos: observed when submitted, so time does not separate them.
+    submit(c, "plain.png", "a", lon=ZJK[0], lat=ZJK[1])
+    submit(c, "plain.webp", "b", lon=ZJK[0] + 0.001, lat=ZJK[1])  # ~85 m away: same lead
+    submit(c, "plain.webp", "c", lon=ZJK[0] + 0.01, lat=ZJK[1])  # ~850 m: a new lead
+    leads = c.get("/api/v1/leads", headers=pro).json()
+    assert len(leads) == 2
+    details = [c.get(f"/api/v1/leads/{x['id']}", headers=pro).json() for x in leads]
+    big = max(details, key=lambda d: len(d["evidence"]))
+    sizes = sorted(
+        len(c.get(f"/api/v1/leads/{x['id']}", headers=pro).json()["evidence"]) for x in leads
+    )
+    assert sizes == [1, 2]
+    assert 0 < big["score"] <= 100 and big["weights_version"] == 1
+    names = {e["name"] for e in big["score_breakdown"]}
+    assert {"location_sensitivity", "category_severity", "corroboration"} <= names
+    assert abs(sum(e["points"] for e in big["score_breakdown"]) - big["score"]) < 0.2
+    assert all(e["reason"] for e in big["score_breakdown"])
+    assert any("Civil Procedure" in b["law"] for b in big["legal_bases"])
+    assert all("missing" in b for b in big["legal_bases"])
+    assert [e["action"] for e in big["timeline"]][:3] == ["create", "attach", "score"]
+    assert c.get("/api/v1/leads", headers=c.headers).status_code == 403  # volunteer
+
+
+def test_workflow_assignment_overdue_and_log(env: tuple[TestClient, dict], demo: Backend) -> None:
+    c, pro = env
+    submit(c, "gps_ne.jpg", "a")
+    lead_id = c.get("/api/v1/leads", headers=pro).json()[0]["id"]
+    bad = c.post(
+        f"/api/v1/leads/{lead_id}/transitions",
+        headers=pro,
+        json={"to": "case_filed", "note": "跳步"},
+    )
+    assert bad.status_code == 409 and "allowed: triaged" in bad.json()["detail"]
+    for to in ("triaged", "investigating", "case_filed"):
+        r = c.post(
+            f"/api/v1/leads/{lead_id}/transitions",
+            headers=pro,
+            json={"to": to, "note": f"进入{to}"},
+        )
+        assert r.status_code == 200, r.text
+    no_agency = c.post(
+        f"/api/v1/leads/{lead_id}/transitions",
+        headers=pro,
+        json={"to": "suggestion_issued", "note": "发出建议"},
+    )
+    assert no_agency.status_code == 422
+    r = c.post(
+        f"/api/v1/leads/{lead_id}/transitions",
+        headers=pro,
+        json={
+            "to": "suggestion_issued",
+            "note": "发出建议",
+            "agency": "怀来县水务局",
+            "urgent": True,
+        },
+    )
+    assert r.json()["status"] == "suggestion_issued"
+    detail = c.get(f"/api/v1/leads/{lead_id}", headers=pro).json()
+    sug = detail["suggestions"][0]
+    assert sug["urgent"] is True
+    assert c.get("/api/v1/suggestions/overdue", headers=pro).json() == []
+    with demo.sessions.begin() as s:
+        s.execute(update(Suggestion).values(due_at=utcnow() - timedelta(days=1)))
+    overdue = c.get("/api/v1/suggestions/overdue", headers=pro).json()
+    assert [o["lead_id"] for o in overdue] == [lead_id]
+    with demo.sessions() as s:
+        prosecutor_id = s.scalar(select(User.id).where(User.role == "prosecutor"))
+    r = c.post(
+        f"/api/v1/leads/{lead_id}/assign",
+        headers=pro,
+        json={"assignee_id": prosecutor_id, "note": "交办"},
+    )
+    assert r.json()["assignee_id"] == prosecutor_id
+    actions = [
+        e["action"] for e in c.get(f"/api/v1/leads/{lead_id}", headers=pro).json()["timeline"]
+    ]
+    assert actions.count("transition") == 4 and actions[-1] == "assign"
+    with demo.sessions() as s:
+        assert verify_chain(s).ok
+
+
+def test_dossier_verifies_and_names_a_changed_file(
+    env: tuple[TestClient, dict], tmp_path: Path, demo: Backend
+) -> None:
+    c, pro = env
+    rep = submit(c, "gps_ne.jpg", "a")
+    lead_id = c.get("/api/v1/leads", headers=pro).json()[0]["id"]
+    r = c.get(f"/api/v1/leads/{lead_id}/dossier", headers=pro)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    names = set(z.namelist())
+    assert {"dossier.html", "dossier.pdf", "map.png", "manifest.json", "manifest.sig"} <= names
+    original = next(n for n in names if n.startswith("evidence/"))
+    assert z.read(original) == (PHOTOS / "gps_ne.jpg").read_bytes()
+    assert rep["photos"][0]["sha256"] in z.read("dossier.html").decode()
+    key = (
+        Path(c.app.state.settings.dossier_key_path)  # type: ignore[attr-defined]
+        .with_suffix(".pub.pem")
+        .read_bytes()
+    )
+    assert verify(r.content, key).ok
+    good = tmp_path / "good.zip"
+    good.write_bytes(r.content)
+    assert ecoleads(demo, tmp_path, "dossier", "verify", str(good)).returncode == 0
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as out:
+        for n in z.namelist():
+            data = z.read(n)
+            out.writestr(n, data[:-1] + bytes([data[-1] ^ 1]) if n == original else data)
+    result = ecoleads(demo, tmp_path, "dossier", "verify", str(bad))
+    assert result.returncode != 0 and original in (result.stdout + result.stderr)
+    actions = [
+        e["action"] for e in c.get(f"/api/v1/leads/{lead_id}", headers=pro).json()["timeline"]
+    ]
+    assert actions[-1] == "export"

@@ -1,0 +1,290 @@
+"""Tests for geo.scoring: each signal at hand-checked points and the weighted combination."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from geo.scoring import (
+    DEFAULT_WEIGHTS,
+    SIGNALS,
+    LeadFacts,
+    SignalFn,
+    SignalResult,
+    score,
+    signal,
+)
+from geo.scoring.signals import (
+    category_severity,
+    corroboration,
+    evidence_quality,
+    location_sensitivity,
+    recency,
+    recurrence,
+)
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+BUILT_IN = [
+    "location_sensitivity",
+    "category_severity",
+    "corroboration",
+    "recency",
+    "recurrence",
+    "evidence_quality",
+]
+
+# One complete lead, every signal worked by hand:
+#   location_sensitivity  level II source zone (and a wetland)   0.85
+#   category_severity     water_pollution_discharge              0.90
+#   corroboration         1 - 0.5**3 * 0.4**(2-1) = 1 - 0.05    0.95
+#   recency               14 days = one half-life                 0.50
+#   recurrence            one earlier closed lead                 0.70
+#   evidence_quality      3/4 consistent x min(4-1, 3)/3          0.75
+# total = 100 x (.3x.85 + .2x.9 + .15x.95 + .1x.5 + .1x.7 + .15x.75)
+#       = 100 x (.255 + .18 + .1425 + .05 + .07 + .1125) = 81.0
+FACTS = LeadFacts(
+    category="water_pollution_discharge",
+    zones=(("wetland", None), ("water_source_zone", "II")),
+    reporters=3,
+    source_kinds=("citizen_report", "drone_image"),
+    last_evidence_at=NOW - timedelta(days=14),
+    now=NOW,
+    earlier_closed_leads=1,
+    photos=4,
+    photos_with_consistent_gps=3,
+    duplicate_photos=1,
+)
+EXPECTED = {
+    "location_sensitivity": 0.85,
+    "category_severity": 0.9,
+    "corroboration": 0.95,
+    "recency": 0.5,
+    "recurrence": 0.7,
+    "evidence_quality": 0.75,
+}
+
+
+def facts(**changes: object) -> LeadFacts:
+    return replace(FACTS, **changes)  # type: ignore[arg-type]
+
+
+def test_built_in_signals_are_registered_in_order() -> None:
+    assert list(SIGNALS) == BUILT_IN
+    assert set(DEFAULT_WEIGHTS) == set(BUILT_IN)
+    assert math.fsum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("zones", "expected", "words"),
+    [
+        ((("water_source_zone", "I"),), 1.0, "一级"),
+        ((("water_source_zone", "II"),), 0.85, "level-II"),
+        ((("water_source_zone", "quasi"),), 0.7, "quasi"),
+        ((("water_source_zone", None),), 0.7, "unknown level"),
+        ((("wetland", None),), 0.6, "wetland"),
+        ((("wetland", "national"),), 0.6, "湿地"),
+        ((("ecological_redline", None),), 0.6, "red line"),
+        ((("nature_reserve", None),), 0.55, "nature reserve"),
+        ((("river_lake_range", None),), 0.5, "river/lake"),
+        ((), 0.1, "not inside"),
+        ((("basin", None), ("admin_division", "county")), 0.1, "not inside"),
+        ((("wetland", None), ("water_source_zone", "I"), ("no_burn_area", None)), 1.0, "level-I"),
+    ],
+)
+def test_location_sensitivity(
+    zones: tuple[tuple[str, str | None], ...], expected: float, words: str
+) -> None:
+    result = location_sensitivity(facts(zones=zones))
+    assert result.value == expected
+    assert words in result.reason
+    assert "\n" not in result.reason
+
+
+def test_no_burn_area_matters_only_for_straw_burning() -> None:
+    zones = (("no_burn_area", None),)
+    assert location_sensitivity(facts(category="straw_burning", zones=zones)).value == 0.4
+    assert "no-burn" in location_sensitivity(facts(category="straw_burning", zones=zones)).reason
+    assert location_sensitivity(facts(category="waste_dumping", zones=zones)).value == 0.1
+    assert location_sensitivity(facts(category="straw_burning", zones=())).value == 0.1
+
+
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        ("illegal_mining", 0.9),
+        ("water_pollution_discharge", 0.9),
+        ("waste_dumping", 0.8),
+        ("sand_gravel_extraction", 0.75),
+        ("straw_burning", 0.5),
+        ("construction_dust", 0.55),
+        ("other", 0.3),
+        ("not_a_category", 0.3),
+    ],
+)
+def test_category_severity(category: str, expected: float) -> None:
+    assert category_severity(facts(category=category)).value == expected
+
+
+def test_corroboration_values_and_monotonicity() -> None:
+    one = corroboration(facts(reporters=1, source_kinds=("citizen_report",)))
+    assert one.value == pytest.approx(0.5)
+    assert "1 independent reporters, 1 kinds" in one.reason
+    assert corroboration(FACTS).value == pytest.approx(0.95)
+    assert corroboration(facts(reporters=0, source_kinds=())).value == 0.0
+    kinds = ("citizen_report", "drone_image", "fire_hotspot", "satellite_change")
+    values = [
+        [corroboration(facts(reporters=r, source_kinds=kinds[:k])).value for k in range(1, 5)]
+        for r in range(6)
+    ]
+    for r in range(6):
+        for k in range(4):
+            if r + 1 < 6:
+                assert values[r + 1][k] > values[r][k]
+            if k + 1 < 4:
+                assert values[r][k + 1] > values[r][k]
+    # Repeated kinds count once.
+    twice = facts(reporters=1, source_kinds=("citizen_report", "citizen_report"))
+    assert corroboration(twice).value == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(("days", "expected"), [(0, 1.0), (14, 0.5), (28, 0.25), (-3, 1.0)])
+def test_recency_half_life(days: int, expected: float) -> None:
+    result = recency(facts(last_evidence_at=NOW - timedelta(days=days)))
+    assert result.value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("closed", "expected"), [(0, 0.0), (1, 0.7), (2, 1.0), (7, 1.0)])
+def test_recurrence(closed: int, expected: float) -> None:
+    assert recurrence(facts(earlier_closed_leads=closed)).value == expected
+
+
+@pytest.mark.parametrize(
+    ("photos", "consistent", "duplicates", "expected"),
+    [
+        (0, 0, 0, 0.0),
+        (1, 1, 0, 1 / 3),
+        (3, 3, 0, 1.0),
+        (6, 6, 0, 1.0),
+        (3, 0, 0, 0.0),
+        (4, 2, 0, 0.5),
+        (3, 3, 2, 1 / 3),  # the same picture three times counts once
+        (4, 3, 1, 0.75),
+    ],
+)
+def test_evidence_quality(photos: int, consistent: int, duplicates: int, expected: float) -> None:
+    f = facts(photos=photos, photos_with_consistent_gps=consistent, duplicate_photos=duplicates)
+    assert evidence_quality(f).value == pytest.approx(expected)
+
+
+def test_duplicates_lower_quality() -> None:
+    clean = facts(photos=3, photos_with_consistent_gps=3, duplicate_photos=0)
+    duplicated = facts(photos=3, photos_with_consistent_gps=3, duplicate_photos=1)
+    assert evidence_quality(duplicated).value < evidence_quality(clean).value
+
+
+def test_signal_result_is_clamped() -> None:
+    assert SignalResult(1.7, "x").value == 1.0
+    assert SignalResult(-0.2, "x").value == 0.0
+    with pytest.raises(ValueError):
+        SignalResult(float("nan"), "x")
+
+
+def test_lead_facts_are_validated() -> None:
+    with pytest.raises(ValueError):
+        facts(now=datetime(2024, 6, 1))
+    with pytest.raises(ValueError):
+        facts(photos=2, photos_with_consistent_gps=3)
+    with pytest.raises(ValueError):
+        facts(reporters=-1)
+
+
+def test_total_worked_by_hand() -> None:
+    result = score(FACTS, DEFAULT_WEIGHTS, weights_version=3)
+    assert result.total == 81.0
+    assert result.weights_version == 3
+    assert [e.name for e in result.entries] == BUILT_IN
+    for e in result.entries:
+        assert e.value == pytest.approx(EXPECTED[e.name])
+        assert e.weight == DEFAULT_WEIGHTS[e.name]
+        assert e.points == pytest.approx(100 * e.weight * e.value, abs=0.05 + 1e-9)
+    points = {e.name: e.points for e in result.entries}
+    assert points["location_sensitivity"] == 25.5
+    assert points["category_severity"] == 18.0
+    assert points["recency"] == 5.0
+    assert points["recurrence"] == 7.0
+    # 14.25 and 11.25 round to 14.3 + 11.2 or 14.2 + 11.3: either way they add to 25.5.
+    assert points["corroboration"] + points["evidence_quality"] == pytest.approx(25.5)
+
+
+@pytest.mark.parametrize("scale", [0.1, 1.0, 2.0, 100.0])
+def test_points_add_up_and_weights_are_normalised(scale: float) -> None:
+    weights = {name: w * scale for name, w in DEFAULT_WEIGHTS.items()}
+    result = score(FACTS, weights)
+    assert result.total == 81.0
+    assert math.fsum(e.points for e in result.entries) == pytest.approx(result.total)
+    for other in (
+        facts(zones=()),
+        facts(reporters=1, photos=2, photos_with_consistent_gps=1, duplicate_photos=0),
+        facts(earlier_closed_leads=0),
+    ):
+        r = score(other, weights)
+        assert round(math.fsum(e.points for e in r.entries), 1) == r.total
+        assert 0.0 <= r.total <= 100.0
+
+
+def test_unknown_weights_ignored_and_unweighted_signals_listed() -> None:
+    weights = {"location_sensitivity": 1.0, "no_such_signal": 5.0}
+    result = score(FACTS, weights)
+    assert result.total == 85.0
+    assert [e.name for e in result.entries] == BUILT_IN
+    for e in result.entries[1:]:
+        assert e.weight == 0.0
+        assert e.points == 0.0
+        assert e.value == pytest.approx(EXPECTED[e.name])
+
+
+def test_new_signal_changes_the_total_only_through_its_own_weight() -> None:
+    registry: dict[str, SignalFn] = dict(SIGNALS)
+
+    @signal("air_quality", registry=registry)
+    def air_quality(f: LeadFacts) -> SignalResult:
+        hours = f.extra.get("pm10_exceedance_hours", 0)
+        return SignalResult(hours / 24, f"PM10 超标 {hours} 小时 (PM10 over the limit {hours} h)")
+
+    assert "air_quality" not in SIGNALS
+    lead = facts(extra={"pm10_exceedance_hours": 12})
+    unweighted = score(lead, DEFAULT_WEIGHTS, signals=registry)
+    assert unweighted.total == score(lead, DEFAULT_WEIGHTS).total == 81.0
+    assert unweighted.entries[-1].name == "air_quality"
+    assert unweighted.entries[-1].points == 0.0
+    assert unweighted.entries[-1].value == 0.5
+    # Weight 0.25 on a 0.5 signal: (81 + 100 x 0.25 x 0.5) / 1.25 = (81 + 12.5) / 1.25 = 74.8.
+    weighted = score(lead, {**DEFAULT_WEIGHTS, "air_quality": 0.25}, signals=registry)
+    assert weighted.total == 74.8
+    assert weighted.entries[-1].points == 10.0
+    built_in = {e.name: e.value for e in weighted.entries[:-1]}
+    assert built_in == {e.name: e.value for e in unweighted.entries[:-1]}
+
+
+def test_duplicate_signal_name_refused() -> None:
+    registry: dict[str, SignalFn] = dict(SIGNALS)
+    with pytest.raises(ValueError):
+        signal("recency", registry=registry)(recency)
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {**DEFAULT_WEIGHTS, "recency": -0.1},
+        {**DEFAULT_WEIGHTS, "no_such_signal": -1.0},
+        {**DEFAULT_WEIGHTS, "recency": float("nan")},
+        {name: 0.0 for name in DEFAULT_WEIGHTS},
+        {"no_such_signal": 1.0},
+    ],
+)
+def test_bad_weights_refused(weights: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        score(FACTS, weights)
