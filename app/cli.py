@@ -30,11 +30,13 @@ orgs_cli = typer.Typer(help="Organisations (procuratorates).", no_args_is_help=T
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_cli = typer.Typer(help="Long-lived API tokens for machine clients.", no_args_is_help=True)
 audit_cli = typer.Typer(help="The tamper-evident log.", no_args_is_help=True)
+leads_cli = typer.Typer(help="Leads (线索).", no_args_is_help=True)
 cli.add_typer(layers_cli, name="layers")
 cli.add_typer(orgs_cli, name="orgs")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(leads_cli, name="leads")
 cli.add_typer(dossier_cli, name="dossier")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -297,6 +299,36 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+@leads_cli.command("cluster")
+@fails_cleanly
+def leads_cluster() -> None:
+    """Group evidence that has no lead yet (e.g. bulk imports) into scored leads."""
+    from app.services.lead_ops import cluster_unassigned
+
+    with progress_bar("clustering evidence") as report, transaction() as session:
+        made = cluster_unassigned(session, settings=get_settings(), progress=report)
+    typer.echo(f"{made} leads created", err=True)
+
+
+@leads_cli.command("check")
+@fails_cleanly
+def leads_check() -> None:
+    """Re-cluster all evidence from scratch and compare with the stored leads (exit 1 if not)."""
+    from app.services.lead_ops import grouping, recluster_preview
+
+    with transaction() as session:
+        stored, fresh = grouping(session), recluster_preview(session)
+    if stored == fresh:
+        typer.echo(f"clustering reproducible: {len(stored)} leads")
+        return
+    typer.echo(
+        f"stored leads differ from a fresh clustering ({len(stored)} vs {len(fresh)} "
+        "groups): merges and splits by hand explain a difference",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
 @cli.command("geocode")
 @fails_cleanly
 def geocode_cmd(
@@ -356,13 +388,15 @@ def geocode_batch_cmd(
 @fails_cleanly
 def demo_cmd() -> None:
     """Load the demo layers and organisations (only what changed since the last load)."""
-    from app.services.demo import load_demo
+    from app.services.demo import DEMO_PROSECUTOR, load_demo, load_demo_reports
 
     with progress_bar("loading demo data") as report, transaction() as session:
         summary = load_demo(session, progress=report)
+        reports = load_demo_reports(session, settings=get_settings())
     typer.echo(
         f"demo: imported {summary['imported'] or 'nothing new'}; "
-        f"{summary['organisations']} organisations",
+        f"{summary['organisations']} organisations; {reports} demo reports; "
+        f"demo prosecutor: {DEMO_PROSECUTOR[0]} / {DEMO_PROSECUTOR[1]}",
         err=True,
     )
 

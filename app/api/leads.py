@@ -1,19 +1,24 @@
 """Leads (线索): list, read with evidence and explanation, workflow, assignment."""
 
+import json
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.encoders import jsonable_encoder
 from geoalchemy2.shape import to_shape
 from pydantic import BaseModel, Field
 from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
-from app.deps import SessionDep, SettingsDep
+from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.services.audit import history
 from app.services.dossier import make_dossier, now_stamp
 from app.services.evidence_store import LocalEvidenceStore
-from app.services.leads import evidence_of
+from app.services.lead_ops import merge, split
+from app.services.leads import evidence_of, list_weights, new_weights
 from app.services.workflow import (
+    LeadFilter,
     assign,
     get_lead,
     list_leads,
@@ -28,6 +33,7 @@ from models import Lead
 router = APIRouter(prefix="/api/v1", tags=["leads"])
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
+Admin = Annotated[Principal, Depends(Allow("leads:write", "admin"))]
 
 
 class TransitionRequest(BaseModel):
@@ -67,31 +73,65 @@ def lead_summary(lead: Lead) -> dict[str, Any]:
     }
 
 
-@router.get("/leads", summary="List leads (filters; by score or time)")
+@router.get("/leads", summary="Search leads: filters, sort by score or time, JSON or GeoJSON")
 def leads(
     session: SessionDep,
     caller: Reader,
+    response: Response,
+    bbox: BBoxDep,
     status: str | None = None,
     category: str | None = None,
+    org: Annotated[str | None, Query(description="organisation code (and those below)")] = None,
+    assignee_id: int | None = None,
     min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=100)] = None,
+    since: Annotated[datetime | None, Query(description="evidence on or after")] = None,
+    until: Annotated[datetime | None, Query(description="evidence on or before")] = None,
     sort: Annotated[str, Query(pattern="^(score|time)$")] = "score",
+    format: Annotated[str, Query(pattern="^(json|geojson)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[dict[str, Any]]:
-    """Return a page of the leads of the caller's organisations."""
-    found = list_leads(
-        session,
-        user=caller.user,
+) -> Any:
+    """Return a page of the leads of the caller's organisations (X-Total-Count: all matches)."""
+    where = LeadFilter(
+        bbox=bbox,
         status=status,
         category=category,
+        org_code=org,
+        assignee_id=assignee_id,
         min_score=min_score,
         max_score=max_score,
-        sort=sort,
-        limit=limit,
-        offset=offset,
+        since=since,
+        until=until,
     )
-    return [lead_summary(lead) for lead in found]
+    found, total = list_leads(
+        session, user=caller.user, where=where, sort=sort, limit=limit, offset=offset
+    )
+    response.headers["X-Total-Count"] = str(total)
+    if format == "json":
+        return [lead_summary(lead) for lead in found]
+    features = [
+        {
+            "type": "Feature",
+            "id": lead.id,
+            "geometry": mapping(to_shape(lead.geom)),
+            "properties": jsonable_encoder(lead_summary(lead)),
+        }
+        for lead in found
+    ]
+    return Response(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "numberMatched": total,
+                "numberReturned": len(features),
+                "features": features,
+            },
+            ensure_ascii=False,
+        ),
+        media_type="application/geo+json",
+        headers={"X-Total-Count": str(total)},
+    )
 
 
 @router.get("/leads/{lead_id}", summary="A lead with evidence, score, legal bases, timeline")
@@ -173,6 +213,78 @@ def dossier(lead_id: int, session: SessionDep, settings: SettingsDep, caller: Re
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+class MergeRequest(BaseModel):
+    """Merge `source` into `target`."""
+
+    target: int
+    source: int
+    note: str = Field(min_length=1, max_length=5000)
+
+
+class SplitRequest(BaseModel):
+    """Split evidence out of a lead into a new one."""
+
+    evidence_ids: list[int] = Field(min_length=1)
+    note: str = Field(min_length=1, max_length=5000)
+
+
+@router.post("/leads/merge", summary="Merge two leads (the source becomes a duplicate)")
+def merge_leads(
+    req: MergeRequest, session: SessionDep, settings: SettingsDep, caller: Writer
+) -> dict[str, Any]:
+    """Move the source's evidence into the target (logged on both)."""
+    return lead_summary(
+        merge(
+            session,
+            user=caller.user,
+            target_id=req.target,
+            source_id=req.source,
+            note=req.note,
+            settings=settings,
+        )
+    )
+
+
+@router.post("/leads/{lead_id}/split", status_code=201, summary="Split evidence into a new lead")
+def split_lead(
+    lead_id: int, req: SplitRequest, session: SessionDep, settings: SettingsDep, caller: Writer
+) -> dict[str, Any]:
+    """Create a new lead from some of this lead's evidence (logged on both)."""
+    return lead_summary(
+        split(
+            session,
+            user=caller.user,
+            lead_id=lead_id,
+            evidence_ids=req.evidence_ids,
+            note=req.note,
+            settings=settings,
+        )
+    )
+
+
+class WeightsRequest(BaseModel):
+    """A new version of the scoring weights."""
+
+    weights: dict[str, float]
+    note: str = ""
+
+
+@router.get("/score-weights", summary="Scoring weights, newest version first")
+def weights(session: SessionDep, caller: Reader) -> list[dict[str, Any]]:
+    """List every version of the weights."""
+    return [
+        {"version": w.id, "weights": w.weights, "note": w.note, "created_at": w.created_at}
+        for w in list_weights(session)
+    ]
+
+
+@router.post("/score-weights", status_code=201, summary="Add a weights version (admins)")
+def add_weights(req: WeightsRequest, session: SessionDep, caller: Admin) -> dict[str, Any]:
+    """Store new weights; leads are re-scored with them when their evidence next changes."""
+    w = new_weights(session, user=caller.user, weights=req.weights, note=req.note)
+    return {"version": w.id, "weights": w.weights, "note": w.note, "created_at": w.created_at}
 
 
 @router.get("/suggestions/overdue", summary="Procuratorial suggestions past their deadline")

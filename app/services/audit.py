@@ -125,3 +125,36 @@ def history(session: Session, *, lead_id: int) -> list[AuditEntry]:
             select(AuditEntry).where(AuditEntry.lead_id == lead_id).order_by(AuditEntry.id)
         )
     )
+
+
+def append_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Append many entries in order with one tail lookup (bulk work such as re-clustering)."""
+    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    prev = prev or GENESIS
+    rows = []
+    for e in entries:
+        at, body = utcnow(), _canonical(e["change"])
+        digest = entry_hash(
+            prev_hash=prev,
+            at=at,
+            actor=e["actor"],
+            action=e["action"],
+            lead_id=e.get("lead_id"),
+            evidence_id=e.get("evidence_id"),
+            change=body,
+        )
+        rows.append(
+            AuditEntry(
+                at=at,
+                actor=e["actor"],
+                action=e["action"],
+                lead_id=e.get("lead_id"),
+                evidence_id=e.get("evidence_id"),
+                change=body,
+                prev_hash=prev,
+                hash=digest,
+            )
+        )
+        prev = digest
+    session.add_all(rows)
+    session.flush()

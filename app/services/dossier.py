@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+import shapely
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import select
@@ -41,9 +42,7 @@ def signing_key(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _map_features(
-    session: Session, lead_geom: Any, items: list[EvidenceItem]
-) -> list[MapFeature]:
+def _map_features(session: Session, lead_geom: Any, items: list[EvidenceItem]) -> list[MapFeature]:
     """The lead, its evidence and the protected zones around it (current layer versions)."""
     from app.services.layers import current_version_ids
     from models import Layer, LayerVersion
@@ -63,7 +62,10 @@ def _map_features(
     features = []
     for f, kind in rows:
         style = ZONE_STYLES.get((kind, f.level)) or ZONE_STYLES.get((kind, None)) or "water"
-        features.append(MapFeature(mapping(to_shape(f.geom)), f.name or kind, style))
+        # Clipped to the window: a river crossing the map must not zoom it out to the basin.
+        part = shapely.clip_by_rect(to_shape(f.geom), *window)
+        if not part.is_empty:
+            features.append(MapFeature(mapping(part), f.name or kind, style))
     features.append(MapFeature(mapping(shape), f"线索 #{items[0].lead_id}", "lead"))
     for n, item in enumerate(items, start=1):
         features.append(MapFeature(mapping(to_shape(item.geom).centroid), str(n), "evidence"))

@@ -10,6 +10,7 @@ from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import Invalid
 from app.services import audit
 from app.services.geocode import geocode_geometry, widened
 from app.settings import Settings
@@ -17,8 +18,8 @@ from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, assign
 from geo.distance import geodesic_distance_m
 from geo.legal import SEED, BasisRow, EvidenceFacts, suggest
 from geo.scoring.model import DEFAULT_WEIGHTS, score
-from geo.scoring.signals import LeadFacts
-from models import EvidenceItem, Lead, LegalBasis, Report, ReportPhoto, ScoreWeights
+from geo.scoring.signals import SIGNALS, LeadFacts
+from models import EvidenceItem, Lead, LegalBasis, Report, ReportPhoto, ScoreWeights, User
 from models.base import SRID, utcnow
 from models.spatial import BBoxFilter
 
@@ -34,6 +35,19 @@ OPEN_STATUSES = (
 CLOSED_STATUSES = ("closed_remedied", "closed_not_remedied")
 # A closed lead this close to a new one counts as recurrence at the same place (metres).
 RECURRENCE_RADIUS_M = 200.0
+# Facts used only to check that a weights version can score.
+_PROBE = LeadFacts(
+    category="other",
+    zones=(),
+    reporters=1,
+    source_kinds=("citizen_report",),
+    last_evidence_at=utcnow(),
+    now=utcnow(),
+    earlier_closed_leads=0,
+    photos=0,
+    photos_with_consistent_gps=0,
+    duplicate_photos=0,
+)
 SEARCH_M = max([DEFAULT_RULE.distance_m, *(r.distance_m for r in RULES.values())])
 
 
@@ -45,6 +59,35 @@ def current_weights(session: Session) -> ScoreWeights:
         session.add(weights)
         session.flush()
     return weights
+
+
+def list_weights(session: Session) -> list[ScoreWeights]:
+    """Return every weights version, newest first."""
+    current_weights(session)
+    return list(session.scalars(select(ScoreWeights).order_by(ScoreWeights.id.desc())))
+
+
+def new_weights(
+    session: Session, *, user: User, weights: dict[str, float], note: str
+) -> ScoreWeights:
+    """Add a weights version after checking it scores (known signals, no negatives)."""
+    unknown = set(weights) - set(SIGNALS)
+    if unknown:
+        raise Invalid(f"unknown signals {sorted(unknown)}; known: {', '.join(SIGNALS)}")
+    try:
+        score(_PROBE, weights)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
+    version = ScoreWeights(weights=weights, note=note, created_by_id=user.id)
+    session.add(version)
+    session.flush()
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="weights",
+        change={"version": version.id, "weights": weights, "note": note},
+    )
+    return version
 
 
 def legal_rows(session: Session) -> list[BasisRow]:

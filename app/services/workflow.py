@@ -1,17 +1,20 @@
 """Use cases: move leads through the workflow, assign them, record suggestions; read leads."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from geoalchemy2.shape import to_shape
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, Invalid, NotFound
 from app.services import audit
 from app.services.report_queries import org_subtree
 from geo.workflow import check_transition, is_overdue, reply_due
-from models import Lead, Suggestion, User
+from models import Lead, Organisation, Suggestion, User
 from models.base import utcnow
+from models.spatial import BBoxFilter
 
 
 def _visible(session: Session, user: User) -> ColumnElement[bool]:
@@ -31,34 +34,52 @@ def get_lead(session: Session, *, user: User, lead_id: int) -> Lead:
     return lead
 
 
+@dataclass
+class LeadFilter:
+    """Search criteria for leads (all optional)."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    status: str | None = None
+    category: str | None = None
+    org_code: str | None = None
+    assignee_id: int | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 def list_leads(
-    session: Session,
-    *,
-    user: User,
-    status: str | None,
-    category: str | None,
-    min_score: float | None,
-    max_score: float | None,
-    sort: str,
-    limit: int,
-    offset: int,
-) -> list[Lead]:
-    """Return a page of visible leads, by score (default) or newest evidence."""
-    conds = [_visible(session, user)]
-    if status:
-        conds.append(Lead.status == status)
-    if category:
-        conds.append(Lead.category == category)
-    if min_score is not None:
-        conds.append(Lead.score >= min_score)
-    if max_score is not None:
-        conds.append(Lead.score <= max_score)
+    session: Session, *, user: User, where: LeadFilter, sort: str, limit: int, offset: int
+) -> tuple[list[Lead], int]:
+    """Return a page of visible leads, by score (default) or newest evidence, and the total."""
+    conds: list[ColumnElement[bool]] = [_visible(session, user)]
+    if where.bbox is not None:
+        conds.append(BBoxFilter(Lead.id, Lead.geom, where.bbox))
+    for column, value in (
+        (Lead.status, where.status),
+        (Lead.category, where.category),
+        (Lead.assignee_id, where.assignee_id),
+    ):
+        if value is not None:
+            conds.append(column == value)
+    if where.org_code is not None:
+        org = session.scalar(select(Organisation.id).where(Organisation.code == where.org_code))
+        conds.append(Lead.org_id.in_(org_subtree(session, org) if org else set()))
+    if where.min_score is not None:
+        conds.append(Lead.score >= where.min_score)
+    if where.max_score is not None:
+        conds.append(Lead.score <= where.max_score)
+    if where.since is not None:
+        conds.append(Lead.last_evidence_at >= where.since)
+    if where.until is not None:
+        conds.append(Lead.first_evidence_at <= where.until)
     order = (
         (Lead.score.desc(), Lead.id) if sort == "score" else (Lead.last_evidence_at.desc(), Lead.id)
     )
-    return list(
-        session.scalars(select(Lead).where(*conds).order_by(*order).limit(limit).offset(offset))
-    )
+    total = session.scalar(select(func.count()).select_from(Lead).where(*conds)) or 0
+    page = session.scalars(select(Lead).where(*conds).order_by(*order).limit(limit).offset(offset))
+    return list(page), total
 
 
 def transition(

@@ -1,0 +1,289 @@
+"""Use cases that regroup evidence: merge, split, and bulk clustering of new evidence."""
+
+from typing import Any
+
+import numpy as np
+import shapely
+from geoalchemy2.shape import from_shape, to_shape
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.errors import Invalid
+from app.services import audit
+from app.services.geocode_batch import geocode_points
+from app.services.leads import current_weights, legal_rows, refresh
+from app.services.workflow import get_lead
+from app.settings import Settings
+from geo.clustering import EvidencePoint, cluster
+from geo.kinds import ADMIN_LEVELS, KINDS
+from geo.legal import EvidenceFacts, suggest
+from geo.progress import Progress, no_progress
+from geo.scoring.model import score
+from geo.scoring.signals import LeadFacts
+from models import EvidenceItem, Lead, Organisation, User
+from models.base import SRID, utcnow
+
+
+def merge(
+    session: Session, *, user: User, target_id: int, source_id: int, note: str, settings: Settings
+) -> Lead:
+    """Move all evidence of `source` into `target`; `source` becomes a merged duplicate."""
+    if target_id == source_id:
+        raise Invalid("cannot merge a lead into itself")
+    target = get_lead(session, user=user, lead_id=target_id)
+    source = get_lead(session, user=user, lead_id=source_id)
+    moved = list(session.scalars(select(EvidenceItem.id).where(EvidenceItem.lead_id == source.id)))
+    session.execute(
+        update(EvidenceItem).where(EvidenceItem.lead_id == source.id).values(lead_id=target.id)
+    )
+    source.status, source.merged_into_id = "duplicate", target.id
+    actor = f"user:{user.id}"
+    audit.append(
+        session,
+        actor=actor,
+        action="merge",
+        lead_id=source.id,
+        change={"into": target.id, "evidence": moved, "note": note},
+    )
+    audit.append(
+        session,
+        actor=actor,
+        action="merge",
+        lead_id=target.id,
+        change={"from": source.id, "evidence": moved, "note": note},
+    )
+    refresh(session, lead=target, actor=actor, settings=settings)
+    return target
+
+
+def split(
+    session: Session,
+    *,
+    user: User,
+    lead_id: int,
+    evidence_ids: list[int],
+    note: str,
+    settings: Settings,
+) -> Lead:
+    """Move some evidence of a lead into a new lead of the same category."""
+    lead = get_lead(session, user=user, lead_id=lead_id)
+    items = list(session.scalars(select(EvidenceItem).where(EvidenceItem.lead_id == lead.id)))
+    chosen = [i for i in items if i.id in set(evidence_ids)]
+    if len(chosen) != len(set(evidence_ids)):
+        raise Invalid(
+            f"evidence {sorted(set(evidence_ids) - {i.id for i in chosen})} "
+            f"is not part of lead {lead_id}"
+        )
+    if not chosen or len(chosen) == len(items):
+        raise Invalid("split off some, not none or all, of the lead's evidence")
+    new = Lead(
+        category=lead.category,
+        geom=chosen[0].geom,
+        status="new",
+        score=0.0,
+        score_breakdown=[],
+        legal_bases=[],
+        geocode={},
+    )
+    session.add(new)
+    session.flush()
+    for item in chosen:
+        item.lead_id = new.id
+    actor = f"user:{user.id}"
+    moved = [i.id for i in chosen]
+    audit.append(
+        session,
+        actor=actor,
+        action="split",
+        lead_id=lead.id,
+        change={"to": new.id, "evidence": moved, "note": note},
+    )
+    audit.append(
+        session,
+        actor=actor,
+        action="split",
+        lead_id=new.id,
+        change={"from": lead.id, "evidence": moved, "note": note},
+    )
+    refresh(session, lead=lead, actor=actor, settings=settings)
+    refresh(session, lead=new, actor=actor, settings=settings)
+    return new
+
+
+def _points(items: list[EvidenceItem]) -> list[EvidencePoint]:
+    out = []
+    for i in items:
+        c = to_shape(i.geom).centroid
+        out.append(EvidencePoint(i.id, i.category, c.x, c.y, i.observed_at, i.kind, i.source))
+    return out
+
+
+def grouping(session: Session) -> list[list[int]]:
+    """The current grouping of evidence into (not merged-away) leads, as sorted id lists."""
+    groups: dict[int | None, list[int]] = {}
+    for item_id, lead_id in session.execute(
+        select(EvidenceItem.id, EvidenceItem.lead_id)
+        .where(EvidenceItem.lead_id.is_not(None))
+        .order_by(EvidenceItem.id)
+    ):
+        groups.setdefault(lead_id, []).append(item_id)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def recluster_preview(session: Session) -> list[list[int]]:
+    """Cluster all evidence from scratch (no writes): equals `grouping` when nothing was
+    merged or split by hand."""
+    items = list(session.scalars(select(EvidenceItem).order_by(EvidenceItem.id)))
+    return cluster(_points(items))
+
+
+def _place(
+    columns: dict[str, list[Any]], k: int, responsible: list[Organisation]
+) -> dict[str, Any]:
+    """A batch geocode row in the shape single geocodes are stored in (what readers use)."""
+    zones = []
+    for label in filter(None, columns["zones"][k].split(";")):
+        kind, level, name = label.split("/", 2)
+        spec = KINDS.get(kind)
+        zones.append(
+            {
+                "kind": kind,
+                "kind_title": spec.title_zh if spec else kind,
+                "protected": bool(spec and spec.protected),
+                "level": level or None,
+                "name": name or None,
+            }
+        )
+    return {
+        "admin": [{"level": lv, "name": columns[lv][k]} for lv in ADMIN_LEVELS if columns[lv][k]],
+        "zones": zones,
+        "responsible_organisations": [
+            {"id": o.id, "code": o.code, "name": o.name, "role": o.role, "level": o.level}
+            for o in responsible
+        ],
+        "partners": columns["partners"][k],
+        "cross_boundary": columns["cross_boundary"][k],
+    }
+
+
+def cluster_unassigned(
+    session: Session,
+    *,
+    settings: Settings,
+    actor: str = "system",
+    progress: Progress = no_progress,
+) -> int:
+    """Group evidence that has no lead yet into new leads, geocoded and scored in bulk."""
+    items = list(
+        session.scalars(
+            select(EvidenceItem).where(EvidenceItem.lead_id.is_(None)).order_by(EvidenceItem.id)
+        )
+    )
+    if not items:
+        return 0
+    progress(0.05, f"clustering {len(items)} evidence items")
+    by_id = {i.id: i for i in items}
+    groups = cluster(_points(items))
+    progress(0.3, f"{len(groups)} leads; geocoding")
+    hulls = [
+        shapely.union_all([to_shape(by_id[i].geom) for i in g])
+        if len(g) > 1
+        else to_shape(by_id[g[0]].geom)
+        for g in groups
+    ]
+    centres = shapely.get_coordinates(shapely.centroid(np.asarray(hulls)))
+    places = geocode_points(
+        session,
+        lons=centres[:, 0],
+        lats=centres[:, 1],
+        partner_distance_m=settings.partner_distance_m,
+        nearest_max_m=settings.nearest_max_m,
+    ).columns
+    orgs = {o.code: o for o in session.scalars(select(Organisation))}
+    weights, rows, now = current_weights(session), legal_rows(session), utcnow()
+    progress(0.6, "scoring")
+    leads = []
+    for k, group in enumerate(groups):
+        members = [by_id[i] for i in group]
+        zones = tuple(
+            (z.split("/")[0], z.split("/")[1] or None) for z in places["zones"][k].split(";") if z
+        )
+        sources = {m.source for m in members if m.source}
+        result = score(
+            LeadFacts(
+                category=members[0].category,
+                zones=zones,
+                reporters=len(sources),
+                source_kinds=tuple(sorted({m.kind for m in members})),
+                last_evidence_at=max(m.observed_at for m in members),
+                now=now,
+                earlier_closed_leads=0,
+                photos=0,
+                photos_with_consistent_gps=0,
+                duplicate_photos=0,
+            ),
+            weights.weights,
+            weights_version=weights.id,
+        )
+        responsible = [c for c in places["responsible"][k].split(";") if c]
+        leads.append(
+            Lead(
+                category=members[0].category,
+                geom=from_shape(hulls[k], srid=SRID),
+                org_id=orgs.get(responsible[0]) if responsible else None,
+                status="new",
+                score=result.total,
+                weights_version=weights.id,
+                score_breakdown=[
+                    {
+                        "name": e.name,
+                        "value": round(e.value, 4),
+                        "weight": e.weight,
+                        "points": round(e.points, 2),
+                        "reason": e.reason,
+                    }
+                    for e in result.entries
+                ],
+                legal_bases=suggest(
+                    rows,
+                    members[0].category,
+                    EvidenceFacts(
+                        zones=zones, photos=0, dated=True, independent_sources=len(sources)
+                    ),
+                ),
+                geocode={
+                    "admin": [
+                        {"level": lv, "name": places[lv][k]}
+                        for lv in ("province", "city", "county")
+                        if places[lv][k]
+                    ],
+                    "zones": places["zones"][k],
+                    "responsible": responsible,
+                },
+                first_evidence_at=min(m.observed_at for m in members),
+                last_evidence_at=max(m.observed_at for m in members),
+            )
+        )
+    session.add_all(leads)
+    session.flush()
+    progress(0.85, "linking evidence and logging")
+    for lead, group in zip(leads, groups, strict=True):
+        for i in group:
+            by_id[i].lead_id = lead.id
+    entries: list[dict[str, Any]] = [
+        {
+            "actor": actor,
+            "action": "create",
+            "lead_id": lead.id,
+            "change": {
+                "category": lead.category,
+                "evidence": group,
+                "score": lead.score,
+                "weights_version": weights.id,
+            },
+        }
+        for lead, group in zip(leads, groups, strict=True)
+    ]
+    audit.append_many(session, entries)
+    progress(1.0, f"{len(leads)} leads created")
+    return len(leads)
