@@ -40,7 +40,8 @@ lint: install
 	$(BIN)/mypy app geo models
 
 bench: install
-	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py"
+	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py \
+		&& $(BIN)/python bench/leads.py"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

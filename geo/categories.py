@@ -23,4 +23,20 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     "lead_created": ("已成为案件线索，正在调查。", "It became a lead and is being investigated."),
     "rejected": ("经审查未予立案。", "Reviewed; no case will be opened."),
     "closed": ("已办结。", "Closed."),
+    "transferred": ("已移送有关机关处理。", "Handed over to the authority concerned."),
+}
+
+# What a volunteer is told for each state of the lead their report belongs to.
+REPORT_STATUS_OF_LEAD: dict[str, str] = {
+    "new": "received",
+    "triaged": "under_review",
+    "investigating": "under_review",
+    "case_filed": "lead_created",
+    "suggestion_issued": "lead_created",
+    "follow_up": "lead_created",
+    "litigation": "lead_created",
+    "closed_remedied": "closed",
+    "closed_not_remedied": "closed",
+    "rejected": "rejected",
+    "transferred": "transferred",
 }

@@ -163,20 +163,28 @@ def organisations_near(
     return org_answer(containing, nearby)
 
 
+def org_roles(
+    containing: Sequence[OrgInfo], nearby: Sequence[tuple[OrgInfo, float]]
+) -> tuple[list[OrgInfo], list[tuple[OrgInfo, float]], bool]:
+    """Responsible organisations (most local first), partners with distances (0 inside),
+    and whether both our own and a partner procuratorate are concerned (cross-boundary)."""
+    responsible = sorted(containing, key=lambda o: (ORG_LEVEL_ORDER.get(o.level, 9), o.code))
+    partners = [(o, 0.0) for o in responsible if o.role == "partner"]
+    partners += [(o, round(d, 1)) for o, d in nearby if o.role == "partner"]
+    roles = {o.role for o in responsible} | {o.role for o, _ in nearby}
+    return responsible, partners, roles == {"own", "partner"}
+
+
 def org_answer(
     containing: Sequence[OrgInfo], nearby: Sequence[tuple[OrgInfo, float]]
 ) -> dict[str, Any]:
-    """Return responsible (most local first), nearby and partner organisations, and whether
-    the item concerns both our own and a partner procuratorate (cross-boundary)."""
-    responsible = sorted(containing, key=lambda o: (ORG_LEVEL_ORDER.get(o.level, 9), o.code))
-    partners = [dict(asdict(o), distance_m=0.0) for o in responsible if o.role == "partner"]
-    partners += [dict(asdict(o), distance_m=round(d, 1)) for o, d in nearby if o.role == "partner"]
-    roles = {o.role for o in responsible} | {o.role for o, _ in nearby}
+    """The organisations part of a geocoding answer (see org_roles)."""
+    responsible, partners, cross = org_roles(containing, nearby)
     return {
         "responsible_organisations": [asdict(o) for o in responsible],
         "nearby_organisations": [dict(asdict(o), distance_m=round(d, 1)) for o, d in nearby],
-        "partner_organisations": partners,
-        "cross_boundary": roles == {"own", "partner"},
+        "partner_organisations": [dict(asdict(o), distance_m=d) for o, d in partners],
+        "cross_boundary": cross,
     }
 
 

@@ -21,7 +21,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(40), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
-    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_items.id"))
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_items.id"), index=True)
     change: Mapped[dict[str, Any]] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

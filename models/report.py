@@ -8,7 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, geometry_column, utcnow
 
-REPORT_STATUSES = ("received", "under_review", "lead_created", "rejected", "closed")
+REPORT_STATUSES = (
+    "received",
+    "under_review",
+    "lead_created",
+    "rejected",
+    "closed",
+    "transferred",
+)
 
 
 class Report(Base):

@@ -11,7 +11,13 @@ from app.deps import SessionDep, SettingsDep
 from app.errors import TooLarge
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.evidence_store import LocalEvidenceStore
-from app.services.report_queries import get_report, list_reports, organisation_of, photo_file
+from app.services.report_queries import (
+    get_report,
+    list_reports,
+    organisation_of,
+    photo_file,
+    report_status,
+)
 from app.services.reports import PhotoUpload, ReportInput, create_report
 from app.settings import Settings
 from geo.categories import CATEGORIES, STATUS_WORDS
@@ -31,11 +37,12 @@ def report_read(session: SessionDep, report: Report, photos: list[ReportPhoto]) 
     """Render a report with its photos' links."""
     point = to_shape(report.location)
     base = f"/api/v1/reports/{report.id}/photos"
-    zh, en = STATUS_WORDS[report.status]
+    status = report_status(session, report)
+    zh, en = STATUS_WORDS[status]
     czh, cen = CATEGORIES[report.category]
     return ReportRead(
         id=report.id,
-        status=report.status,
+        status=status,
         status_text={"zh": zh, "en": en},
         category=report.category,
         category_label={"zh": czh, "en": cen},

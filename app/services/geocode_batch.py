@@ -24,7 +24,7 @@ from geo.geocode import (
     FeatureInfo,
     OrgInfo,
     nearest_for_points,
-    org_answer,
+    org_roles,
     zone_label,
     zone_sort_key,
 )
@@ -220,11 +220,11 @@ def _org_columns(
 
     def answer(inside: tuple[int, ...], near: list[tuple[int, float]]) -> tuple[str, str, bool]:
         near_sorted = sorted(((infos[o], d) for o, d in near), key=lambda p: p[1])
-        orgs = org_answer([infos[o] for o in inside], near_sorted)
+        responsible, partners, cross = org_roles([infos[o] for o in inside], near_sorted)
         return (
-            ";".join(o["code"] for o in orgs["responsible_organisations"]),
-            ";".join(f"{o['code']}:{o['distance_m']}" for o in orgs["partner_organisations"]),
-            orgs["cross_boundary"],
+            ";".join(o.code for o in responsible),
+            ";".join(f"{o.code}:{d}" for o, d in partners),
+            cross,
         )
 
     values = []

@@ -17,7 +17,7 @@ from app.settings import Settings
 from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, assign
 from geo.distance import geodesic_distance_m
 from geo.legal import SEED, BasisRow, EvidenceFacts, suggest
-from geo.scoring.model import DEFAULT_WEIGHTS, score
+from geo.scoring.model import DEFAULT_WEIGHTS, Score, score
 from geo.scoring.signals import SIGNALS, LeadFacts
 from models import EvidenceItem, Lead, LegalBasis, Report, ReportPhoto, ScoreWeights, User
 from models.base import SRID, utcnow
@@ -235,16 +235,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     )
     lead.score = result.total
     lead.weights_version = weights.id
-    lead.score_breakdown = [
-        {
-            "name": e.name,
-            "value": round(e.value, 4),
-            "weight": e.weight,
-            "points": round(e.points, 2),
-            "reason": e.reason,
-        }
-        for e in result.entries
-    ]
+    lead.score_breakdown = breakdown_rows(result)
     lead.legal_bases = suggest(
         legal_rows(session),
         lead.category,
@@ -262,6 +253,20 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
             "evidence": [i.id for i in items],
         },
     )
+
+
+def breakdown_rows(result: Score) -> list[dict[str, Any]]:
+    """A score's explanation as stored with the lead."""
+    return [
+        {
+            "name": e.name,
+            "value": round(e.value, 4),
+            "weight": e.weight,
+            "points": round(e.points, 2),
+            "reason": e.reason,
+        }
+        for e in result.entries
+    ]
 
 
 def _photo_facts(session: Session, items: list[EvidenceItem]) -> tuple[int, int, int]:

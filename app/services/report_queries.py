@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound
 from app.services.evidence_store import EvidenceStore, evidence_key
-from models import Organisation, Report, ReportPhoto, User
+from geo.categories import REPORT_STATUS_OF_LEAD
+from models import EvidenceItem, Lead, Organisation, Report, ReportPhoto, User
 
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic"}
 
@@ -99,6 +100,21 @@ def photo_file(
         return store.get(evidence_key("originals", photo.sha256)), MEDIA_TYPES[photo.format], photo
     kind = "thumbs" if variant == "thumb" else "display"
     return store.get(evidence_key(kind, photo.sha256, ".jpg")), "image/jpeg", photo
+
+
+def report_status(session: Session, report: Report) -> str:
+    """What became of a report: the state of its lead (followed through merges)."""
+    lead_id = session.scalar(
+        select(EvidenceItem.lead_id).where(EvidenceItem.report_id == report.id)
+    )
+    for _ in range(10):  # merges chain a few steps at most
+        lead = session.get(Lead, lead_id) if lead_id else None
+        if lead is None:
+            return report.status
+        if lead.status != "duplicate" or lead.merged_into_id is None:
+            return REPORT_STATUS_OF_LEAD.get(lead.status, report.status)
+        lead_id = lead.merged_into_id
+    return report.status
 
 
 def organisation_of(session: Session, report: Report) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from geoalchemy2.shape import to_shape
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
@@ -159,9 +158,3 @@ def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
         .order_by(Suggestion.due_at)
     ).all()
     return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now)]
-
-
-def lead_point(lead: Lead) -> tuple[float, float]:
-    """Return a representative lon/lat of a lead."""
-    p = to_shape(lead.geom).representative_point()
-    return p.x, p.y

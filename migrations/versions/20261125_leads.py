@@ -114,6 +114,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_entries_action", "audit_entries", ["action"])
     op.create_index("ix_audit_entries_lead_id", "audit_entries", ["lead_id"])
+    op.create_index("ix_audit_entries_evidence_id", "audit_entries", ["evidence_id"])
 
 
 def downgrade() -> None:

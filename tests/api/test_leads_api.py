@@ -87,6 +87,8 @@ def test_workflow_assignment_overdue_and_log(env: tuple[TestClient, dict], demo:
         json={"to": "case_filed", "note": "跳步"},
     )
     assert bad.status_code == 409 and "allowed: triaged" in bad.json()["detail"]
+    report_id = c.get("/api/v1/reports").json()[0]["id"]
+    told = []
     for to in ("triaged", "investigating", "case_filed"):
         r = c.post(
             f"/api/v1/leads/{lead_id}/transitions",
@@ -94,6 +96,8 @@ def test_workflow_assignment_overdue_and_log(env: tuple[TestClient, dict], demo:
             json={"to": to, "note": f"进入{to}"},
         )
         assert r.status_code == 200, r.text
+        told.append(c.get(f"/api/v1/reports/{report_id}").json()["status"])
+    assert told == ["under_review", "under_review", "lead_created"]  # the volunteer's view
     no_agency = c.post(
         f"/api/v1/leads/{lead_id}/transitions",
         headers=pro,
@@ -255,3 +259,47 @@ def test_weights_versions(env: tuple[TestClient, dict], demo: Backend) -> None:
     submit(c, "plain.webp", "b", lon=ZJK[0] + 0.0005, lat=ZJK[1])  # evidence changes: re-scored
     lead = c.get("/api/v1/leads", headers=pro).json()[0]
     assert c.get(f"/api/v1/leads/{lead['id']}", headers=pro).json()["weights_version"] == version
+
+
+def test_bulk_clustering_of_new_evidence(
+    env: tuple[TestClient, dict], demo: Backend, tmp_path: Path
+) -> None:
+    from geoalchemy2.shape import from_shape
+    from shapely import Point
+
+    from models import EvidenceItem
+
+    c, pro = env
+    now = utcnow()
+    rows = [
+        ("straw_burning", 115.6436, 40.3214, 0),
+        ("straw_burning", 115.6500, 40.3214, 1),
+        ("straw_burning", 115.6436, 40.3214, 10),
+        ("illegal_mining", 115.6437, 40.3215, 0),
+    ]
+    with demo.sessions.begin() as s:
+        for cat, lon, lat, days in rows:
+            s.add(
+                EvidenceItem(
+                    kind="fire_hotspot",
+                    category=cat,
+                    source="FIRMS",
+                    geom=from_shape(Point(lon, lat), srid=4326),
+                    observed_at=now - timedelta(days=days),
+                    provenance={},
+                )
+            )
+    r = ecoleads(demo, tmp_path, "leads", "cluster")
+    assert r.returncode == 0 and "3 leads created" in r.stderr, r.stderr
+    leads = c.get("/api/v1/leads", headers=pro, params={"sort": "time"}).json()
+    sizes = sorted(
+        len(c.get(f"/api/v1/leads/{x['id']}", headers=pro).json()["evidence"]) for x in leads
+    )
+    assert sizes == [1, 1, 2]  # 540 m and a day apart join (1 km / 3 days); 10 days do not
+    detail = c.get(f"/api/v1/leads/{leads[0]['id']}", headers=pro).json()
+    assert detail["geocode"]["zones"][0]["kind"] == "water_source_zone"
+    assert detail["geocode"]["responsible_organisations"][0]["code"] == "130730"
+    assert c.get(f"/api/v1/leads/{leads[0]['id']}/dossier", headers=pro).status_code == 200
+    assert ecoleads(demo, tmp_path, "leads", "check").returncode == 0
+    with demo.sessions() as s:
+        assert verify_chain(s).ok
