@@ -41,7 +41,7 @@ lint: install
 
 bench: install
 	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py \
-		&& $(BIN)/python bench/leads.py"
+		&& $(BIN)/python bench/leads.py && $(BIN)/python bench/air.py"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

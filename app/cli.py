@@ -1,21 +1,16 @@
 """The `ecoleads` command: migrate, serve, layers, organisations, geocode, demo data."""
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from sqlalchemy.orm import Session
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
 from app import migrate
-from app.db import get_sessionmaker
+from app.air_cli import air_cli
+from app.cli_support import dump, fails_cleanly, progress_bar, transaction
 from app.dossier.cli import dossier_cli
-from app.errors import describe
 from app.jobs.kinds import batch_geocode_file
 from app.jobs.registry import JobContext
 from app.settings import get_settings
@@ -38,59 +33,7 @@ cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(audit_cli, name="audit")
 cli.add_typer(leads_cli, name="leads")
 cli.add_typer(dossier_cli, name="dossier")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fails_cleanly(fn: F) -> F:
-    """Turn known errors into a one-line message on stderr and exit code 2."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, SystemExit):
-            raise
-        except Exception as exc:
-            status, _title, _slug, detail = describe(exc)
-            if status >= 500:
-                raise
-            typer.echo(f"error: {detail}", err=True)
-            raise typer.Exit(2) from exc
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def transaction() -> Iterator[Session]:
-    """Open a session that commits on success and rolls back on error."""
-    with get_sessionmaker().begin() as session:
-        yield session
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
-    """Show a progress bar on stderr; yield a (fraction, message) reporter."""
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[msg]}"),
-    )
-    from rich.console import Console
-
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task(label, total=1.0, msg="")
-
-        def report(fraction: float, message: str) -> None:
-            bar.update(task, completed=fraction, msg=message)
-
-        yield report
-        bar.update(task, completed=1.0)
-
-
-def _dump(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+cli.add_typer(air_cli, name="air")
 
 
 @cli.command("migrate")
@@ -164,7 +107,7 @@ def layers_import(
             "source_crs": version.source_crs,
             "sha256": version.source_sha256,
         }
-    _dump(out)
+    dump(out)
 
 
 @layers_cli.command("list")
@@ -357,7 +300,7 @@ def geocode_cmd(
             partner_distance_m=partner_distance_m or settings.partner_distance_m,
             nearest_max_m=settings.nearest_max_m,
         )
-    _dump(result)
+    dump(result)
 
 
 @cli.command("geocode-batch")
@@ -389,13 +332,16 @@ def geocode_batch_cmd(
 def demo_cmd() -> None:
     """Load the demo layers and organisations (only what changed since the last load)."""
     from app.services.demo import DEMO_PROSECUTOR, load_demo, load_demo_reports
+    from app.services.demo_air import load_demo_air
 
     with progress_bar("loading demo data") as report, transaction() as session:
         summary = load_demo(session, progress=report)
         reports = load_demo_reports(session, settings=get_settings())
+        air = load_demo_air(session, settings=get_settings())
     typer.echo(
         f"demo: imported {summary['imported'] or 'nothing new'}; "
         f"{summary['organisations']} organisations; {reports} demo reports; "
+        f"air: {', '.join(air) or 'nothing new'}; "
         f"demo prosecutor: {DEMO_PROSECUTOR[0]} / {DEMO_PROSECUTOR[1]}",
         err=True,
     )

@@ -7,6 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from geo.air.firms import FirmsError
+from geo.air.formats import ReadingsError
 from geo.crs import CRSError
 from geo.kinds import KindError
 from geo.layers import LayerFileError
@@ -80,6 +82,8 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str, str]] = {
     KindError: (422, "Invalid layer kind or level", "invalid-kind"),
     CRSError: (422, "Unknown coordinate system", "unknown-crs"),
     TransitionError: (409, "Transition not allowed", "transition-not-allowed"),
+    ReadingsError: (422, "Readings file refused", "readings-file-refused"),
+    FirmsError: (422, "Hotspot file refused", "hotspot-file-refused"),
 }
 
 

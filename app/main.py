@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.base import RequestResponseEndpoint
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
-from app.api import auth, geocode, health, jobs, layers, leads, organisations, reports
+from app.api import air, auth, geocode, health, jobs, layers, leads, organisations, reports
 from app.auth import check_routes, public
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -31,9 +31,10 @@ def _start_runner(settings: Settings, sessions: sessionmaker[Session]) -> Thread
     with sessions.begin() as s:
         queued = recover_jobs(s)
         keep = {
-            Path(j.params["path"])
+            Path(p)
             for j in s.query(Job).filter(Job.id.in_(queued))
-            if "path" in j.params
+            for p in [j.params.get("path"), *j.params.get("paths", [])]
+            if p
         }
     prune_uploads(settings.uploads_dir, keep)
     attach_runner(sessions, runner)
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
         return response
 
-    for module in (health, auth, reports, leads, layers, geocode, jobs, organisations):
+    for module in (health, auth, reports, leads, air, layers, geocode, jobs, organisations):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False, dependencies=[Depends(public)])

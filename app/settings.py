@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     reports_per_day_per_volunteer: int = 50
     # Path of the Ed25519 key that signs dossiers; default <data dir>/keys/.
     signing_key: Path | None = None
+    # Air: the regional baseline of a station is the median of the others this close (m);
+    # single hours above this PM10 are listed as screening exceedances (µg/m³).
+    air_baseline_radius_m: float = 100_000.0
+    air_hourly_screen_pm10: float = 150.0
+    # Fire hotspots become straw-burning evidence from this confidence class up, inside a
+    # no-burn area or on cropland within this distance of a water-source zone (m).
+    hotspot_min_confidence: str = "nominal"
+    hotspot_cropland_water_m: float = 5_000.0
     job_workers: int = 1
     job_runner: str = "thread"
 

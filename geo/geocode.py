@@ -65,10 +65,24 @@ def admin_chain(features: Sequence[FeatureInfo]) -> list[dict[str, Any]]:
     ]
 
 
-def zone_sort_key(f: FeatureInfo) -> tuple[bool, str, str, str]:
-    """Order of zones in answers: protected kinds first, then kind, level, name."""
+def zone_sort_key(f: FeatureInfo) -> tuple[bool, int, str, int, str, str]:
+    """Order of zones in answers: protected first, then strictest kind and level, name.
+
+    Known kinds follow their order in geo.kinds.KINDS (water-source zones first), levels
+    the order of their kind's levels (I, II, quasi); free kinds come last, alphabetically.
+    """
     spec = KINDS.get(f.kind)
-    return (not (spec and spec.protected), f.kind, f.level or "", f.name or "")
+    kind_rank = list(KINDS).index(f.kind) if spec else len(KINDS)
+    levels = spec.levels if spec else ()
+    level_rank = levels.index(f.level) if f.level in levels else len(levels)
+    return (
+        not (spec and spec.protected),
+        kind_rank,
+        f.kind,
+        level_rank,
+        f.level or "",
+        f.name or "",
+    )
 
 
 def zone_label(f: FeatureInfo) -> str:

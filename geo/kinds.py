@@ -57,6 +57,9 @@ KINDS: dict[str, KindSpec] = {
     "no_burn_area": KindSpec("禁烧区", "no-burn area", True),
     "water_body": KindSpec("水体", "water body", False),
     "basin": KindSpec("流域", "basin", False),
+    # Land cover where field burning happens; with a water-source zone near, a fire on it
+    # is straw-burning evidence (see app/services/hotspots.py).
+    "cropland": KindSpec("耕地", "cropland", False),
     "admin_division": KindSpec(
         "行政区划",
         "administrative division",

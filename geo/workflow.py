@@ -30,6 +30,18 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "litigation": {"closed_remedied": PROSECUTORS, "closed_not_remedied": PROSECUTORS},
 }
 
+# Leads still being worked on (new evidence may join them), and those closed after work.
+OPEN_STATUSES = (
+    "new",
+    "triaged",
+    "investigating",
+    "case_filed",
+    "suggestion_issued",
+    "follow_up",
+    "litigation",
+)
+CLOSED_STATUSES = ("closed_remedied", "closed_not_remedied")
+
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "new": ("新线索", "new"),
     "triaged": ("已初审", "triaged"),

@@ -1,5 +1,6 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
+from models.air import AirImport, AirReading, AirStation, AirSurface, FireHotspot
 from models.audit import AuditEntry
 from models.base import Base
 from models.job import Job
@@ -9,9 +10,14 @@ from models.org import Organisation, Token, User
 from models.report import Report, ReportPhoto
 
 __all__ = [
+    "AirImport",
+    "AirReading",
+    "AirStation",
+    "AirSurface",
     "AuditEntry",
     "Base",
     "EvidenceItem",
+    "FireHotspot",
     "Job",
     "Layer",
     "LayerFeature",

@@ -6,22 +6,11 @@ from typing import Any
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from geo.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from models.base import Base, JSONType, TimestampMixin, UTCDateTime, geometry_column, utcnow
 
-LEAD_STATUSES = (
-    "new",
-    "triaged",
-    "investigating",
-    "case_filed",
-    "suggestion_issued",
-    "follow_up",
-    "litigation",
-    "closed_remedied",
-    "closed_not_remedied",
-    "rejected",
-    "duplicate",
-    "transferred",
-)
+# Every state of a lead: worked on, closed after work, or ended otherwise.
+LEAD_STATUSES = (*OPEN_STATUSES, *CLOSED_STATUSES, "rejected", "duplicate", "transferred")
 
 
 class EvidenceItem(Base):

@@ -30,10 +30,14 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "users:write",
             "leads:read",
             "leads:write",
+            "air:read",
+            "air:write",
         }
     ),
     "prosecutor": frozenset(
         {
+            "air:read",
+            "air:write",
             "layers:read",
             "geocode",
             "jobs:read",
@@ -43,7 +47,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "leads:write",
         }
     ),
-    "partner": frozenset({"layers:read", "geocode", "jobs:read", "organisations:read"}),
+    "partner": frozenset({"air:read", "layers:read", "geocode", "jobs:read", "organisations:read"}),
     "volunteer": frozenset({"reports:read", "reports:write"}),
 }
 PHONE = re.compile(r"^\+?\d{7,15}$")

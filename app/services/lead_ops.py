@@ -5,11 +5,12 @@ from typing import Any
 import numpy as np
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services import audit
+from app.services.air_attribution import attribution_at
 from app.services.geocode_batch import geocode_points
 from app.services.leads import breakdown_rows, current_weights, legal_rows, refresh
 from app.services.workflow import get_lead
@@ -20,7 +21,7 @@ from geo.legal import EvidenceFacts, suggest
 from geo.progress import Progress, no_progress
 from geo.scoring.model import score
 from geo.scoring.signals import LeadFacts
-from models import EvidenceItem, Lead, Organisation, User
+from models import AirStation, EvidenceItem, Lead, Organisation, User
 from models.base import SRID, utcnow
 
 
@@ -201,6 +202,7 @@ def cluster_unassigned(
     ).columns
     orgs = {o.code: o for o in session.scalars(select(Organisation))}
     weights, rows, now = current_weights(session), legal_rows(session), utcnow()
+    with_air = session.scalar(select(exists().where(AirStation.id.is_not(None))))
     progress(0.6, "scoring")
     leads: list[dict[str, Any]] = []
     for k, group in enumerate(groups):
@@ -209,6 +211,19 @@ def cluster_unassigned(
             (z.split("/")[0], z.split("/")[1] or None) for z in places["zones"][k].split(";") if z
         )
         sources = {m.source for m in members if m.source}
+        air = (
+            attribution_at(
+                session,
+                category=members[0].category,
+                lon=float(centres[k, 0]),
+                lat=float(centres[k, 1]),
+                first=min(m.observed_at for m in members),
+                last=max(m.observed_at for m in members),
+                settings=settings,
+            )
+            if with_air
+            else None
+        )
         result = score(
             LeadFacts(
                 category=members[0].category,
@@ -221,6 +236,7 @@ def cluster_unassigned(
                 photos=0,
                 photos_with_consistent_gps=0,
                 duplicate_photos=0,
+                extra={"air": air} if air is not None else {},
             ),
             weights.weights,
             weights_version=weights.id,

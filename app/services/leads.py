@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services import audit
+from app.services.air_attribution import lead_attribution
 from app.services.geocode import geocode_geometry, widened
 from app.settings import Settings
 from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, assign
@@ -19,20 +20,11 @@ from geo.distance import geodesic_distance_m
 from geo.legal import SEED, BasisRow, EvidenceFacts, suggest
 from geo.scoring.model import DEFAULT_WEIGHTS, Score, score
 from geo.scoring.signals import SIGNALS, LeadFacts
+from geo.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from models import EvidenceItem, Lead, LegalBasis, Report, ReportPhoto, ScoreWeights, User
 from models.base import SRID, utcnow
 from models.spatial import BBoxFilter
 
-OPEN_STATUSES = (
-    "new",
-    "triaged",
-    "investigating",
-    "case_filed",
-    "suggestion_issued",
-    "follow_up",
-    "litigation",
-)
-CLOSED_STATUSES = ("closed_remedied", "closed_not_remedied")
 # A closed lead this close to a new one counts as recurrence at the same place (metres).
 RECURRENCE_RADIUS_M = 200.0
 # Facts used only to check that a weights version can score.
@@ -217,6 +209,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     photos, gps_ok, dups = _photo_facts(session, items)
     sources = {i.source for i in items if i.source}
     weights = current_weights(session)
+    air = lead_attribution(session, lead=lead, settings=settings)
     result = score(
         LeadFacts(
             category=lead.category,
@@ -229,6 +222,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
             photos=photos,
             photos_with_consistent_gps=gps_ok,
             duplicate_photos=dups,
+            extra={"air": air} if air is not None else {},
         ),
         weights.weights,
         weights_version=weights.id,
@@ -264,6 +258,8 @@ def breakdown_rows(result: Score) -> list[dict[str, Any]]:
             "weight": e.weight,
             "points": round(e.points, 2),
             "reason": e.reason,
+            "applicable": e.applicable,
+            **({"details": list(e.details)} if e.details else {}),
         }
         for e in result.entries
     ]

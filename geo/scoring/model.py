@@ -5,18 +5,22 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from geo.scoring.signals import SIGNALS, LeadFacts, SignalFn
 
 # Platform defaults (weights are versioned in the database and editable by admins): where it
 # is weighs most, then what it is; corroboration and photo quality say how sure we are.
+# The air signal applies to air-pollution categories only; elsewhere its weight drops out,
+# so the others keep their proportions (0.30 : 0.20 : 0.15 : 0.10 : 0.10 : 0.15).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "location_sensitivity": 0.30,
-    "category_severity": 0.20,
-    "corroboration": 0.15,
-    "recency": 0.10,
-    "recurrence": 0.10,
-    "evidence_quality": 0.15,
+    "location_sensitivity": 0.27,
+    "category_severity": 0.18,
+    "corroboration": 0.135,
+    "recency": 0.09,
+    "recurrence": 0.09,
+    "evidence_quality": 0.135,
+    "air_quality": 0.10,
 }
 
 
@@ -29,6 +33,8 @@ class ScoreBreakdown:
     weight: float
     points: float
     reason: str
+    applicable: bool = True
+    details: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,23 +69,28 @@ def score(
     weights_version: int | None = None,
     signals: Mapping[str, SignalFn] = SIGNALS,
 ) -> Score:
-    """Score a lead: 100 x sum(w x v) / sum(w) over registered signals with a weight > 0.
+    """Score a lead: 100 x sum(w x v) / sum(w) over applicable signals with a weight > 0.
 
     Weights naming no registered signal are ignored; registered signals without a weight are
-    still computed and listed with weight 0 and 0 points. Points are rounded to 0.1 so that
-    they add up exactly to the total. Raises ValueError for a negative or non-finite weight,
-    or when no registered signal has a positive weight.
+    still computed and listed with weight 0 and 0 points; a signal that is not applicable
+    to the lead is listed with 0 points and its weight leaves the sum. Points are rounded
+    to 0.1 so that they add up exactly to the total. Raises ValueError for a negative or
+    non-finite weight, or when no registered signal has a positive weight.
     """
     _check(weights)
     used = {name: float(weights.get(name, 0.0)) for name in signals}
-    total_weight = math.fsum(used.values())
-    if total_weight <= 0:
+    if math.fsum(used.values()) <= 0:
         raise ValueError("at least one registered signal needs a positive weight")
     results = {name: fn(facts) for name, fn in signals.items()}
-    raw = [100.0 * used[n] * r.value / total_weight for n, r in results.items()]
+    counted = {n: used[n] if r.applicable else 0.0 for n, r in results.items()}
+    total_weight = math.fsum(counted.values())
+    raw = [
+        100.0 * counted[n] * r.value / total_weight if total_weight > 0 else 0.0
+        for n, r in results.items()
+    ]
     tenths = _tenths(raw)
     entries = tuple(
-        ScoreBreakdown(n, r.value, used[n], t / 10.0, r.reason)
+        ScoreBreakdown(n, r.value, used[n], t / 10.0, r.reason, r.applicable, r.details)
         for (n, r), t in zip(results.items(), tenths, strict=True)
     )
     return Score(sum(tenths) / 10.0, entries, weights_version)

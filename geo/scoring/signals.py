@@ -19,10 +19,17 @@ from geo.categories import CATEGORIES
 
 @dataclass(frozen=True)
 class SignalResult:
-    """A signal's value, clamped to [0, 1], and why."""
+    """A signal's value, clamped to [0, 1], and why.
+
+    A signal that has nothing to judge (no air data near a dumping site) says so with
+    applicable=False: its weight then leaves the total instead of counting as a zero.
+    `details` carries the evidence behind the value (e.g. the air signal's station hours).
+    """
 
     value: float
     reason: str
+    applicable: bool = True
+    details: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if math.isnan(self.value):

@@ -104,12 +104,13 @@ def test_zone_entries_protected_first_and_skip_admin() -> None:
         (_feature(6, "water_source_zone", "I", "一级"), "within"),
     ]
     zones = zone_entries(hits)
-    assert [z["feature_id"] for z in zones] == [6, 4, 3, 5, 1]
+    # Strictest first (level I before II, source zones before wetlands), free kinds last.
+    assert [z["feature_id"] for z in zones] == [6, 4, 3, 1, 5]
     assert [z["protected"] for z in zones] == [True, True, True, False, False]
     assert zones[0]["kind_title"] == "饮用水水源保护区" and zones[0]["relation"] == "within"
     assert zones[1]["relation"] == "on_boundary"
-    assert zones[3]["kind_title"] == "illegal_dumping_sites"  # free kind: its own slug
-    assert zones[3]["level"] == "big" and zones[3]["version"] == 1
+    assert zones[4]["kind_title"] == "illegal_dumping_sites"  # free kind: its own slug
+    assert zones[4]["level"] == "big" and zones[4]["version"] == 1
 
 
 def test_nearest_picks_closer_candidate_with_geodesic_distance() -> None:

@@ -34,6 +34,7 @@ BUILT_IN = [
     "recency",
     "recurrence",
     "evidence_quality",
+    "air_quality",
 ]
 
 # One complete lead, every signal worked by hand:
@@ -43,7 +44,8 @@ BUILT_IN = [
 #   recency               14 days = one half-life                 0.50
 #   recurrence            one earlier closed lead                 0.70
 #   evidence_quality      3/4 consistent x min(4-1, 3)/3          0.75
-# total = 100 x (.3x.85 + .2x.9 + .15x.95 + .1x.5 + .1x.7 + .15x.75)
+#   air_quality           not an air-pollution category: not applicable, weight leaves
+# total = 100 x (.27x.85 + .18x.9 + .135x.95 + .09x.5 + .09x.7 + .135x.75) / 0.9
 #       = 100 x (.255 + .18 + .1425 + .05 + .07 + .1125) = 81.0
 FACTS = LeadFacts(
     category="water_pollution_discharge",
@@ -64,6 +66,7 @@ EXPECTED = {
     "recency": 0.5,
     "recurrence": 0.7,
     "evidence_quality": 0.75,
+    "air_quality": 0.0,
 }
 
 
@@ -209,7 +212,9 @@ def test_total_worked_by_hand() -> None:
     for e in result.entries:
         assert e.value == pytest.approx(EXPECTED[e.name])
         assert e.weight == DEFAULT_WEIGHTS[e.name]
-        assert e.points == pytest.approx(100 * e.weight * e.value, abs=0.05 + 1e-9)
+        share = e.weight / 0.9 if e.applicable else 0.0  # the air weight (0.1) left the sum
+        assert e.points == pytest.approx(100 * share * e.value, abs=0.05 + 1e-9)
+    assert [e.name for e in result.entries if not e.applicable] == ["air_quality"]
     points = {e.name: e.points for e in result.entries}
     assert points["location_sensitivity"] == 25.5
     assert points["category_severity"] == 18.0
@@ -249,22 +254,23 @@ def test_unknown_weights_ignored_and_unweighted_signals_listed() -> None:
 def test_new_signal_changes_the_total_only_through_its_own_weight() -> None:
     registry: dict[str, SignalFn] = dict(SIGNALS)
 
-    @signal("air_quality", registry=registry)
-    def air_quality(f: LeadFacts) -> SignalResult:
-        hours = f.extra.get("pm10_exceedance_hours", 0)
-        return SignalResult(hours / 24, f"PM10 超标 {hours} 小时 (PM10 over the limit {hours} h)")
+    @signal("imagery_change", registry=registry)
+    def imagery_change(f: LeadFacts) -> SignalResult:
+        share = f.extra.get("changed_share", 0.0)
+        return SignalResult(share, f"影像变化 {share:.0%} (imagery change {share:.0%})")
 
-    assert "air_quality" not in SIGNALS
-    lead = facts(extra={"pm10_exceedance_hours": 12})
+    assert "imagery_change" not in SIGNALS
+    lead = facts(extra={"changed_share": 0.5})
     unweighted = score(lead, DEFAULT_WEIGHTS, signals=registry)
     assert unweighted.total == score(lead, DEFAULT_WEIGHTS).total == 81.0
-    assert unweighted.entries[-1].name == "air_quality"
+    assert unweighted.entries[-1].name == "imagery_change"
     assert unweighted.entries[-1].points == 0.0
     assert unweighted.entries[-1].value == 0.5
-    # Weight 0.25 on a 0.5 signal: (81 + 100 x 0.25 x 0.5) / 1.25 = (81 + 12.5) / 1.25 = 74.8.
-    weighted = score(lead, {**DEFAULT_WEIGHTS, "air_quality": 0.25}, signals=registry)
-    assert weighted.total == 74.8
-    assert weighted.entries[-1].points == 10.0
+    # Weight 0.25 on a 0.5 signal beside 0.9 of applicable built-in weight:
+    # (0.9 x 81 + 100 x 0.25 x 0.5) / 1.15 = (72.9 + 12.5) / 1.15 = 74.26 -> 74.3.
+    weighted = score(lead, {**DEFAULT_WEIGHTS, "imagery_change": 0.25}, signals=registry)
+    assert weighted.total == 74.3
+    assert weighted.entries[-1].points == pytest.approx(10.9)
     built_in = {e.name: e.value for e in weighted.entries[:-1]}
     assert built_in == {e.name: e.value for e in unweighted.entries[:-1]}
 

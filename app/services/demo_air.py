@@ -1,0 +1,36 @@
+"""Load the demo air data (demo/manifest.json "air"): readings and hotspots, once each."""
+
+import hashlib
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.air_import import SourceFile, import_readings
+from app.services.demo import DEMO_DIR
+from app.services.hotspots import import_hotspots
+from app.settings import Settings
+from models import AirImport
+
+
+def load_demo_air(session: Session, *, settings: Settings, root: Path = DEMO_DIR) -> list[str]:
+    """Import the demo readings and hotspots unless files with the same hashes are in."""
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    seen = {f["sha256"] for r in session.scalars(select(AirImport)) for f in r.files}
+    done = []
+    for part in ("readings", "hotspots"):
+        entry = manifest.get("air", {}).get(part)
+        if not entry:
+            continue
+        files = [SourceFile(Path(f).name, (root / f).read_bytes()) for f in entry["files"]]
+        if all(hashlib.sha256(f.data).hexdigest() in seen for f in files):
+            continue
+        if entry["format"] == "firms":
+            import_hotspots(session, files=files, settings=settings, actor="demo")
+        else:
+            import_readings(
+                session, files=files, fmt=entry["format"], settings=settings, actor="demo"
+            )
+        done.append(part)
+    return done

@@ -1,0 +1,129 @@
+"""Benchmark and accuracy of the air model on the real UCI Beijing multi-site data.
+
+1. Import: the 12 PRSA files (420,768 hourly rows) through `import_readings` (what
+   `ecoleads air import --format prsa` runs) on SpatiaLite and PostGIS, rows/second and the
+   ratio to a bare `pandas.read_csv` of the same files in the same run.
+2. Accuracy: leave-one-station-out cross-validation of daily PM10 (valid GB 3095-2012 daily
+   means, from the database) for IDW, ordinary kriging and the naive baseline (the mean of
+   the other stations), over every day of 2013-03-01..2017-02-28 with >= 6 stations.
+
+Usage: `make bench` (PostGIS from ECOLEADS_TEST_POSTGIS_URL), or
+`.venv/bin/python bench/air.py [--data ../shared/data/air_quality/beijing_prsa] [--days N]`.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app import migrate
+from app.db import make_engine, make_sessionmaker
+from app.services.air_import import SourceFile, import_readings
+from app.services.air_queries import daily, station_info, stations_in
+from app.services.demo import load_demo
+from app.settings import Settings
+from geo.air.surface import loo_cv
+from geo.air.surface_io import make_grid, project_metric
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/air_quality/beijing_prsa"
+MIN_STATIONS = 6
+
+
+def bare_read(paths: list[Path]) -> float:
+    """Seconds for pandas.read_csv of the files (the baseline)."""
+    t0 = time.perf_counter()
+    for p in paths:
+        pd.read_csv(p)
+    return time.perf_counter() - t0
+
+
+def import_on(url: str, files: list[SourceFile], data_dir: str) -> tuple[float, int, object]:
+    """Migrate a fresh database, load the demo layers, import; return seconds and rows."""
+    migrate.downgrade(url, "base")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as s:
+        load_demo(s)
+    settings = Settings(database_url=url, data_dir=Path(data_dir))
+    t0 = time.perf_counter()
+    with sessions.begin() as s:
+        record = import_readings(s, files=files, fmt="prsa", settings=settings, actor="bench")
+    return time.perf_counter() - t0, record.rows_stored, sessions
+
+
+def accuracy(sessions: object, days: int | None) -> dict[str, tuple[float, float, int]]:
+    """Pooled LOO RMSE and MAE of daily PM10 per method, and the number of station-days."""
+    with sessions() as s:  # type: ignore[operator]
+        stations = [station_info(x) for x in stations_in(s, None)]
+        frame = daily(s, [x.id for x in stations], date(2013, 3, 1), date(2017, 2, 28), "pm10")
+    valid = frame[frame["valid"]].pivot(index="date", columns="station_code", values="mean")
+    grid = make_grid((116.1, 39.8, 116.7, 40.35), 5000.0)
+    pos = {x.code: (x.lon, x.lat) for x in stations}
+    errors: dict[str, list[float]] = {"idw": [], "kriging": [], "baseline": []}
+    rows = list(valid.iterrows())[:days] if days else list(valid.iterrows())
+    for _, row in rows:
+        row = row.dropna()
+        if len(row) < MIN_STATIONS:
+            continue
+        sx, sy = project_metric(
+            grid, [pos[c][0] for c in row.index], [pos[c][1] for c in row.index]
+        )
+        for method in errors:
+            cv = loo_cv(sx, sy, row.to_numpy(dtype=float), method)  # type: ignore[arg-type]
+            errors[method] += list(np.subtract(cv.predicted, cv.observed))
+    return {
+        m: (float(np.sqrt(np.mean(np.square(e)))), float(np.mean(np.abs(e))), len(e))
+        for m, e in errors.items()
+    }
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description="air model benchmark")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--days", type=int, default=None, help="limit the CV to N days")
+    args = parser.parse_args()
+    paths = sorted(args.data.glob("PRSA_Data_*.csv"))
+    if not paths:
+        sys.exit(f"error: no PRSA_Data_*.csv files in {args.data}")
+    files = [SourceFile(p.name, p.read_bytes()) for p in paths]
+    bare = bare_read(paths)
+    backends = [("spatialite", None)]
+    if os.environ.get("ECOLEADS_TEST_POSTGIS_URL"):
+        backends.append(("postgis", os.environ["ECOLEADS_TEST_POSTGIS_URL"]))
+    else:
+        print("ECOLEADS_TEST_POSTGIS_URL is not set: PostGIS not measured (use make bench)")
+    print(f"bare pandas.read_csv of {len(paths)} files: {bare:.2f} s")
+    sessions = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, url in backends:
+            secs, rows, made = import_on(url or f"sqlite:///{tmp}/bench.db", files, tmp)
+            sessions = sessions or made
+            print(
+                f"{name}: imported {rows:,} rows in {secs:.2f} s = {rows / secs:,.0f} rows/s "
+                f"= {secs / bare:.1f}x the bare read_csv"
+            )
+        t0 = time.perf_counter()
+        result = accuracy(sessions, args.days)
+    print(
+        f"daily PM10, leave-one-station-out over days with >= {MIN_STATIONS} stations "
+        f"({time.perf_counter() - t0:.0f} s):"
+    )
+    for method, (rmse, mae, n) in result.items():
+        print(f"  {method:9s} RMSE {rmse:6.2f}  MAE {mae:6.2f} µg/m³  ({n:,} station-days)")
+    base = result["baseline"][0]
+    for method in ("idw", "kriging"):
+        print(f"  {method} RMSE is {result[method][0] / base:.2f}x the baseline's")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Air-quality numbers as data: GB 3095-2012 limits and validity rules, HJ 633-2012 IAQI tables.
+
+Concentrations are µg/m³ except CO in mg/m³. Averaging keys: "1h", "8h" (for O3 the daily
+maximum 8-hour mean of GB 3095-2012), "24h" and "year".
+
+How far each table was checked (search of stored public copies, not the official PDFs):
+- GB 3095-2012 表1 limits: matched against a page reproducing the table.
+- HJ 633-2012 表1 breakpoints: matched against several independent third-party
+  implementations (e.g. caiyunapp/aqi-hub, hrbonz/python-aqi) and a published tabulation.
+- GB 3095-2012 表4 validity counts: taken from the brief and DOMAIN.md; the year/month/
+  February counts could not be confirmed from a stored copy of the standard.
+- Whether HJ 633-2012 rounds IAQI to an integer: NOT confirmed. Public implementations
+  disagree (ceil, round-half-even, and a worked example that truncates), so IAQI is left
+  unrounded here.
+"""
+
+from dataclasses import dataclass
+from typing import Final
+
+GB3095: Final = "GB 3095-2012"
+HJ633: Final = "HJ 633-2012"
+
+POLLUTANTS: Final = ("pm10", "pm25", "so2", "no2", "co", "o3")
+UNITS: Final[dict[str, str]] = {
+    "pm10": "µg/m³",
+    "pm25": "µg/m³",
+    "so2": "µg/m³",
+    "no2": "µg/m³",
+    "co": "mg/m³",
+    "o3": "µg/m³",
+}
+GRADES: Final = ("I", "II")  # 一级 (class-1 zones) and 二级 (class-2 zones)
+
+# Source: GB 3095-2012 表1 环境空气污染物基本项目浓度限值 (grade I, grade II).
+# O3 "8h" is the daily maximum 8-hour mean (日最大8小时平均). CO and O3 have no annual limit.
+LIMITS: Final[dict[tuple[str, str], dict[str, float]]] = {
+    ("so2", "year"): {"I": 20.0, "II": 60.0},
+    ("so2", "24h"): {"I": 50.0, "II": 150.0},
+    ("so2", "1h"): {"I": 150.0, "II": 500.0},
+    ("no2", "year"): {"I": 40.0, "II": 40.0},
+    ("no2", "24h"): {"I": 80.0, "II": 80.0},
+    ("no2", "1h"): {"I": 200.0, "II": 200.0},
+    ("co", "24h"): {"I": 4.0, "II": 4.0},
+    ("co", "1h"): {"I": 10.0, "II": 10.0},
+    ("o3", "8h"): {"I": 100.0, "II": 160.0},
+    ("o3", "1h"): {"I": 160.0, "II": 200.0},
+    ("pm10", "year"): {"I": 40.0, "II": 70.0},
+    ("pm10", "24h"): {"I": 50.0, "II": 150.0},
+    ("pm25", "year"): {"I": 15.0, "II": 35.0},
+    ("pm25", "24h"): {"I": 35.0, "II": 75.0},
+}
+
+# Source: GB 3095-2012 表4 污染物浓度数据有效性的最低要求.
+MIN_HOURS_PER_DAY: Final = 20  # 24-hour mean: at least 20 hourly values in the day
+MIN_HOURS_PER_8H: Final = 6  # O3 8-hour mean: at least 6 hourly values in the 8 hours
+MIN_DAYS_PER_YEAR: Final = 324  # annual mean: at least 324 daily values in the year ...
+MIN_DAYS_PER_MONTH: Final = 27  # ... and at least 27 daily values in every month,
+MIN_DAYS_FEBRUARY: Final = 25  # ... February at least 25.
+FEBRUARY: Final = 2  # calendar month number the February rule applies to
+TABLE4: Final = f"{GB3095} 表4"
+
+# Source: HJ 633-2012 表1 空气质量分指数及对应的污染物项目浓度限值.
+# IAQI_LEVELS[i] corresponds to BREAKPOINTS[key][i]; tables shorter than IAQI_LEVELS stop
+# at their last breakpoint.
+IAQI_LEVELS: Final = (0.0, 50.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0)
+BREAKPOINTS: Final[dict[tuple[str, str], tuple[float, ...]]] = {
+    ("so2", "24h"): (0, 50, 150, 475, 800, 1600, 2100, 2620),
+    ("so2", "1h"): (0, 150, 500, 650, 800),
+    ("no2", "24h"): (0, 40, 80, 180, 280, 565, 750, 940),
+    ("no2", "1h"): (0, 100, 200, 700, 1200, 2340, 3090, 3840),
+    ("co", "24h"): (0, 2, 4, 14, 24, 36, 48, 60),
+    ("co", "1h"): (0, 5, 10, 35, 60, 90, 120, 150),
+    ("o3", "1h"): (0, 160, 200, 300, 400, 800, 1000, 1200),
+    ("o3", "8h"): (0, 100, 160, 215, 265, 800),
+    ("pm10", "24h"): (0, 50, 150, 250, 350, 420, 500, 600),
+    ("pm25", "24h"): (0, 35, 75, 115, 150, 250, 350, 500),
+}
+# Source: HJ 633-2012 表1 notes: above 800 µg/m³ no IAQI is computed from SO2 1-hour or
+# O3 8-hour values; the IAQI of the averaging named here is reported instead.
+REPORT_INSTEAD_ABOVE_TOP: Final[dict[tuple[str, str], str]] = {
+    ("so2", "1h"): "24h",
+    ("o3", "8h"): "1h",
+}
+
+# Source: HJ 633-2012, 首要污染物的确定: primary pollutant(s) are named only when AQI > 50.
+PRIMARY_POLLUTANT_ABOVE: Final = 50.0
+
+
+@dataclass(frozen=True)
+class AqiCategory:
+    """An HJ 633-2012 表2 AQI category: AQI up to `upper` (inclusive)."""
+
+    level: int
+    upper: float
+    zh: str
+    en: str
+
+
+# Source: HJ 633-2012 表2 空气质量指数及相关信息 (0-50, 51-100, ..., >300). With unrounded
+# AQI a value such as 50.4 falls in the next category (upper bounds are inclusive).
+AQI_CATEGORIES: Final = (
+    AqiCategory(1, 50.0, "优", "excellent"),
+    AqiCategory(2, 100.0, "良", "good"),
+    AqiCategory(3, 150.0, "轻度污染", "light"),
+    AqiCategory(4, 200.0, "中度污染", "moderate"),
+    AqiCategory(5, 300.0, "重度污染", "heavy"),
+    AqiCategory(6, float("inf"), "严重污染", "severe"),
+)
