@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.base import RequestResponseEndpoint
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
-from app.api import air, auth, geocode, health, jobs, layers, leads, organisations, reports
-from app.auth import check_routes, public
+from app.api import air, auth, geocode, health, jobs, layers, leads, organisations, reports, ui
+from app.auth import check_routes
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.jobs.runner import ThreadJobRunner, attach_runner
@@ -80,12 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
         return response
 
-    for module in (health, auth, reports, leads, air, layers, geocode, jobs, organisations):
+    for module in (health, auth, reports, leads, air, layers, geocode, jobs, organisations, ui):
         app.include_router(module.router)
 
-    @app.get("/", include_in_schema=False, dependencies=[Depends(public)])
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
     check_routes(app)
     return app

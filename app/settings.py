@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     # no-burn area or on cropland within this distance of a water-source zone (m).
     hotspot_min_confidence: str = "nominal"
     hotspot_cropland_water_m: float = 5_000.0
+    # The map UI: an optional XYZ raster base map ({z}/{x}/{y}) where a deployment has one
+    # (default: none, the base map is drawn from our own layers), and the first view.
+    tile_url: str | None = None
+    tile_attribution: str = ""
+    map_center_lat: float = 40.6
+    map_center_lon: float = 115.3
+    map_zoom: int = 8
     job_workers: int = 1
     job_runner: str = "thread"
 

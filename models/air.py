@@ -69,7 +69,8 @@ class AirReading(Base):
     humidity: Mapped[float | None] = mapped_column(Float)
     rain: Mapped[float | None] = mapped_column(Float)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
-    import_id: Mapped[int] = mapped_column(ForeignKey("air_imports.id"), index=True)
+    # Not indexed: every index costs a bulk import dearly, and rows are found by station/hour.
+    import_id: Mapped[int] = mapped_column(ForeignKey("air_imports.id"))
 
 
 class FireHotspot(Base):

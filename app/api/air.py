@@ -71,11 +71,17 @@ def stations(
         rows = records(queries.daily(session, [s.id for s in found], day, day, "pm10"))
         means = {r.pop("station_code"): r for r in rows}
     items = [_station(s, means.get(s.code, {"date": str(day) if day else None})) for s in found]
+    first, last = queries.day_range(session)
+    span = {
+        "day": day.isoformat() if day else None,
+        "first_day": first.isoformat() if first else None,
+        "last_day": last.isoformat() if last else None,
+    }
     if format == "json":
-        return {"day": day.isoformat() if day else None, "stations": items}
+        return {**span, "stations": items}
     return {
         "type": "FeatureCollection",
-        "day": day.isoformat() if day else None,
+        **span,
         "features": [
             {
                 "type": "Feature",

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.auth import Authenticated, Principal, public
+from app.auth import Allow, Authenticated, Principal, public
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
 from app.schemas.auth import (
@@ -22,6 +22,7 @@ from models import Organisation, User
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 Caller = Annotated[Principal, Depends(Authenticated())]
+Colleague = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 
 
 def user_read(session: SessionDep, user: User) -> UserRead:
@@ -121,3 +122,9 @@ def delete_api_token(token_id: int, session: SessionDep, caller: Caller) -> Resp
         session, token=service.get_api_token(session, user=caller.user, token_id=token_id)
     )
     return Response(status_code=204)
+
+
+@router.get("/users", summary="Prosecutors and admins one may assign leads to")
+def colleagues(session: SessionDep, caller: Colleague) -> list[UserRead]:
+    """Return the prosecutors and admins of the caller's organisation and those below it."""
+    return [user_read(session, u) for u in service.assignable_users(session, user=caller.user)]

@@ -58,10 +58,19 @@ def layer_features(
     version: Annotated[int | None, Query(ge=1, description="default: newest")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
+    tolerance: Annotated[
+        float, Query(ge=0, le=0.1, description="simplify by this many degrees (for maps)")
+    ] = 0.0,
 ) -> Response:
     """Return a page of features (GeoJSON FeatureCollection), optionally within a bbox."""
     body = service.layer_features(
-        session, ref=layer, version=version, bbox=bbox, limit=limit, offset=offset
+        session,
+        ref=layer,
+        version=version,
+        bbox=bbox,
+        limit=limit,
+        offset=offset,
+        tolerance=tolerance,
     )
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/geo+json")
 

@@ -12,9 +12,11 @@ from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
+from app.errors import Invalid
 from app.services.audit import history
 from app.services.dossier import make_dossier, now_stamp
 from app.services.evidence_store import LocalEvidenceStore
+from app.services.lead_map import lead_map
 from app.services.lead_ops import merge, split
 from app.services.leads import evidence_of, list_weights, new_weights
 from app.services.workflow import (
@@ -73,11 +75,7 @@ def lead_summary(lead: Lead) -> dict[str, Any]:
     }
 
 
-@router.get("/leads", summary="Search leads: filters, sort by score or time, JSON or GeoJSON")
-def leads(
-    session: SessionDep,
-    caller: Reader,
-    response: Response,
+def lead_filter(
     bbox: BBoxDep,
     status: str | None = None,
     category: str | None = None,
@@ -87,13 +85,9 @@ def leads(
     max_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     since: Annotated[datetime | None, Query(description="evidence on or after")] = None,
     until: Annotated[datetime | None, Query(description="evidence on or before")] = None,
-    sort: Annotated[str, Query(pattern="^(score|time)$")] = "score",
-    format: Annotated[str, Query(pattern="^(json|geojson)$")] = "json",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Any:
-    """Return a page of the leads of the caller's organisations (X-Total-Count: all matches)."""
-    where = LeadFilter(
+) -> LeadFilter:
+    """Parse the lead search filters shared by the list and the map."""
+    return LeadFilter(
         bbox=bbox,
         status=status,
         category=category,
@@ -104,6 +98,23 @@ def leads(
         since=since,
         until=until,
     )
+
+
+FilterDep = Annotated[LeadFilter, Depends(lead_filter)]
+
+
+@router.get("/leads", summary="Search leads: filters, sort by score or time, JSON or GeoJSON")
+def leads(
+    session: SessionDep,
+    caller: Reader,
+    response: Response,
+    where: FilterDep,
+    sort: Annotated[str, Query(pattern="^(score|time)$")] = "score",
+    format: Annotated[str, Query(pattern="^(json|geojson)$")] = "json",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Any:
+    """Return a page of the leads of the caller's organisations (X-Total-Count: all matches)."""
     found, total = list_leads(
         session, user=caller.user, where=where, sort=sort, limit=limit, offset=offset
     )
@@ -132,6 +143,20 @@ def leads(
         media_type="application/geo+json",
         headers={"X-Total-Count": str(total)},
     )
+
+
+@router.get("/leads/map", summary="The leads of a map view: each lead, or clusters")
+def leads_map(
+    session: SessionDep,
+    caller: Reader,
+    where: FilterDep,
+    zoom: Annotated[float, Query(ge=0, le=22, description="web-mercator zoom of the view")],
+) -> Response:
+    """Return the view's leads one by one when few, else grid clusters (GeoJSON)."""
+    if where.bbox is None:
+        raise Invalid("the map needs a bbox")
+    body = lead_map(session, user=caller.user, where=where, zoom=zoom)
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/geo+json")
 
 
 @router.get("/leads/{lead_id}", summary="A lead with evidence, score, legal bases, timeline")

@@ -187,7 +187,16 @@ def daily(
 
 def latest_day(session: Session) -> date | None:
     """Return the local day of the newest reading."""
-    newest = session.scalar(select(func.max(AirReading.at)))
-    if newest is None:
-        return None
-    return pd.Timestamp(newest).tz_convert(LOCAL_TZ).date()
+    return day_range(session)[1]
+
+
+def day_range(session: Session) -> tuple[date | None, date | None]:
+    """Return the local days of the oldest and the newest reading."""
+    oldest, newest = session.execute(select(func.min(AirReading.at), func.max(AirReading.at))).one()
+    if oldest is None or newest is None:
+        return None, None
+
+    def local(at: datetime) -> date:
+        return pd.Timestamp(at).tz_convert(LOCAL_TZ).date()
+
+    return local(oldest), local(newest)

@@ -152,8 +152,12 @@ def layer_features(
     bbox: tuple[float, float, float, float] | None,
     limit: int,
     offset: int,
+    tolerance: float = 0.0,
 ) -> dict[str, Any]:
-    """Return a page of a layer version's features as a GeoJSON FeatureCollection."""
+    """Return a page of a layer version's features as a GeoJSON FeatureCollection.
+
+    A tolerance (degrees) simplifies the geometries for display, keeping their topology.
+    """
     layer, versions = get_layer(session, ref=ref)
     if not versions:
         raise NotFound(f"layer {ref!r} has no versions")
@@ -180,7 +184,7 @@ def layer_features(
         {
             "type": "Feature",
             "id": f.id,
-            "geometry": mapping(to_shape(f.geom)),
+            "geometry": mapping(_simplified(to_shape(f.geom), tolerance)),
             "properties": {**f.properties, "name": f.name, "level": f.level, "code": f.code},
         }
         for f in rows
@@ -194,3 +198,10 @@ def layer_features(
         "numberReturned": len(features),
         "features": features,
     }
+
+
+def _simplified(geom: shapely.Geometry, tolerance: float) -> shapely.Geometry:
+    """Return the geometry simplified for display (unchanged at tolerance 0)."""
+    if tolerance <= 0:
+        return geom
+    return shapely.set_precision(geom.simplify(tolerance, preserve_topology=True), 1e-6)

@@ -48,10 +48,8 @@ class LeadFilter:
     until: datetime | None = None
 
 
-def list_leads(
-    session: Session, *, user: User, where: LeadFilter, sort: str, limit: int, offset: int
-) -> tuple[list[Lead], int]:
-    """Return a page of visible leads, by score (default) or newest evidence, and the total."""
+def lead_conditions(session: Session, user: User, where: LeadFilter) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions of the leads a user may see that match a filter."""
     conds: list[ColumnElement[bool]] = [_visible(session, user)]
     if where.bbox is not None:
         conds.append(BBoxFilter(Lead.id, Lead.geom, where.bbox))
@@ -73,6 +71,14 @@ def list_leads(
         conds.append(Lead.last_evidence_at >= where.since)
     if where.until is not None:
         conds.append(Lead.first_evidence_at <= where.until)
+    return conds
+
+
+def list_leads(
+    session: Session, *, user: User, where: LeadFilter, sort: str, limit: int, offset: int
+) -> tuple[list[Lead], int]:
+    """Return a page of visible leads, by score (default) or newest evidence, and the total."""
+    conds = lead_conditions(session, user, where)
     order = (
         (Lead.score.desc(), Lead.id) if sort == "score" else (Lead.last_evidence_at.desc(), Lead.id)
     )

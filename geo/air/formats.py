@@ -81,21 +81,27 @@ class Parsed:
     notes: list[str] = field(default_factory=list)
 
 
-def _csv(data: bytes, source: str) -> pd.DataFrame:
-    """Parse CSV bytes as text columns, refusing what is not CSV."""
+def _csv(data: bytes, source: str, text: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Parse CSV bytes (the `text` columns as text, the others as found), refusing non-CSV.
+
+    Text columns keep codes such as 0123 intact; empty text cells read as "".
+    """
     if b"\x00" in data[:4096]:
         raise ReadingsError(f"{source}: not a CSV file (binary content)")
     try:
-        text = data.decode("utf-8-sig")
+        decoded = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ReadingsError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(decoded), dtype=dict.fromkeys(text, str))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise ReadingsError(f"{source}: unreadable CSV ({exc})") from exc
     if frame.empty:
         raise ReadingsError(f"{source}: no data rows")
     frame.columns = [str(c).strip() for c in frame.columns]
+    for column in text:
+        if column in frame:
+            frame[column] = frame[column].fillna("").str.strip()
     return frame
 
 
@@ -107,7 +113,9 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...] | list[str], source: 
 
 def _numbers(column: pd.Series) -> np.ndarray:
     """Parse numbers; NA, empty and other non-numbers become NaN (counted as missing)."""
-    return pd.to_numeric(column.str.strip(), errors="coerce").to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(column):
+        return column.to_numpy(dtype=float)
+    return pd.to_numeric(column.astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
 
 
 def _finish(
@@ -145,7 +153,7 @@ def prsa_stations(path: Path = PRSA_STATIONS) -> dict[str, Station]:
 
 def read_prsa(data: bytes, source: str, stations: Mapping[str, Station] | None = None) -> Parsed:
     """Read a UCI Beijing multi-site file (PRSA_Data_<station>_20130301-20170228.csv)."""
-    raw = _csv(data, source)
+    raw = _csv(data, source, ("station", "wd"))
     _require(raw, ["year", "month", "day", "hour", "station", *PRSA_COLUMNS], source)
     known = stations if stations is not None else prsa_stations()
     names = raw["station"].str.strip()
@@ -176,7 +184,7 @@ def read_prsa(data: bytes, source: str, stations: Mapping[str, Station] | None =
 
 def read_cnemc(data: bytes, source: str) -> Parsed:
     """Read one national-network hourly release (all stations, one hour)."""
-    raw = _csv(data, source)
+    raw = _csv(data, source, ("timepoint", "stationcode", "area", "positionname"))
     _require(raw, [*CNEMC_REQUIRED, *CNEMC_COLUMNS], source)
     local = pd.to_datetime(raw["timepoint"].str.strip(), errors="coerce", format="mixed")
     at = _local_to_utc(local) - pd.Timedelta(hours=1)
@@ -239,7 +247,8 @@ def parse_mapping(spec: Mapping[str, Any]) -> ColumnMapping:
 
 def read_mapped(data: bytes, source: str, mapping: ColumnMapping) -> Parsed:
     """Read a CSV of any layout through a column mapping."""
-    raw = _csv(data, source)
+    texts = (mapping.station, mapping.time, mapping.station_name, mapping.city)
+    raw = _csv(data, source, tuple(c for c in texts if c))
     named = [mapping.station, mapping.time, *mapping.columns.values()]
     named += [c for c in (mapping.station_name, mapping.city, mapping.lon, mapping.lat) if c]
     _require(raw, named, source)

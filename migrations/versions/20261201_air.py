@@ -78,7 +78,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("station_id", "at", name="uq_air_readings_station_at"),
     )
     op.create_index("ix_air_readings_at", "air_readings", ["at"])
-    op.create_index("ix_air_readings_import_id", "air_readings", ["import_id"])
     op.create_table(
         "fire_hotspots",
         sa.Column("id", sa.Integer(), primary_key=True),
