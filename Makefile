@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # SpatiaLite; Noto CJK and Pango for dossier PDFs and maps; poppler-utils to check PDFs in tests.
 SYSTEM_PACKAGES := libsqlite3-mod-spatialite fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 poppler-utils
+# Browser tests drive Debian's Chromium (no browser download by the test tool).
+TEST_PACKAGES := chromium
 
 .PHONY: run test install system-deps migrate demo lint bench clean
 
@@ -31,6 +33,7 @@ run: demo
 	$(BIN)/ecoleads serve
 
 test: install
+	@scripts/ensure-system-deps.sh $(TEST_PACKAGES)
 	$(BIN)/ruff check .
 	$(BIN)/mypy app geo models
 	scripts/with-postgis.sh $(BIN)/pytest -q
@@ -41,7 +44,7 @@ lint: install
 
 bench: install
 	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py \
-		&& $(BIN)/python bench/leads.py && $(BIN)/python bench/air.py"
+		&& $(BIN)/python bench/leads.py && $(BIN)/python bench/air.py && $(BIN)/python bench/map.py"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

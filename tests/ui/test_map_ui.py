@@ -1,0 +1,122 @@
+"""A prosecutor's session in the real UI: sign in, map, filter, lead, workflow, lead file."""
+
+import io
+import zipfile
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import Browser, Page, Request, expect
+
+from app.dossier.manifest import verify
+from app.services.demo import DEMO_PROSECUTOR
+from tests.ui.conftest import LiveServer
+
+TIMEOUT = 20_000  # ms
+
+
+def sign_in(page: Page, live: LiveServer) -> None:
+    """Open the UI and sign in as the demo prosecutor."""
+    page.goto(live.url + "/")
+    form = page.get_by_test_id("login-form")
+    form.locator("[name=username]").fill(DEMO_PROSECUTOR[0])
+    form.locator("[name=password]").fill(DEMO_PROSECUTOR[1])
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("map")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+
+
+def test_a_prosecutors_session(
+    browser: Browser, live: LiveServer, artifacts: Path, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    wrong = page
+    wrong.goto(live.url + "/")
+    wrong.get_by_test_id("login-form").locator("[name=username]").fill(DEMO_PROSECUTOR[0])
+    wrong.get_by_test_id("login-form").locator("[name=password]").fill("not-the-password")
+    wrong.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).not_to_be_empty(timeout=TIMEOUT)
+
+    sign_in(page, live)
+    assert int(page.get_by_test_id("map").get_attribute("data-features") or 0) > 0
+    expect(page.get_by_test_id("lead-item").first).to_be_visible(timeout=TIMEOUT)
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.get_by_test_id("layer-water_source_zone").check()
+    page.wait_for_timeout(800)  # let the canvas draw the zones
+    page.screenshot(path=str(artifacts / "map.png"))
+
+    # Filter: only waste dumping; the filter lands in the URL and the list follows it.
+    page.get_by_test_id("filter-category").select_option("waste_dumping")
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('category') === 'waste_dumping'"
+    )
+    expect(page.get_by_test_id("lead-item").first).to_be_visible(timeout=TIMEOUT)
+    items = page.get_by_test_id("lead-item")
+    ids = [items.nth(i).get_attribute("data-lead-id") for i in range(items.count())]
+    assert ids and all(ids)
+    shared = parse_qs(urlparse(page.url).query)
+    assert shared["category"] == ["waste_dumping"]
+
+    # Open the first lead: photos, breakdown, legal bases, geocode, timeline.
+    items.first.click()
+    detail = page.get_by_test_id("lead-detail")
+    expect(detail).to_be_visible(timeout=TIMEOUT)
+    lead_id = detail.get_attribute("data-lead-id")
+    assert lead_id == ids[0]
+    expect(detail).to_have_attribute("data-status", "new")
+    expect(page.get_by_test_id("detail-photos").locator("img").first).to_be_visible(timeout=TIMEOUT)
+    assert page.get_by_test_id("score-bar").count() >= 6
+    expect(page.get_by_test_id("detail-legal")).to_contain_text("水污染防治法")
+    expect(page.get_by_test_id("detail-geocode")).to_contain_text("怀来县")
+    page.screenshot(path=str(artifacts / "lead-detail.png"))
+
+    # Two workflow steps: accept (triaged), then investigating with a note.
+    page.get_by_test_id("action-accept").click()
+    expect(detail).to_have_attribute("data-status", "triaged", timeout=TIMEOUT)
+    expect(page.get_by_test_id("toast")).to_have_attribute("data-kind", "ok")
+    page.get_by_test_id("action-transition").select_option("investigating")
+    page.get_by_test_id("action-note").fill("已派员现场核查")
+    page.get_by_test_id("action-submit").click()
+    expect(detail).to_have_attribute("data-status", "investigating", timeout=TIMEOUT)
+    expect(page.get_by_test_id("detail-timeline")).to_contain_text("已派员现场核查")
+
+    # The lead file: a signed ZIP whose every file matches its manifest.
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_test_id("action-dossier").click()
+    path = tmp_path / "lead.zip"
+    dl.value.save_as(path)
+    assert dl.value.suggested_filename == f"lead-{lead_id}.zip"
+    data = path.read_bytes()
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert {"dossier.pdf", "dossier.html", "manifest.json", "map.png"} <= set(names)
+    assert verify(data, None).ok
+
+    # English on request, then sign out.
+    page.get_by_test_id("lang-toggle").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("login-form")).to_be_visible(timeout=TIMEOUT)
+
+    hosts = {urlparse(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, f"requests left loopback: {hosts}"
+    assert not errors, errors
+    context.close()
+
+
+def test_overdue_panel_and_air_layers(browser: Browser, live: LiveServer) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    failed: list[Request] = []
+    page.on("requestfailed", lambda r: failed.append(r))
+    sign_in(page, live)
+    page.get_by_test_id("overdue-toggle").click()
+    expect(page.get_by_test_id("overdue-panel")).to_be_visible(timeout=TIMEOUT)
+    for key in ("stations", "hotspots"):
+        page.get_by_test_id(f"layer-{key}").check()
+    page.wait_for_timeout(500)
+    assert page.get_by_test_id("station-day").count() == 1
+    assert not [r.url for r in failed if "/api/" in r.url]
+    page.close()
