@@ -12,7 +12,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.base import RequestResponseEndpoint
 
 import app.jobs.kinds  # noqa: F401  (registers the job kinds)
-from app.api import air, auth, geocode, health, jobs, layers, leads, organisations, reports, ui
+from app.api import (
+    air,
+    air_maps,
+    auth,
+    geocode,
+    health,
+    jobs,
+    layers,
+    leads,
+    organisations,
+    reports,
+    ui,
+)
 from app.auth import check_routes
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -80,7 +92,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
         return response
 
-    for module in (health, auth, reports, leads, air, layers, geocode, jobs, organisations, ui):
+    for module in (
+        health,
+        auth,
+        reports,
+        leads,
+        air,
+        air_maps,
+        layers,
+        geocode,
+        jobs,
+        organisations,
+        ui,
+    ):
         app.include_router(module.router)
 
     app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")

@@ -5,34 +5,20 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
-from fastapi.responses import FileResponse
 from geoalchemy2.shape import to_shape
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
-from app.errors import Invalid, NotFound
+from app.errors import Invalid
 from app.schemas.jobs import JobRead
 from app.services import air_queries as queries
 from app.services import jobs as job_service
-from app.services.air_attribution import hotspot_attribution, lead_attribution
 from app.services.air_stats import exceedances, records, station_statistics
-from app.services.air_surfaces import (
-    SurfaceRequest,
-    get_surface,
-    list_surfaces,
-    surface_grid,
-    surface_path,
-)
-from app.services.hotspots import get_hotspot, list_hotspots
 from app.services.uploads import discard_upload, save_upload
-from app.services.workflow import get_lead
-from geo.air.attribution import Attribution
 from geo.air.formats import parse_mapping
-from geo.air.surface_io import grid_cells_geojson, read_values
-from models import AirImport, AirStation, AirSurface
+from models import AirImport, AirStation
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"])
 Reader = Annotated[Principal, Depends(Allow("air:read", "admin", "prosecutor", "partner"))]
@@ -193,7 +179,7 @@ def create_import(
         for p in paths:
             discard_upload(p)
         raise
-    return _queue(
+    return queue(
         session,
         caller,
         response,
@@ -209,7 +195,7 @@ def create_import(
     )
 
 
-def _queue(
+def queue(
     session: Session, caller: Principal, response: Response, kind: str, params: dict[str, Any]
 ) -> JobRead:
     """Queue a job of the caller's and point at it (Location)."""
@@ -236,158 +222,3 @@ def imports(session: SessionDep, _: Reader) -> list[dict[str, Any]]:
     """List imports, newest first."""
     rows = session.scalars(select(AirImport).order_by(AirImport.id.desc()).limit(200))
     return [_import(r) for r in rows]
-
-
-class SurfaceCreate(BaseModel):
-    """A PM10 surface to estimate: an area and an hour or a local day."""
-
-    bbox: tuple[float, float, float, float] = Field(examples=[[115.9, 39.7, 116.8, 40.4]])
-    cell_m: float = Field(1000.0, gt=0)
-    hour: datetime | None = Field(None, description="UTC start of the hour")
-    day: date | None = Field(None, description="local (Beijing) calendar day")
-    pollutant: str = "pm10"
-    method: Literal["auto", "idw", "kriging"] = "auto"
-
-
-@router.post("/surfaces", status_code=202, summary="Estimate a surface (a job)")
-def create_surface_job(
-    req: SurfaceCreate, session: SessionDep, caller: Analyst, response: Response
-) -> JobRead:
-    """Check the request, then queue the estimation; the result links the GeoTIFF."""
-    SurfaceRequest(**req.model_dump()).check()
-    return _queue(session, caller, response, "air_surface", req.model_dump(mode="json"))
-
-
-def _surface(s: AirSurface) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "pollutant": s.pollutant,
-        "period": s.period,
-        "label": s.label,
-        "start": s.start.isoformat(),
-        "method": s.method,
-        "bbox": s.bbox,
-        "cell_m": s.cell_m,
-        "width": s.width,
-        "height": s.height,
-        "stats": s.stats,
-        "sha256": s.sha256,
-        "geotiff": f"/api/v1/air/surfaces/{s.id}/geotiff",
-        "cells": f"/api/v1/air/surfaces/{s.id}/cells",
-    }
-
-
-@router.get("/surfaces", summary="Estimated surfaces, newest first")
-def surfaces(session: SessionDep, _: Reader) -> list[dict[str, Any]]:
-    """List surfaces with their cross-validation."""
-    return [_surface(s) for s in list_surfaces(session)]
-
-
-@router.get("/surfaces/{surface_id}", summary="A surface with its cross-validation")
-def surface(surface_id: int, session: SessionDep, _: Reader) -> dict[str, Any]:
-    """Return one surface."""
-    return _surface(get_surface(session, surface_id))
-
-
-@router.get("/surfaces/{surface_id}/geotiff", summary="A surface as GeoTIFF (EPSG:4326)")
-def surface_geotiff(
-    surface_id: int, session: SessionDep, settings: SettingsDep, _: Reader
-) -> FileResponse:
-    """Return the GeoTIFF with its SHA-256."""
-    s = get_surface(session, surface_id)
-    path = surface_path(settings, s)
-    if not path.exists():
-        raise NotFound(f"the GeoTIFF of surface {surface_id} is missing")
-    return FileResponse(
-        path,
-        media_type="image/tiff; application=geotiff",
-        filename=s.file,
-        headers={"X-Content-SHA256": s.sha256},
-    )
-
-
-@router.get("/surfaces/{surface_id}/cells", summary="A surface as GeoJSON cells")
-def surface_cells(
-    surface_id: int, session: SessionDep, settings: SettingsDep, _: Reader
-) -> dict[str, Any]:
-    """Return every cell as a polygon with its value (for the map)."""
-    s = get_surface(session, surface_id)
-    cells = grid_cells_geojson(surface_grid(s), read_values(surface_path(settings, s)))
-    return {**cells, "surface": _surface(s)}
-
-
-def _attribution(a: Attribution) -> dict[str, Any]:
-    return {
-        "value": round(a.value, 4),
-        "applicable": a.applicable,
-        "reason": a.reason,
-        "stations": list(a.stations),
-        "hours_considered": a.hours_considered,
-        "mean_excess": None if a.mean_excess is None else round(a.mean_excess, 1),
-        "rules": vars(a.rules),
-        "hours": [h.as_dict() for h in a.hours],
-    }
-
-
-@router.get("/leads/{lead_id}/attribution", summary="Who was upwind: the air signal of a lead")
-def lead_air(
-    lead_id: int, session: SessionDep, settings: SettingsDep, caller: Analyst
-) -> dict[str, Any]:
-    """Return the attribution of a lead with every evidence hour."""
-    lead = get_lead(session, lead_id=lead_id, user=caller.user)
-    found = lead_attribution(session, lead=lead, settings=settings)
-    if found is None:
-        return {
-            "lead": lead_id,
-            "applicable": False,
-            "reason": "不适用：非大气污染类线索或无站点 "
-            "(not an air-pollution lead, or no stations)",
-        }
-    return {"lead": lead_id, **_attribution(found)}
-
-
-@router.get("/hotspots", summary="Fire hotspots (GeoJSON)")
-def hotspots(
-    session: SessionDep,
-    _: Reader,
-    bbox: BBoxDep,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=50_000)] = 5000,
-) -> dict[str, Any]:
-    """Detections with confidence, FRP and whether they became evidence."""
-    found = list_hotspots(session, bbox=bbox, start=start, end=end, limit=limit)
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": h.id,
-                "geometry": {"type": "Point", "coordinates": list(to_shape(h.geom).coords[0])},
-                "properties": {
-                    "id": h.id,
-                    "acquired_at": h.acquired_at.isoformat(),
-                    "instrument": h.instrument,
-                    "satellite": h.satellite,
-                    "confidence": h.confidence_raw,
-                    "confidence_class": h.confidence_class,
-                    "frp_mw": h.frp,
-                    "evidence_id": h.evidence_id,
-                    "rule": h.properties.get("rule"),
-                },
-            }
-            for h in found
-        ],
-    }
-
-
-@router.get("/hotspots/{hotspot_id}/attribution", summary="The air signal of a hotspot")
-def hotspot_air(
-    hotspot_id: int, session: SessionDep, settings: SettingsDep, _: Reader
-) -> dict[str, Any]:
-    """Return the attribution of a detection as a straw-burning source."""
-    h = get_hotspot(session, hotspot_id)
-    return {
-        "hotspot": hotspot_id,
-        **_attribution(hotspot_attribution(session, hotspot=h, settings=settings)),
-    }

@@ -21,18 +21,6 @@ VALUE_COLUMNS: tuple[str, ...] = (
     "pm10", "pm25", "so2", "no2", "co", "o3", "o3_8h",
     "wind_dir", "wind_speed", "temp", "pres", "dewpoint", "humidity", "rain",
 )  # fmt: skip
-POLLUTANTS: tuple[str, ...] = ("pm10", "pm25", "so2", "no2", "co", "o3", "o3_8h")
-UNITS = {c: "µg/m³" for c in POLLUTANTS} | {
-    "co": "mg/m³",
-    "wind_dir": "°",
-    "wind_speed": "m/s",
-    "temp": "°C",
-    "pres": "hPa",
-    "dewpoint": "°C",
-    "humidity": "%",
-    "rain": "mm",
-}
-
 PLAUSIBLE: dict[str, tuple[float, float]] = {
     "pm10": (0.0, 10_000.0),
     "pm25": (0.0, 10_000.0),
