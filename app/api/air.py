@@ -135,6 +135,7 @@ def exceedances_view(
     pollutant: str = "pm10",
     grade: Literal["I", "II"] = "II",
     hourly_limit: Annotated[float | None, Query(gt=0)] = None,
+    daily_limit: Annotated[float | None, Query(gt=0, description="default: the grade's")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
     """Each exceedance with its day's coverage, so the completeness of the data is known."""
@@ -147,6 +148,7 @@ def exceedances_view(
         hourly_limit=hourly_limit or settings.air_hourly_screen_pm10,
         grade=grade,
         limit=limit,
+        daily_limit=daily_limit,
     )
 
 

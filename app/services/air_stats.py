@@ -80,8 +80,12 @@ def exceedances(
     hourly_limit: float,
     grade: str,
     limit: int,
+    daily_limit: float | None = None,
 ) -> dict[str, Any]:
-    """Hourly values above a screening limit and valid daily means above the grade's limit."""
+    """Hourly values above a screening limit and valid daily means above a daily limit.
+
+    The daily limit is the GB 3095-2012 24-hour limit of the grade unless one is given.
+    """
     if (pollutant, "24h") not in LIMITS:
         raise Invalid(f"GB 3095-2012 sets no 24-hour limit for {pollutant}")
     if grade not in ("I", "II"):
@@ -90,7 +94,8 @@ def exceedances(
     ids = [s.id for s in stations]
     names = {s.code: s.name for s in stations}
     days = daily(session, ids, first, last, pollutant)
-    over_days = stats.exceedances(days, pollutant, grade=grade)
+    day_limit = daily_limit if daily_limit is not None else LIMITS[(pollutant, "24h")][grade]
+    over_days = stats.exceedances(days, pollutant, limit=day_limit)
     start, end = local_day_range(first, last)
     hours = hourly(session, ids, start, end, (pollutant,))
     over_hours = hours.loc[hours[pollutant] > hourly_limit, ["station_code", "at", pollutant]]
@@ -118,13 +123,17 @@ def exceedances(
         )
     ]
     day_rows = records(over_days.assign(station_name=over_days["station_code"].map(names)))
-    summary = records(stats.exceedance_summary(days, pollutant, grade=grade)) if ids else []
+    summary = records(stats.exceedance_summary(days, pollutant, limit=day_limit)) if ids else []
     return {
         "pollutant": pollutant,
         "from": first.isoformat(),
         "to": last.isoformat(),
         "stations": len(ids),
-        "daily_limit": {"grade": grade, "value": LIMITS[(pollutant, "24h")][grade]},
+        "daily_limit": {
+            "grade": None if daily_limit is not None else grade,
+            "value": day_limit,
+            "source": "given" if daily_limit is not None else "GB 3095-2012 表1",
+        },
         "hourly_limit": {
             "value": hourly_limit,
             "note": "screening threshold for single hours; GB 3095-2012 sets no 1-hour PM limit",

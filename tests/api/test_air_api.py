@@ -167,6 +167,12 @@ def test_validity_exceedances_and_coverage(client: TestClient) -> None:
     assert body["hourly_exceedances_total"] == 39  # hours above 150 (screening)
     assert body["hourly_exceedances"][25]["day_hours"] == 19
     assert body["by_station"][0]["valid_days"] == 2
+    strict = client.get(
+        "/api/v1/air/exceedances",
+        params={"from": "2024-01-10", "to": "2024-01-12", "daily_limit": 100},
+    ).json()
+    assert [d["date"] for d in strict["daily_exceedances"]] == ["2024-01-10", "2024-01-12"]
+    assert strict["daily_limit"] == {"grade": None, "value": 100.0, "source": "given"}
 
 
 def test_surface_job_geotiff_and_cells(client: TestClient) -> None:
