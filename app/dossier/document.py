@@ -129,7 +129,36 @@ def _scores(c: DossierContent) -> str:
         ("理由", "Reason", 34),
     ]
     total = f'<p>综合评分 Total score: <span class="total">{c.score_total:.1f}</span></p>'
-    return _h2("三、评分明细", "Score breakdown") + total + _table(columns, rows)
+    hours = [h for s in c.score_entries for h in s.get("details") or []]
+    return _h2("三、评分明细", "Score breakdown") + total + _table(columns, rows) + _air(hours)
+
+
+def _air(hours: list[dict[str, Any]]) -> str:
+    """The station hours behind the air signal (who was upwind), if any."""
+    if not hours:
+        return ""
+    columns = [
+        ("站点", "Station", 10),
+        ("时间 (UTC)", "Hour start", 22),
+        ("PM10", "PM10", 9),
+        ("区域基线", "Baseline", 10),
+        ("局地超出", "Excess", 10),
+        ("风向°", "Wind from", 9),
+        ("风速 m/s", "Speed", 9),
+        ("距离 km", "Distance", 10),
+        ("传输 h", "Travel", 11),
+    ]
+    rows = [
+        f"<tr><td>{_e(h['station'])}</td><td>{_e(h['at'])}</td><td class='num'>{h['pm10']}</td>"
+        f"<td class='num'>{h['baseline']}</td><td class='num'>{h['excess']}</td>"
+        f"<td class='num'>{h['wind_dir']}</td><td class='num'>{h['wind_speed']}</td>"
+        f"<td class='num'>{h['distance_m'] / 1000:.1f}</td>"
+        f"<td class='num'>{h['travel_h']}</td></tr>"
+        for h in hours
+    ]
+    return "<h3>大气归因：上风向证据小时 Air attribution: upwind evidence hours</h3>" + _table(
+        columns, rows
+    )
 
 
 def _legal(c: DossierContent) -> str:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -288,6 +289,9 @@ def test_attribution_of_a_straw_burning_lead(client: TestClient, db: Backend) ->
     detail = client.get(f"/api/v1/leads/{lead['id']}").json()
     air = next(e for e in detail["score_breakdown"] if e["name"] == "air_quality")
     assert air["applicable"] and air["points"] > 0 and len(air["details"]) == 4
+    dossier = client.get(f"/api/v1/leads/{lead['id']}/dossier")
+    html = zipfile.ZipFile(io.BytesIO(dossier.content)).read("dossier.html").decode()
+    assert "上风向证据小时" in html and html.count("<td>A</td>") == 4
 
 
 def test_who_may_read_and_write(client: TestClient, db: Backend) -> None:
