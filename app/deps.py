@@ -9,7 +9,9 @@ from app.db import get_session
 from app.errors import Invalid
 from app.settings import Settings
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit happens before the response is sent, so a client never
+# reads back a state that is not stored yet, and a failed commit is an error response.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -18,6 +18,7 @@ from app.schemas.auth import (
     UserRead,
 )
 from app.services import auth as service
+from app.services.workflow import assignable_users
 from models import Organisation, User
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -124,7 +125,9 @@ def delete_api_token(token_id: int, session: SessionDep, caller: Caller) -> Resp
     return Response(status_code=204)
 
 
-@router.get("/users", summary="Prosecutors and admins one may assign leads to")
-def colleagues(session: SessionDep, caller: Colleague) -> list[UserRead]:
-    """Return the prosecutors and admins of the caller's organisation and those below it."""
-    return [user_read(session, u) for u in service.assignable_users(session, user=caller.user)]
+@router.get("/users", summary="Prosecutors one may assign leads (or a given lead) to")
+def colleagues(session: SessionDep, caller: Colleague, lead: int | None = None) -> list[UserRead]:
+    """Return the active prosecutors of the caller's organisations; with `lead`, only
+    those whose organisation is responsible for that lead (whom assign accepts)."""
+    found = assignable_users(session, user=caller.user, lead_id=lead)
+    return [user_read(session, u) for u in found]

@@ -168,6 +168,7 @@ def lead(lead_id: int, session: SessionDep, caller: Reader) -> dict[str, Any]:
         "geometry": mapping(to_shape(found.geom)),
         "score_breakdown": found.score_breakdown,
         "weights_version": found.weights_version,
+        "merged_into_id": found.merged_into_id,
         "legal_bases": found.legal_bases,
         "geocode": found.geocode,
         "evidence": evidence_of(session, lead=found),

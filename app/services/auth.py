@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.services.organisations import get_organisation
-from app.services.report_queries import org_subtree
 from models import Token, User
 from models.base import utcnow
 from models.org import ROLES
@@ -211,11 +210,3 @@ def get_user(session: Session, *, username: str) -> User:
     if user is None:
         raise NotFound(f"user {username!r} not found")
     return user
-
-
-def assignable_users(session: Session, *, user: User) -> list[User]:
-    """Return the prosecutors and admins of a user's organisation subtree (admins: all)."""
-    q = select(User).where(User.role.in_(("prosecutor", "admin"))).order_by(User.id)
-    if user.role != "admin":
-        q = q.where(User.org_id.in_(org_subtree(session, user.org_id)))
-    return list(session.scalars(q))

@@ -2,12 +2,15 @@
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.air_import import SourceFile, import_readings
+from app.services.air_surfaces import SurfaceRequest, create_surface
 from app.services.demo import DEMO_DIR
 from app.services.hotspots import import_hotspots
 from app.settings import Settings
@@ -33,4 +36,18 @@ def load_demo_air(session: Session, *, settings: Settings, root: Path = DEMO_DIR
                 session, files=files, fmt=entry["format"], settings=settings, actor="demo"
             )
         done.append(part)
+    if "readings" in done:
+        _demo_surface(session, settings, manifest["air"].get("surface"))
+        done.append("surface")
     return done
+
+
+def _demo_surface(session: Session, settings: Settings, spec: dict[str, Any] | None) -> None:
+    """Estimate the demo's PM10 surface (its day and area are in the manifest)."""
+    if spec:
+        req = SurfaceRequest(
+            bbox=tuple(spec["bbox"]),  # type: ignore[arg-type]
+            cell_m=spec["cell_m"],
+            day=date.fromisoformat(spec["day"]),
+        )
+        create_surface(session, req=req, settings=settings)

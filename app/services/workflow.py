@@ -128,10 +128,13 @@ def assign(session: Session, *, user: User, lead_id: int, assignee_id: int, note
     """Assign a lead to a prosecutor of the lead's organisation tree."""
     lead = get_lead(session, user=user, lead_id=lead_id)
     assignee = session.get(User, assignee_id)
-    if assignee is None or assignee.role != "prosecutor" or not assignee.is_active:
-        raise Invalid(f"user {assignee_id} is not an active prosecutor")
-    if lead.org_id is not None and lead.org_id not in org_subtree(session, assignee.org_id):
-        raise Invalid("the assignee's organisation is not responsible for this lead")
+    refusal = (
+        f"user {assignee_id} is not an active prosecutor"
+        if assignee is None
+        else why_not_assignable(session, assignee, lead)
+    )
+    if refusal or assignee is None:
+        raise Invalid(refusal or "")
     previous = lead.assignee_id
     lead.assignee_id = assignee.id
     session.flush()
@@ -143,6 +146,25 @@ def assign(session: Session, *, user: User, lead_id: int, assignee_id: int, note
         change={"from": previous, "to": assignee.id, "note": note},
     )
     return lead
+
+
+def why_not_assignable(session: Session, assignee: User, lead: Lead | None) -> str | None:
+    """Say why a user may not be assigned a lead (None: they may)."""
+    if assignee.role != "prosecutor" or not assignee.is_active:
+        return f"user {assignee.id} is not an active prosecutor"
+    responsible = lead is None or lead.org_id is None
+    if not responsible and lead is not None:
+        responsible = lead.org_id in org_subtree(session, assignee.org_id)
+    return None if responsible else "the assignee's organisation is not responsible for this lead"
+
+
+def assignable_users(session: Session, *, user: User, lead_id: int | None) -> list[User]:
+    """Prosecutors of the caller's organisations who may be assigned (a given lead)."""
+    lead = get_lead(session, user=user, lead_id=lead_id) if lead_id is not None else None
+    q = select(User).where(User.role == "prosecutor").order_by(User.id)
+    if user.role != "admin":
+        q = q.where(User.org_id.in_(org_subtree(session, user.org_id)))
+    return [u for u in session.scalars(q) if why_not_assignable(session, u, lead) is None]
 
 
 def suggestions_of(session: Session, *, lead: Lead) -> list[Suggestion]:

@@ -77,6 +77,7 @@ def test_colleagues_are_prosecutors_of_the_organisation(client: TestClient, db: 
     login_as(db, "prosecutor", org_code="110000", username="beijing")
     names = [u["username"] for u in client.get("/api/v1/users", headers=pro).json()]
     assert "zhang" in names and "wang" not in names and "beijing" not in names
+    assert client.get("/api/v1/users", headers=pro, params={"lead": 999}).status_code == 404
 
 
 def test_base_map_features_simplified(client: TestClient) -> None:
