@@ -108,7 +108,7 @@ def hotspot_attribution(
         last=hotspot.acquired_at,
         settings=settings,
     )
-    return found or Attribution(0.0, False, "no stations (无站点)")
+    return found or Attribution(0.0, False, "无空气质量监测站 (no air-quality stations)")
 
 
 def leads_near(

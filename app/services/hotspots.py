@@ -82,10 +82,18 @@ def import_hotspots(
         raise Invalid(f"hotspot_min_confidence must be one of {', '.join(CONFIDENCE_ORDER)}")
     progress(0.05, "reading")
     frame, rejected, rows_read = _read(files)
+    if frame.empty:
+        raise Invalid("the files hold no usable detections (every row was rejected)")
     frame["key"] = [hotspot_key(r) for r in frame.itertuples()]
     in_file = frame.duplicated("key").to_numpy()
+    # Keys stored for the file's period, not an IN list of every key: a global FIRMS file
+    # holds more rows than a statement may have parameters.
+    period = (
+        frame["acquired_at"].min().to_pydatetime(),
+        frame["acquired_at"].max().to_pydatetime(),
+    )
     known = set(
-        session.scalars(select(FireHotspot.key).where(FireHotspot.key.in_(frame["key"].tolist())))
+        session.scalars(select(FireHotspot.key).where(FireHotspot.acquired_at.between(*period)))
     )
     in_db = frame["key"].isin(known).to_numpy() & ~in_file
     new = frame.loc[~in_file & ~in_db].reset_index(drop=True)

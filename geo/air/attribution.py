@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from geo.air.wind import angular_difference, bearing_and_distance
+from geo.air.wind import bearing_and_distance, within_sector
 
 HOUR = timedelta(hours=1)
 
@@ -132,7 +132,7 @@ def _station_hours(
         pm10, excess, wd, ws = (float(v) for v in values)
         if ws < rules.calm_below_ms or excess < rules.min_excess:
             continue
-        if float(angular_difference(wd, bearing)) > rules.half_sector_deg:
+        if not within_sector(wd, bearing, rules.half_sector_deg):
             continue
         travel_h = dist / (ws * 3600.0)
         left = (at - timedelta(hours=travel_h), at + HOUR - timedelta(hours=travel_h))

@@ -307,3 +307,12 @@ def test_who_may_read_and_write(client: TestClient, db: Backend) -> None:
         data={"format": "cnemc"},
     )
     assert r.status_code == 403
+
+
+def test_a_hotspot_file_with_no_usable_row_is_refused(client: TestClient) -> None:
+    head = "latitude,longitude,brightness,acq_date,acq_time,satellite,confidence,frp\n"
+    data = (head + "95.0,114.8,320.0,2022-05-30,0523,A,75,8.2\n").encode()
+    job = air_import(client, "firms", [("bad.csv", data)])
+    assert job["status"] == "failed" and "no usable detections" in job["error"]["detail"]
+    assert client.get("/api/v1/air/imports").json() == []
+    assert client.get("/api/v1/air/hotspots").json()["features"] == []
