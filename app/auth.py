@@ -5,20 +5,23 @@ that scope) or on `public`. `check_routes` refuses to start an app with a route 
 declares neither.
 """
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, FastAPI
+from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import BaseRoute
 
-from app.deps import SessionDep
 from app.errors import Forbidden, Unauthorized
-from app.services.auth import resolve_token
+from app.services.auth import resolve_token, token_needs_touch, touch_token
 from models import Token, User
 
+log = logging.getLogger("ecoleads.auth")
 bearer = HTTPBearer(auto_error=False, description="login or API token")
 
 
@@ -46,15 +49,33 @@ class Allow:
 
     def __call__(
         self,
-        session: SessionDep,
+        request: Request,
+        background: BackgroundTasks,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
-        """Resolve the caller or refuse."""
+        """Resolve the caller or refuse.
+
+        The check reads in a short session of its own, so it neither opens the request's
+        transaction (a writer's, on SQLite, holds the write lock) nor writes: the token's
+        last use is recorded after the response, at most once a minute.
+        """
         if credentials is None:
             raise Unauthorized("this endpoint needs a bearer token")
-        user, token = resolve_token(session, credentials.credentials)
+        with request.app.state.sessions() as session:
+            user, token = resolve_token(session, credentials.credentials)
         self.permit(user, token)
+        if token_needs_touch(token):
+            background.add_task(_touch, request.app.state.write_sessions, token.id)
         return Principal(user, token)
+
+
+def _touch(sessions: sessionmaker[Session], token_id: int) -> None:
+    """Record a token's use; losing this to a busy database is harmless."""
+    try:
+        with sessions.begin() as session:
+            touch_token(session, token_id=token_id)
+    except OperationalError as exc:
+        log.info("token use not recorded: %s", exc.orig)
 
 
 def public() -> None:

@@ -25,12 +25,14 @@ orgs_cli = typer.Typer(help="Organisations (procuratorates).", no_args_is_help=T
 users_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_cli = typer.Typer(help="Long-lived API tokens for machine clients.", no_args_is_help=True)
 audit_cli = typer.Typer(help="The tamper-evident log.", no_args_is_help=True)
+evidence_cli = typer.Typer(help="The evidence store.", no_args_is_help=True)
 leads_cli = typer.Typer(help="Leads (线索).", no_args_is_help=True)
 cli.add_typer(layers_cli, name="layers")
 cli.add_typer(orgs_cli, name="orgs")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(evidence_cli, name="evidence")
 cli.add_typer(leads_cli, name="leads")
 cli.add_typer(dossier_cli, name="dossier")
 cli.add_typer(air_cli, name="air")
@@ -223,20 +225,51 @@ def tokens_create(
         )
 
 
+@evidence_cli.command("gc")
+@fails_cleanly
+def evidence_gc(
+    grace_s: Annotated[
+        float | None,
+        typer.Option(help="keep files stored this recently (s); default from settings"),
+    ] = None,
+) -> None:
+    """Delete evidence files that no row references (left by a crash or a refused request)."""
+    from app.services.evidence_gc import sweep_evidence
+    from app.services.evidence_store import LocalEvidenceStore
+
+    settings = get_settings()
+    grace = settings.evidence_gc_grace_s if grace_s is None else grace_s
+    if grace < 0:
+        raise typer.BadParameter("--grace-s must be 0 or more")
+    with transaction() as session:
+        store = LocalEvidenceStore(settings.evidence_dir)
+        done = sweep_evidence(session, store=store, grace_s=grace)
+    for key in done.removed:
+        typer.echo(f"removed {key}")
+    typer.echo(
+        f"{done.checked} files checked, {len(done.removed)} removed, "
+        f"{done.kept_young} kept as stored within the last {grace:g} s",
+        err=True,
+    )
+
+
 @audit_cli.command("verify")
 @fails_cleanly
 def audit_verify() -> None:
     """Walk the hash chain; exit 1 naming the first entry that does not match."""
+    from app.db import anchor_of
     from app.services.audit import verify
 
     with transaction() as session:
-        report = verify(session)
+        report = verify(session, anchor_of(get_settings()))
     if report.ok:
         typer.echo(f"audit log intact: {report.checked} entries verified")
         return
     typer.echo(
         f"audit log BROKEN at entry {report.first_bad_id}: {report.reason} "
-        f"({report.checked} entries before it verified)",
+        f"({report.checked} entries before it verified)"
+        if report.first_bad_id is not None
+        else f"audit log BROKEN: {report.reason}",
         err=True,
     )
     raise typer.Exit(1)

@@ -5,6 +5,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.air.firms import FirmsError
@@ -58,6 +60,29 @@ class TooManyRequests(AppError):
         self.retry_after = retry_after
 
 
+class Unavailable(AppError):
+    """The service is overloaded for now (database busy, no free connection or decode slot);
+    retry_after says when to try again (seconds)."""
+
+    status, title, slug = 503, "Service busy", "service-busy"
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def overload(exc: BaseException) -> Unavailable | None:
+    """Return the 503 an overload error means (a SQLite writer timed out on the lock, or the
+    pool had no connection in time), or None for any other error."""
+    if isinstance(exc, PoolTimeout):
+        return Unavailable("the service has no free database connection; retry shortly")
+    if isinstance(exc, OperationalError) and any(
+        words in str(exc.orig).lower() for words in ("database is locked", "database is busy")
+    ):
+        return Unavailable("the database is busy with other writes; retry shortly")
+    return None
+
+
 class Conflict(AppError):
     """The request conflicts with the current state."""
 
@@ -104,6 +129,7 @@ def problem(
 
 def describe(exc: Exception) -> tuple[int, str, str, str]:
     """Return (status, title, slug, detail) for a known error; 500 for anything else."""
+    exc = overload(exc) or exc
     if isinstance(exc, AppError):
         return exc.status, exc.title, exc.slug, exc.message
     for cls, (status, title, slug) in DOMAIN_ERRORS.items():
@@ -117,13 +143,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def known(request: Request, exc: Exception) -> JSONResponse:
         status, title, slug, detail = describe(exc)
-        if status >= 500:
+        if status == 503:
+            log.warning("overloaded", extra={"path": request.url.path, "detail": detail})
+        elif status >= 500:
             log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
         response = problem(status, title, detail, slug, request.url.path)
         if isinstance(exc, Unauthorized):
             response.headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(exc, TooManyRequests):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        busy = overload(exc) or exc
+        if isinstance(busy, TooManyRequests | Unavailable):
+            response.headers["Retry-After"] = str(busy.retry_after)
         return response
 
     async def http(request: Request, exc: Exception) -> JSONResponse:

@@ -27,10 +27,13 @@ from app.api import (
     ui,
 )
 from app.auth import check_routes
-from app.db import make_engine, make_sessionmaker
+from app.db import anchor_of, make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.jobs.runner import ThreadJobRunner, attach_runner
 from app.logging import configure_logging
+from app.services.audit_anchor import attach_anchor
+from app.services.evidence_gc import sweep_evidence
+from app.services.evidence_store import LocalEvidenceStore
 from app.services.jobs import recover_jobs
 from app.services.uploads import prune_uploads
 from app.settings import Settings, get_settings
@@ -39,7 +42,9 @@ from models import Job
 log = logging.getLogger("ecoleads")
 
 
-def _start_runner(settings: Settings, sessions: sessionmaker[Session]) -> ThreadJobRunner:
+def _start_runner(
+    settings: Settings, sessions: sessionmaker[Session], write_sessions: sessionmaker[Session]
+) -> ThreadJobRunner:
     runner = ThreadJobRunner(sessions, settings)
     with sessions.begin() as s:
         queued = recover_jobs(s)
@@ -50,7 +55,14 @@ def _start_runner(settings: Settings, sessions: sessionmaker[Session]) -> Thread
             if p
         }
     prune_uploads(settings.uploads_dir, keep)
+    with sessions() as s:
+        swept = sweep_evidence(
+            s, store=LocalEvidenceStore(settings.evidence_dir), grace_s=settings.evidence_gc_grace_s
+        )
+    if swept.removed:
+        log.warning("evidence files no row references removed", extra={"files": swept.removed})
     attach_runner(sessions, runner)
+    attach_runner(write_sessions, runner)
     for job_id in queued:
         runner.submit(job_id)
     return runner
@@ -63,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        runner = _start_runner(settings, app.state.sessions)
+        runner = _start_runner(settings, app.state.sessions, app.state.write_sessions)
         log.info(
             "service started", extra={"database": settings.resolved_database_url.split("@")[-1]}
         )
@@ -71,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             attach_runner(app.state.sessions, None)
+            attach_runner(app.state.write_sessions, None)
             runner.shutdown()
             engine.dispose()
 
@@ -80,9 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Evidence-backed leads for environmental public-interest litigation",
         lifespan=lifespan,
     )
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, settings)
     app.state.settings = settings
     app.state.sessions = make_sessionmaker(engine)
+    app.state.write_sessions = make_sessionmaker(engine, write=True)
+    for factory in (app.state.sessions, app.state.write_sessions):
+        attach_anchor(factory, anchor_of(settings))
     install_error_handlers(app)
     # GeoJSON for the map compresses ~5x; clients that send no Accept-Encoding get it plain.
     app.add_middleware(GZipMiddleware, minimum_size=1024)

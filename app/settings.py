@@ -40,12 +40,17 @@ class Settings(BaseSettings):
     photo_display_px: int = 1600
     photo_thumb_px: int = 320
     report_max_photos: int = 9
+    # All photos of one report together (pixels): nine 36-megapixel photos are refused.
+    report_max_total_pixels: int = 120_000_000
     location_disagreement_m: float = 500.0
     capture_max_age_h: float = 72.0
     # EXIF times without an offset are read in this zone (China Standard Time).
     local_utc_offset_h: float = 8.0
     reports_per_minute_per_token: int = 6
     reports_per_day_per_volunteer: int = 50
+    # Evidence files that no row references and nobody has stored for this long (s) are
+    # swept at start-up and by `ecoleads evidence gc` (longer than any request can run).
+    evidence_gc_grace_s: float = 900.0
     # Path of the Ed25519 key that signs dossiers; default <data dir>/keys/.
     signing_key: Path | None = None
     # Air: the regional baseline of a station is the median of the others this close (m);
@@ -63,6 +68,17 @@ class Settings(BaseSettings):
     map_center_lat: float = 40.6
     map_center_lon: float = 115.3
     map_zoom: int = 8
+    # Database connections: the pool matches the request thread pool (40 threads); a request
+    # that finds no connection within the timeout (s), or a SQLite writer that waits longer
+    # than the busy timeout (ms) for the write lock, is answered 503 with Retry-After.
+    db_pool_size: int = 10
+    db_pool_overflow: int = 30
+    db_pool_timeout_s: float = 10.0
+    sqlite_busy_timeout_ms: int = 30_000
+    # At most this many photo decodes run at once (CPU and memory bound); a report that waits
+    # longer than the timeout (s) for a slot is answered 503 with Retry-After.
+    decode_slots: int = 2
+    decode_wait_s: float = 20.0
     job_workers: int = 1
     job_runner: str = "thread"
 
@@ -87,6 +103,11 @@ class Settings(BaseSettings):
     def dossier_key_path(self) -> Path:
         """The server's Ed25519 signing key for dossiers (generated on first use)."""
         return self.signing_key or self.data_dir / "keys" / "dossier_ed25519.pem"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        """The signed head of the audit chain, kept beside the key, outside the database."""
+        return self.dossier_key_path.parent / "audit-head.json"
 
     @property
     def results_dir(self) -> Path:

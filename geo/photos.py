@@ -530,6 +530,22 @@ def _clean_jpeg(img: Image.Image, max_px: int, quality: int) -> tuple[bytes, tup
     return out.getvalue(), clean.size
 
 
+def pixel_count(data: bytes) -> int:
+    """Return an image's width × height from its header alone (0 when unreadable: the full
+    check in process_photo then names the problem)."""
+    fmt = sniff_format(data)
+    if fmt is None or (fmt == "heic" and not HEIC_SUPPORTED):
+        return 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data), formats=[_PILLOW_FORMAT[fmt]]) as img:
+                width, height = img.size
+    except (Image.DecompressionBombError, UnidentifiedImageError, *_DECODE_ERRORS):
+        return 0
+    return int(width) * int(height)
+
+
 def process_photo(data: bytes, limits: PhotoLimits, index: int = 1) -> ProcessedPhoto:
     """Check, decode and describe one uploaded photo; raise PhotoError if it is refused."""
     if not data:

@@ -3,8 +3,8 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, func, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime
 
@@ -17,6 +17,8 @@ class AuditEntry(Base):
     __table_args__ = (UniqueConstraint("prev_hash", name="uq_audit_entries_prev_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Place in the chain, 1 for the first entry: the head (seq, hash) is anchored outside.
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(40), index=True)
@@ -25,3 +27,17 @@ class AuditEntry(Base):
     change: Mapped[dict[str, Any]] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# Any 64-bit number works; this one spells "audit" so a DBA reading pg_locks can tell.
+_CHAIN_LOCK = 0x61756469740000
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the chain's append lock until this transaction ends, so that two writers never
+    read the same tail: an advisory lock on PostgreSQL; on SQLite the database write lock
+    (a writer session already holds it; a no-op write takes it otherwise)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_CHAIN_LOCK)))
+    else:
+        session.execute(text("DELETE FROM audit_entries WHERE 0"))

@@ -41,7 +41,7 @@ def sqlite_dbapi() -> Any:
     return dbapi2
 
 
-def _load_spatialite(dbapi_conn: Any, _record: Any) -> None:
+def _load_spatialite(dbapi_conn: Any, busy_timeout_ms: int) -> None:
     """Load mod_spatialite and set the pragmas every connection needs."""
     dbapi_conn.enable_load_extension(True)
     try:
@@ -54,18 +54,44 @@ def _load_spatialite(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.enable_load_extension(False)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
-    cur.execute("PRAGMA busy_timeout = 30000")
+    cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     cur.execute("PRAGMA journal_mode = WAL")
+    # WAL with NORMAL sync is durable across a process crash, the case a service meets.
+    cur.execute("PRAGMA synchronous = NORMAL")
     if cur.execute("SELECT CheckSpatialMetaData()").fetchone()[0] == 0:
         # WGS84 mode loads only the WGS-84 family of SRIDs: all we store is EPSG:4326.
         cur.execute("SELECT InitSpatialMetaData(1, 'WGS84')")
     cur.close()
 
 
-def configure_engine(engine: Engine) -> None:
-    """Attach per-connection setup (SpatiaLite loading) to an engine."""
+WRITE = {"ecoleads_write": True}
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    """Begin IMMEDIATE for writers: they take SQLite's write lock up front (waiting up to the
+    busy timeout) instead of failing with SQLITE_BUSY when a read turns into a write after
+    another connection committed (a WAL snapshot cannot be upgraded). Other transactions keep
+    the driver's own handling: reads run outside a transaction, which begins at the first
+    write (so a job's progress updates never leave it with a stale snapshot)."""
+    if conn.get_execution_options().get("ecoleads_write", False):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def configure_engine(engine: Engine, *, busy_timeout_ms: int = 10_000) -> None:
+    """Attach per-connection setup (SpatiaLite loading, transaction begin) to an engine."""
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _load_spatialite)
+
+        def connect(dbapi_conn: Any, _record: Any) -> None:
+            _load_spatialite(dbapi_conn, busy_timeout_ms)
+
+        event.listen(engine, "connect", connect)
+        event.listen(engine, "begin", _begin_sqlite)
+
+
+def writer(engine: Engine) -> Engine:
+    """Return the engine for transactions that will write: on SQLite they begin IMMEDIATE
+    (one writer at a time, queued by the busy timeout); PostgreSQL needs nothing."""
+    return engine.execution_options(**WRITE) if engine.dialect.name == "sqlite" else engine
 
 
 def spatial_version(conn: Connection) -> str:

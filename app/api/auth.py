@@ -80,7 +80,7 @@ def login(
 @router.post("/auth/revoke", status_code=204, summary="Revoke the token used to call this")
 def revoke(session: SessionDep, caller: Caller) -> Response:
     """Log out: the bearer token stops working at once."""
-    service.revoke_token(session, token=caller.token)
+    service.revoke_token(session, token=service.token_by_id(session, caller.token.id))
     return Response(status_code=204)
 
 

@@ -3,7 +3,17 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Header,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 from geoalchemy2.shape import to_shape
 
 from app.auth import Allow, Principal
@@ -98,6 +108,7 @@ def _read_photos(files: list[UploadFile], settings: Settings) -> list[PhotoUploa
     responses={200: {"description": "an Idempotency-Key replay: the earlier report"}},
 )
 def submit_report(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     caller: Submitter,
@@ -136,6 +147,7 @@ def submit_report(
         inp=inp,
         settings=settings,
         store=store_of(settings),
+        reader=request.app.state.sessions,
     )
     if not created:
         response.status_code = 200

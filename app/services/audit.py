@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from app.services.audit_anchor import Anchor, AnchorError, Head, note_head
 from models import AuditEntry
+from models.audit import lock_chain
 from models.base import utcnow
 
 GENESIS = "0" * 64
@@ -58,20 +60,21 @@ def append(
     lead_id: int | None = None,
     evidence_id: int | None = None,
 ) -> AuditEntry:
-    """Append an entry after the current tail (a unique prev_hash forbids forks)."""
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    """Append an entry after the current tail, holding the chain's lock until commit."""
+    seq, prev = _tail(session)
     at = utcnow()
     body = _canonical(change)
     entry = AuditEntry(
+        seq=seq + 1,
         at=at,
         actor=actor,
         action=action,
         lead_id=lead_id,
         evidence_id=evidence_id,
         change=body,
-        prev_hash=prev or GENESIS,
+        prev_hash=prev,
         hash=entry_hash(
-            prev_hash=prev or GENESIS,
+            prev_hash=prev,
             at=at,
             actor=actor,
             action=action,
@@ -82,7 +85,17 @@ def append(
     )
     session.add(entry)
     session.flush()
+    note_head(session, entry.seq, entry.hash)
     return entry
+
+
+def _tail(session: Session) -> tuple[int, str]:
+    """Lock the chain and return its head's (seq, hash); (0, GENESIS) when empty."""
+    lock_chain(session)
+    row = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
 
 
 @dataclass
@@ -95,11 +108,29 @@ class ChainReport:
     reason: str | None = None
 
 
-def verify(session: Session) -> ChainReport:
-    """Walk the chain from its start; stop at the first entry that does not match."""
+def verify(session: Session, anchor: Anchor | None = None) -> ChainReport:
+    """Walk the chain from its start; stop at the first entry that does not match. With an
+    anchor, the anchored head must still be in the chain (truncation, re-chaining)."""
+    try:
+        head = anchor.read() if anchor is not None else None
+    except AnchorError as exc:
+        return ChainReport(False, 0, None, f"the anchored head cannot be trusted: {exc}")
+    report = _walk(session, head)
+    if report.ok and head is not None and report.checked < head.seq:
+        return ChainReport(
+            False,
+            report.checked,
+            None,
+            f"truncated: {report.checked} entries, but entry {head.seq} "
+            f"(hash {head.hash[:12]}…) was anchored on {head.at}",
+        )
+    return report
+
+
+def _walk(session: Session, head: Head | None) -> ChainReport:
     prev = GENESIS
     checked = 0
-    for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+    for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
         if e.prev_hash != prev:
             return ChainReport(False, checked, e.id, "its prev_hash is not the previous hash")
         expected = entry_hash(
@@ -113,6 +144,13 @@ def verify(session: Session) -> ChainReport:
         )
         if e.hash != expected:
             return ChainReport(False, checked, e.id, "its content does not match its hash")
+        if e.seq != checked + 1:
+            return ChainReport(False, checked, e.id, f"its place {e.seq} should be {checked + 1}")
+        if head is not None and e.seq == head.seq and e.hash != head.hash:
+            return ChainReport(
+                False, checked, e.id, f"it is not the entry anchored as number {head.seq}: "
+                "the chain was rewritten"
+            )
         prev = e.hash
         checked += 1
     return ChainReport(True, checked)
@@ -129,10 +167,12 @@ def history(session: Session, *, lead_id: int) -> list[AuditEntry]:
 
 def append_many(session: Session, entries: list[dict[str, Any]]) -> None:
     """Append many entries in order with one tail lookup (bulk work such as clustering)."""
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
-    prev = prev or GENESIS
+    if not entries:
+        return
+    seq, prev = _tail(session)
     rows = []
     for e in entries:
+        seq += 1
         at, body = utcnow(), _canonical(e["change"])
         digest = entry_hash(
             prev_hash=prev,
@@ -145,6 +185,7 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> None:
         )
         rows.append(
             {
+                "seq": seq,
                 "at": at,
                 "actor": e["actor"],
                 "action": e["action"],
@@ -156,6 +197,6 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> None:
             }
         )
         prev = digest
-    if rows:
-        # Core executemany: thousands of ORM objects would cost more than the hashing.
-        session.execute(insert(AuditEntry), rows)
+    # Core executemany: thousands of ORM objects would cost more than the hashing.
+    session.execute(insert(AuditEntry), rows)
+    note_head(session, seq, prev)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -53,6 +53,8 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
 PHONE = re.compile(r"^\+?\d{7,15}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
+# A token's last use is written at most this often, outside the request's transaction.
+TOUCH_INTERVAL = timedelta(minutes=1)
 _hasher = PasswordHasher()
 
 
@@ -170,9 +172,25 @@ def resolve_token(session: Session, raw: str) -> tuple[User, Token]:
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         raise Unauthorized("the token's account is disabled")
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now
     return user, token
+
+
+def token_needs_touch(token: Token) -> bool:
+    """Tell whether a token's last use is worth recording (at most once a minute)."""
+    return token.last_used_at is None or utcnow() - token.last_used_at > TOUCH_INTERVAL
+
+
+def touch_token(session: Session, *, token_id: int) -> None:
+    """Record that a token was used now."""
+    session.execute(update(Token).where(Token.id == token_id).values(last_used_at=utcnow()))
+
+
+def token_by_id(session: Session, token_id: int) -> Token:
+    """Return a token record in this session."""
+    token = session.get(Token, token_id)
+    if token is None:
+        raise Unauthorized("missing, expired or revoked token")
+    return token
 
 
 def revoke_token(session: Session, *, token: Token) -> None:

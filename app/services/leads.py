@@ -189,6 +189,14 @@ def _items(session: Session, lead: Lead) -> list[EvidenceItem]:
     )
 
 
+def _single_report_geocode(session: Session, items: list[EvidenceItem]) -> dict[str, Any] | None:
+    """A lead of one report lies where the report does: reuse the report's stored geocode."""
+    if len(items) != 1 or items[0].report_id is None:
+        return None
+    report = session.get(Report, items[0].report_id)
+    return report.geocode if report is not None and report.geocode else None
+
+
 def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> None:
     """Recompute a lead's geometry, place, score and legal bases from its evidence."""
     items = _items(session, lead)
@@ -197,7 +205,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     lead.geom = from_shape(hull, srid=SRID)
     lead.first_evidence_at = min(i.observed_at for i in items)
     lead.last_evidence_at = max(i.observed_at for i in items)
-    lead.geocode = geocode_geometry(
+    lead.geocode = _single_report_geocode(session, items) or geocode_geometry(
         session,
         geometry=hull,
         partner_distance_m=settings.partner_distance_m,

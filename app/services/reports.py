@@ -7,6 +7,9 @@ leaves no rows and no files.
 
 import hashlib
 import json
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -16,8 +19,8 @@ from shapely import Point
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, Invalid, TooManyRequests
-from app.services.evidence_store import EvidenceStore, evidence_key, stage
+from app.errors import Conflict, Invalid, TooLarge, TooManyRequests, Unavailable
+from app.services.evidence_store import EvidenceStore, evidence_key, stage, unstage
 from app.services.geocode import geocode_geometry
 from app.services.leads import add_report_evidence
 from app.settings import Settings
@@ -30,6 +33,7 @@ from geo.photos import (
     ProcessedPhoto,
     decide_location,
     hamming,
+    pixel_count,
     process_photo,
     time_flags,
 )
@@ -82,10 +86,9 @@ def _check(inp: ReportInput, settings: Settings) -> None:
         raise Invalid("Idempotency-Key must be 1 to 200 characters")
 
 
-def _content_hash(inp: ReportInput) -> str:
+def _content_hash(inp: ReportInput, photos: list[ProcessedPhoto]) -> str:
     """Fingerprint of a submission, to tell a retry from a different report under one key."""
-    photos = [hashlib.sha256(p.data).hexdigest() for p in inp.photos]
-    doc = [inp.category, inp.description, inp.lat, inp.lon, inp.crs, photos]
+    doc = [inp.category, inp.description, inp.lat, inp.lon, inp.crs, [p.sha256 for p in photos]]
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -144,21 +147,50 @@ def _limits(settings: Settings) -> PhotoLimits:
     )
 
 
-def _store_photos(
-    session: Session, store: EvidenceStore, inp: ReportInput, settings: Settings
-) -> list[ProcessedPhoto]:
-    """Check each photo and stage its original, display copy and thumbnail."""
-    done = []
-    for n, upload in enumerate(inp.photos, start=1):
-        try:
-            photo = process_photo(upload.data, _limits(settings), index=n)
-        except PhotoError as exc:
-            raise Invalid(str(exc)) from exc
+_decode_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+def _slots(n: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _decode_slots.setdefault(n, threading.BoundedSemaphore(n))
+
+
+def _check_pixels(inp: ReportInput, settings: Settings) -> None:
+    """Refuse a report whose photos add up to too many pixels, from their headers alone."""
+    total = sum(pixel_count(p.data) for p in inp.photos)
+    if total > settings.report_max_total_pixels:
+        raise TooLarge(
+            f"the photos add up to {total:,} pixels, over the limit of "
+            f"{settings.report_max_total_pixels:,} per report; send fewer or smaller photos"
+        )
+
+
+def _decode_photos(inp: ReportInput, settings: Settings) -> list[ProcessedPhoto]:
+    """Check and decode each photo, a few reports at a time (CPU and memory bound)."""
+    slots = _slots(settings.decode_slots)
+    if not slots.acquire(timeout=settings.decode_wait_s):
+        raise Unavailable("too many photos are being processed; retry shortly", 10)
+    try:
+        done = []
+        for n, upload in enumerate(inp.photos, start=1):
+            try:
+                done.append(process_photo(upload.data, _limits(settings), index=n))
+            except PhotoError as exc:
+                raise Invalid(str(exc)) from exc
+        return done
+    finally:
+        slots.release()
+
+
+def _stage_photos(
+    session: Session, store: EvidenceStore, inp: ReportInput, photos: list[ProcessedPhoto]
+) -> None:
+    """Stage each photo's original, display copy and thumbnail for this report."""
+    for upload, photo in zip(inp.photos, photos, strict=True):
         stage(session, store, evidence_key("originals", photo.sha256), upload.data)
         stage(session, store, evidence_key("display", photo.sha256, ".jpg"), photo.display_jpeg)
         stage(session, store, evidence_key("thumbs", photo.sha256, ".jpg"), photo.thumb_jpeg)
-        done.append(photo)
-    return done
 
 
 def _earlier_duplicates(session: Session, photos: list[ProcessedPhoto]) -> list[int | None]:
@@ -198,16 +230,36 @@ def create_report(
     inp: ReportInput,
     settings: Settings,
     store: EvidenceStore,
+    reader: Callable[[], AbstractContextManager[Session]] | None = None,
 ) -> tuple[Report, bool]:
-    """Take in a report; return it and whether it was created (False: an idempotent replay)."""
+    """Take in a report; return it and whether it was created (False: an idempotent replay).
+
+    Photos are decoded, hashed and their files written, and the place geocoded (in a `reader`
+    session when given), before the first query of `session`: the writer's transaction, which
+    holds SQLite's write lock, then lasts only for the rows.
+    """
     _check(inp, settings)
-    digest = _content_hash(inp)
-    earlier = _replay(session, user, inp, digest)
-    if earlier is not None:
-        return earlier, False
-    _enforce_limits(session, user, token, settings)
-    submitted = utcnow()
-    photos = _store_photos(session, store, inp, settings)
+    _check_pixels(inp, settings)
+    photos = _decode_photos(inp, settings)
+    digest = _content_hash(inp, photos)
+    where = _locate(inp, photos, settings)
+    with reader() if reader is not None else nullcontext(session) as read:
+        geocode = geocode_geometry(
+            read,
+            geometry=Point(where.lon, where.lat),
+            partner_distance_m=settings.partner_distance_m,
+            nearest_max_m=settings.nearest_max_m,
+        )
+    try:
+        _stage_photos(session, store, inp, photos)
+        return _record_report(session, user, token, inp, settings, photos, digest, where, geocode)
+    except BaseException:
+        unstage(session)
+        raise
+
+
+def _locate(inp: ReportInput, photos: list[ProcessedPhoto], settings: Settings) -> Any:
+    """Decide where the report is: the photos' EXIF GPS, else the device's position."""
     exif_points = [
         (p.exif.lon, p.exif.lat)
         for p in photos
@@ -224,6 +276,26 @@ def create_report(
     )  # type: ignore[arg-type]
     if where.lon is None or where.lat is None:
         raise Invalid("no location: the photos carry no GPS position and no lat/lon was sent")
+    return where
+
+
+def _record_report(
+    session: Session,
+    user: User,
+    token: Token,
+    inp: ReportInput,
+    settings: Settings,
+    photos: list[ProcessedPhoto],
+    digest: str,
+    where: Any,
+    geocode: dict[str, Any],
+) -> tuple[Report, bool]:
+    earlier = _replay(session, user, inp, digest)
+    if earlier is not None:
+        return earlier, False
+    _enforce_limits(session, user, token, settings)
+    submitted = utcnow()
+    device = (inp.lon, inp.lat) if inp.lon is not None and inp.lat is not None else None
     flags = list(where.flags)
     zone = timezone(timedelta(hours=settings.local_utc_offset_h))
     taken = []
@@ -237,12 +309,6 @@ def create_report(
         )
         taken.append(when)
         flags += [f for f in more if f not in flags]
-    geocode = geocode_geometry(
-        session,
-        geometry=Point(where.lon, where.lat),
-        partner_distance_m=settings.partner_distance_m,
-        nearest_max_m=settings.nearest_max_m,
-    )
     org = _responsible_org(session, geocode)
     dups = _earlier_duplicates(session, photos)
     if any(dups):

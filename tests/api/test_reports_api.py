@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.main import create_app
 from app.services.demo import load_demo
+from app.services.evidence_store import LocalEvidenceStore
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from models import Report, ReportPhoto
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
@@ -46,9 +47,10 @@ def submit(c: TestClient, *names: str, key: str | None = None, **form: object) -
     return c.post("/api/v1/reports", files=files, data=data, headers=headers)
 
 
-def evidence_files(c: TestClient) -> list[Path]:
+def evidence_files(c: TestClient) -> list[str]:
+    """Stored evidence (the store's lock files are not evidence)."""
     root = c.app.state.settings.evidence_dir  # type: ignore[attr-defined]
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    return LocalEvidenceStore(root).files() if root.exists() else []
 
 
 def count(db: Backend, model: type) -> int:

@@ -1,0 +1,183 @@
+"""Load: 60 volunteers submitting reports at once for 2 minutes, on SpatiaLite and PostGIS.
+
+The service runs as its own process (`ecoleads serve`) on a fresh database with the demo
+layers; each volunteer is a client thread with its own account and token that submits a
+report (one or two distinct phone-sized JPEGs, a place around Zhangjiakou) as often as the
+per-token limit allows (6 a minute), reading their own reports between submissions. Prints,
+per backend: requests, uploads, status counts, upload latency p50/p95/p99, and the number of
+5xx answers (the target is 0, with p99 upload ≤ 5 s; 429s from the rate limit are allowed).
+
+    scripts/with-postgis.sh .venv/bin/python bench/load.py [--volunteers 60] [--seconds 120]
+"""
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+
+import httpx
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import migrate  # noqa: E402
+from app.db import make_engine, make_sessionmaker  # noqa: E402
+from app.services.auth import create_user, issue_token  # noqa: E402
+from app.services.demo import load_demo  # noqa: E402
+from tests.conftest import wipe  # noqa: E402
+
+BASE_PHOTO = ROOT / "tests" / "data" / "photos" / "DSCN0010.jpg"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _photo(seed: int) -> bytes:
+    """A distinct 2-megapixel JPEG made from a real camera photo (~300 KB)."""
+    img = Image.open(BASE_PHOTO).convert("RGB").resize((1632, 1224))
+    img.putpixel((seed % 1632, (seed // 1632) % 1224), (seed % 256, 7, 99))
+    out = BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _prepare(url: str, volunteers: int) -> list[str]:
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    tokens = []
+    with sessions.begin() as s:
+        load_demo(s)
+        for n in range(volunteers):
+            user = create_user(
+                s,
+                role="volunteer",
+                org_code="130700",
+                password="load-test-password",
+                username=f"load-{n}",
+                display_name=f"志愿者{n}",
+            )
+            tokens.append(issue_token(s, user=user, kind="session", ttl=timedelta(hours=2))[0])
+    engine.dispose()
+    return tokens
+
+
+def _serve(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "ECOLEADS_DATABASE_URL": url,
+        "ECOLEADS_DATA_DIR": str(data_dir),
+        "ECOLEADS_PORT": str(port),
+        "ECOLEADS_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).is_success:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the service did not start")
+
+
+def _volunteer(
+    base: str, token: str, n: int, until: float, photos: list[bytes], out: list[tuple]
+) -> None:
+    rng = random.Random(n)
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as c:
+        time.sleep(rng.uniform(0, 10))  # volunteers do not all press "send" in one instant
+        while time.monotonic() < until:
+            files = [("photos", (f"{k}.jpg", rng.choice(photos))) for k in range(rng.randint(1, 2))]
+            data = {
+                "category": rng.choice(["waste_dumping", "water_pollution_discharge"]),
+                "description": "负载测试",
+                "lon": f"{rng.uniform(114.80, 115.00):.6f}",
+                "lat": f"{rng.uniform(40.70, 40.85):.6f}",
+            }
+            t0 = time.perf_counter()
+            r = c.post("/api/v1/reports", files=files, data=data)
+            out.append(("upload", r.status_code, time.perf_counter() - t0))
+            t0 = time.perf_counter()
+            r = c.get("/api/v1/reports", params={"limit": 20})
+            out.append(("list", r.status_code, time.perf_counter() - t0))
+            time.sleep(max(0.0, 10.2 - (time.perf_counter() - t0)))  # 6 a minute per token
+
+
+def run(name: str, url: str, volunteers: int, seconds: float) -> dict[str, object]:
+    """Load one backend; return its figures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tokens = _prepare(url, volunteers)
+        port = _free_port()
+        proc = _serve(url, Path(tmp), port)
+        photos = [_photo(seed) for seed in range(40)]
+        results: list[tuple] = []
+        until = time.monotonic() + seconds
+        threads = [
+            threading.Thread(
+                target=_volunteer,
+                args=(f"http://127.0.0.1:{port}", t, n, until, photos, results),
+            )
+            for n, t in enumerate(tokens)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        proc.terminate()
+        proc.wait(30)
+    uploads = sorted(d for kind, status, d in results if kind == "upload" and status < 300)
+    q = statistics.quantiles(uploads, n=100) if len(uploads) > 1 else [float("nan")] * 99
+    return {
+        "backend": name,
+        "requests": len(results),
+        "uploads": sum(1 for kind, *_ in results if kind == "upload"),
+        "status": dict(Counter(s for _, s, _ in results)),
+        "5xx": sum(1 for _, s, _ in results if s >= 500),
+        "upload_p50_s": round(q[49], 2),
+        "upload_p95_s": round(q[94], 2),
+        "upload_p99_s": round(q[98], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--volunteers", type=int, default=60)
+    parser.add_argument("--seconds", type=float, default=120)
+    args = parser.parse_args()
+    backends = [("spatialite", None), ("postgis", os.environ.get("ECOLEADS_TEST_POSTGIS_URL"))]
+    for name, url in backends:
+        if name == "postgis" and not url:
+            print("postgis: skipped (run under scripts/with-postgis.sh)")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            db_url = url or f"sqlite:///{Path(tmp) / 'load.db'}"
+            figures = run(name, db_url, args.volunteers, args.seconds)
+            if url:
+                from tests.conftest import Backend
+
+                engine = make_engine(url)
+                wipe(Backend(name, url, engine, make_sessionmaker(engine)))
+                engine.dispose()
+        print(figures, flush=True)
+
+
+if __name__ == "__main__":
+    main()
