@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute
 
 from app.deps import SessionDep
 from app.errors import Forbidden, Unauthorized
-from app.services.auth import resolve_token
+from app.services.tokens import resolve_token
 from models import Token, User
 
 bearer = HTTPBearer(auto_error=False, description="login or API token")

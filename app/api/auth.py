@@ -19,6 +19,7 @@ from app.schemas.auth import (
     UserRead,
 )
 from app.services import auth as service
+from app.services import tokens
 from app.services.workflow import assignable_users
 from models import Organisation, User
 
@@ -82,7 +83,7 @@ def login(
         address=request.client.host if request.client else None,
         settings=settings,
     )
-    raw, _token = service.issue_token(
+    raw, _token = tokens.issue_token(
         session, user=user, kind="session", ttl=timedelta(seconds=settings.session_ttl_s)
     )
     return TokenResponse(access_token=raw, expires_in=settings.session_ttl_s)
@@ -91,7 +92,7 @@ def login(
 @router.post("/auth/revoke", status_code=204, summary="Revoke the token used to call this")
 def revoke(session: SessionDep, caller: Caller) -> Response:
     """Log out: the bearer token, and the tokens created with it, stop working at once."""
-    service.revoke_token(session, token=caller.token)
+    tokens.revoke_token(session, token=caller.token)
     return Response(status_code=204)
 
 
@@ -110,7 +111,7 @@ def create_api_token(
     the calling token and stops working when that one is revoked (e.g. at logout)."""
     if req.days > settings.api_token_max_days:
         raise Invalid(f"days must be at most {settings.api_token_max_days}")
-    raw, token = service.mint_api_token(
+    raw, token = tokens.mint_api_token(
         session,
         user=caller.user,
         via=caller.token,
@@ -125,15 +126,15 @@ def create_api_token(
 def list_api_tokens(session: SessionDep, caller: Caller) -> list[ApiTokenRead]:
     """List your API tokens (without secrets)."""
     return [
-        ApiTokenRead.model_validate(t) for t in service.list_api_tokens(session, user=caller.user)
+        ApiTokenRead.model_validate(t) for t in tokens.list_api_tokens(session, user=caller.user)
     ]
 
 
 @router.delete("/auth/api-tokens/{token_id}", status_code=204, summary="Revoke an API token")
 def delete_api_token(token_id: int, session: SessionDep, caller: Caller) -> Response:
     """Revoke one of your API tokens (an admin may revoke anyone's)."""
-    service.revoke_token(
-        session, token=service.get_api_token(session, user=caller.user, token_id=token_id)
+    tokens.revoke_token(
+        session, token=tokens.get_api_token(session, user=caller.user, token_id=token_id)
     )
     return Response(status_code=204)
 
