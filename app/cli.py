@@ -209,7 +209,8 @@ def tokens_create(
     """Create an API token; the secret is printed once and only its hash is kept."""
     from datetime import timedelta
 
-    from app.services.auth import get_user, issue_token
+    from app.services.auth import get_user
+    from app.services.tokens import issue_token
 
     with transaction() as session:
         user = get_user(session, username=username)

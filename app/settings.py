@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     session_ttl_s: int = 12 * 3600
     api_token_max_days: int = 366
     default_org_code: str = "130700"
+    # Failed sign-ins allowed per account name (as typed) and per client address within the
+    # window, then 429 until the oldest counted failure leaves it (OWASP authentication
+    # cheat sheet: throttle by account and by source; 0 turns a limit off).
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_failure_window_s: int = 15 * 60
     # Volunteers' reports: photo limits, location and time checks, abuse limits.
     photo_max_bytes: int = 20 * 1024 * 1024
     photo_max_pixels: int = 40_000_000

@@ -6,7 +6,7 @@ from models.base import Base
 from models.job import Job
 from models.layer import Layer, LayerFeature, LayerVersion
 from models.lead import EvidenceItem, Lead, LegalBasis, ScoreWeights, Suggestion
-from models.org import Organisation, Token, User
+from models.org import LoginFailure, Organisation, Token, User
 from models.report import Report, ReportPhoto
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "LayerVersion",
     "Lead",
     "LegalBasis",
+    "LoginFailure",
     "Organisation",
     "Report",
     "ReportPhoto",

@@ -67,3 +67,19 @@ class Token(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The token this one was minted from: it works only while that one does. No foreign
+    # key: SQLite can add one only by rebuilding `tokens`, whose DROP (foreign keys on)
+    # would null reports.token_id; a missing parent counts as revoked.
+    parent_token_id: Mapped[int | None] = mapped_column(index=True)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, kept for the throttling window (shared by every process)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The name as typed, stripped and case-folded, whether or not such an account exists.
+    account: Mapped[str] = mapped_column(String(200), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -105,8 +105,9 @@ def login_as(
     backend: Backend, role: str, org_code: str = "130700", username: str | None = None
 ) -> str:
     """Create a user of a role (and its organisation if missing); return a bearer token."""
-    from app.services.auth import create_user, issue_token
+    from app.services.auth import create_user
     from app.services.organisations import upsert_organisation
+    from app.services.tokens import issue_token
     from models import Organisation
 
     with backend.sessions.begin() as s:

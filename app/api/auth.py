@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import Allow, Authenticated, Principal, public
@@ -13,11 +13,13 @@ from app.schemas.auth import (
     ApiTokenCreate,
     ApiTokenCreated,
     ApiTokenRead,
+    RegisterAccepted,
     RegisterRequest,
     TokenResponse,
     UserRead,
 )
 from app.services import auth as service
+from app.services import tokens
 from app.services.workflow import assignable_users
 from models import Organisation, User
 
@@ -43,35 +45,45 @@ def user_read(session: SessionDep, user: User) -> UserRead:
 
 @router.post(
     "/auth/register",
-    status_code=201,
+    status_code=202,
     summary="Volunteer self-registration (public)",
     dependencies=[Depends(public)],
 )
-def register(req: RegisterRequest, session: SessionDep, settings: SettingsDep) -> UserRead:
-    """Create a volunteer account; passwords are stored as Argon2id hashes."""
-    user = service.create_user(
+def register(req: RegisterRequest, session: SessionDep, settings: SettingsDep) -> RegisterAccepted:
+    """Create a volunteer account; the answer is the same whether or not the phone or
+    e-mail already has one (no account enumeration)."""
+    service.register_volunteer(
         session,
-        role="volunteer",
         org_code=req.org_code or settings.default_org_code,
         password=req.password,
         display_name=req.display_name,
         phone=req.phone,
         email=req.email,
     )
-    return user_read(session, user)
+    return RegisterAccepted()
 
 
 @router.post(
-    "/auth/token", summary="Log in: OAuth2 password form (public)", dependencies=[Depends(public)]
+    "/auth/token",
+    summary="Log in: OAuth2 password form (public)",
+    dependencies=[Depends(public)],
+    responses={429: {"description": "too many failed sign-ins; see Retry-After"}},
 )
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenResponse:
     """Exchange a phone/e-mail/username and password for a bearer token."""
-    user = service.authenticate(session, username=form.username, password=form.password)
-    raw, _token = service.issue_token(
+    user = service.login(
+        session,
+        username=form.username,
+        password=form.password,
+        address=request.client.host if request.client else None,
+        settings=settings,
+    )
+    raw, _token = tokens.issue_token(
         session, user=user, kind="session", ttl=timedelta(seconds=settings.session_ttl_s)
     )
     return TokenResponse(access_token=raw, expires_in=settings.session_ttl_s)
@@ -79,8 +91,8 @@ def login(
 
 @router.post("/auth/revoke", status_code=204, summary="Revoke the token used to call this")
 def revoke(session: SessionDep, caller: Caller) -> Response:
-    """Log out: the bearer token stops working at once."""
-    service.revoke_token(session, token=service.token_by_id(session, caller.token.id))
+    """Log out: the bearer token, and the tokens created with it, stop working at once."""
+    tokens.revoke_token(session, token=tokens.token_by_id(session, caller.token.id))
     return Response(status_code=204)
 
 
@@ -94,13 +106,15 @@ def me(session: SessionDep, caller: Caller) -> UserRead:
 def create_api_token(
     req: ApiTokenCreate, session: SessionDep, settings: SettingsDep, caller: Caller
 ) -> ApiTokenCreated:
-    """Create an API token for yourself; the secret is shown only in this response."""
+    """Create an API token for yourself, at most with the calling token's scopes; the
+    secret is shown only in this response. Unless you are an admin, it expires no later than
+    the calling token and stops working when that one is revoked (e.g. at logout)."""
     if req.days > settings.api_token_max_days:
         raise Invalid(f"days must be at most {settings.api_token_max_days}")
-    raw, token = service.issue_token(
+    raw, token = tokens.mint_api_token(
         session,
         user=caller.user,
-        kind="api",
+        via=caller.token,
         scopes=req.scopes,
         name=req.name,
         ttl=timedelta(days=req.days),
@@ -112,15 +126,15 @@ def create_api_token(
 def list_api_tokens(session: SessionDep, caller: Caller) -> list[ApiTokenRead]:
     """List your API tokens (without secrets)."""
     return [
-        ApiTokenRead.model_validate(t) for t in service.list_api_tokens(session, user=caller.user)
+        ApiTokenRead.model_validate(t) for t in tokens.list_api_tokens(session, user=caller.user)
     ]
 
 
 @router.delete("/auth/api-tokens/{token_id}", status_code=204, summary="Revoke an API token")
 def delete_api_token(token_id: int, session: SessionDep, caller: Caller) -> Response:
     """Revoke one of your API tokens (an admin may revoke anyone's)."""
-    service.revoke_token(
-        session, token=service.get_api_token(session, user=caller.user, token_id=token_id)
+    tokens.revoke_token(
+        session, token=tokens.get_api_token(session, user=caller.user, token_id=token_id)
     )
     return Response(status_code=204)
 

@@ -21,6 +21,7 @@ from app.deps import SessionDep, SettingsDep
 from app.errors import TooLarge
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.evidence_store import LocalEvidenceStore
+from app.services.report_privacy import visible_duplicates
 from app.services.report_queries import (
     get_report,
     list_reports,
@@ -31,7 +32,7 @@ from app.services.report_queries import (
 from app.services.reports import PhotoUpload, ReportInput, create_report
 from app.settings import Settings
 from geo.categories import CATEGORIES, STATUS_WORDS
-from models import Report, ReportPhoto
+from models import Report, ReportPhoto, User
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Submitter = Annotated[Principal, Depends(Allow("reports:write", "volunteer", "admin"))]
@@ -43,8 +44,11 @@ def store_of(settings: Settings) -> LocalEvidenceStore:
     return LocalEvidenceStore(settings.evidence_dir)
 
 
-def report_read(session: SessionDep, report: Report, photos: list[ReportPhoto]) -> ReportRead:
-    """Render a report with its photos' links."""
+def report_read(
+    session: SessionDep, user: User, report: Report, photos: list[ReportPhoto]
+) -> ReportRead:
+    """Render a report with its photos' links, naming only the duplicates `user` may see."""
+    dup = visible_duplicates(session, user=user, report=report, photos=photos)
     point = to_shape(report.location)
     base = f"/api/v1/reports/{report.id}/photos"
     status = report_status(session, report)
@@ -68,7 +72,8 @@ def report_read(session: SessionDep, report: Report, photos: list[ReportPhoto]) 
         submitted_at=report.submitted_at,
         flags=report.flags,
         organisation=organisation_of(session, report),
-        duplicate_of_report_id=report.duplicate_of_id,
+        duplicate_of_report_id=dup.report_id,
+        seen_before=report.duplicate_of_id is not None,
         geocode=report.geocode,
         photos=[
             PhotoRead(
@@ -80,7 +85,8 @@ def report_read(session: SessionDep, report: Report, photos: list[ReportPhoto]) 
                 height=p.height,
                 taken_at=p.taken_at,
                 exif=p.exif,
-                duplicate_of_photo_id=p.duplicate_of_id,
+                duplicate_of_photo_id=dup.photo_ids.get(p.id),
+                seen_before=p.duplicate_of_id is not None,
                 url=f"{base}/{p.position}",
                 thumb_url=f"{base}/{p.position}?size=thumb",
             )
@@ -154,7 +160,10 @@ def submit_report(
         response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/api/v1/reports/{report.id}"
     return report_read(
-        session, report, get_report(session, user=caller.user, report_id=report.id)[1]
+        session,
+        caller.user,
+        report,
+        get_report(session, user=caller.user, report_id=report.id)[1],
     )
 
 
@@ -171,13 +180,15 @@ def reports(
     found, photos = list_reports(
         session, user=caller.user, status=status, category=category, limit=limit, offset=offset
     )
-    return [report_read(session, r, photos[r.id]) for r in found]
+    return [report_read(session, caller.user, r, photos[r.id]) for r in found]
 
 
 @router.get("/{report_id}", summary="Read a report")
 def report(report_id: int, session: SessionDep, caller: Reader) -> ReportRead:
     """Return one report the caller may see."""
-    return report_read(session, *get_report(session, user=caller.user, report_id=report_id))
+    return report_read(
+        session, caller.user, *get_report(session, user=caller.user, report_id=report_id)
+    )
 
 
 @router.get(

@@ -21,6 +21,17 @@ class RegisterRequest(BaseModel):
         return self
 
 
+class RegisterAccepted(BaseModel):
+    """The one answer to every accepted registration, whether or not the contact was new."""
+
+    status: str = "accepted"
+    detail: str = (
+        "If this phone number or e-mail address was not registered yet, its account is "
+        "ready: sign in with it and your password. If it was, sign in with the password "
+        "you set before."
+    )
+
+
 class UserRead(BaseModel):
     """A user as the API shows it (never the password hash)."""
 
@@ -48,7 +59,9 @@ class ApiTokenCreate(BaseModel):
     """Ask for a long-lived API token for a machine client."""
 
     name: str = Field(min_length=1, max_length=200)
-    scopes: list[str] | None = Field(None, description="default: all of your role's scopes")
+    scopes: list[str] | None = Field(
+        None, description="at most the calling token's scopes; default: all of them"
+    )
     days: int = Field(90, ge=1, le=3660)
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class PhotoRead(BaseModel):
@@ -17,7 +17,10 @@ class PhotoRead(BaseModel):
     height: int
     taken_at: datetime | None
     exif: dict[str, Any]
-    duplicate_of_photo_id: int | None
+    duplicate_of_photo_id: int | None = Field(
+        description="the earlier identical photo; for a volunteer only if it is their own"
+    )
+    seen_before: bool = Field(description="this photo was submitted before (by anyone)")
     url: str
     thumb_url: str
 
@@ -46,6 +49,9 @@ class ReportRead(BaseModel):
     submitted_at: datetime
     flags: list[str]
     organisation: dict[str, Any]
-    duplicate_of_report_id: int | None
+    duplicate_of_report_id: int | None = Field(
+        description="the earlier report it repeats; for a volunteer only if it is their own"
+    )
+    seen_before: bool = Field(description="a report with these photos came in before")
     geocode: dict[str, Any]
     photos: list[PhotoRead]

@@ -114,9 +114,10 @@ def _demo_photo(lon: float, lat: float, taken: datetime, seed: int) -> bytes:
 
 def load_demo_reports(session: Session, *, settings: Settings) -> int:
     """Create the demo prosecutor and volunteers and submit demo reports (once)."""
-    from app.services.auth import create_user, issue_token
+    from app.services.auth import create_user
     from app.services.evidence_store import LocalEvidenceStore
     from app.services.reports import PhotoUpload, ReportInput, create_report
+    from app.services.tokens import issue_token
     from models import User
 
     if session.scalar(select(User.id).where(User.username == DEMO_PROSECUTOR[0])):

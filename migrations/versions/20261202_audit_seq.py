@@ -2,7 +2,7 @@
 outside the database.
 
 Revision ID: 20261202_audit_seq
-Revises: 20261201_air
+Revises: 20261202_hardening_auth
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_audit_seq"
-down_revision: str | None = "20261201_air"
+down_revision: str | None = "20261202_hardening_auth"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,6 +17,7 @@ TABLES = {
     "jobs",
     "users",
     "tokens",
+    "login_failures",
     "reports",
     "report_photos",
     "leads",
