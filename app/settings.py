@@ -14,7 +14,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("var")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/ecoleads.db"
+        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/db/ecoleads.db"
     )
     host: str = "127.0.0.1"
     port: int = 8000
@@ -46,7 +46,10 @@ class Settings(BaseSettings):
     local_utc_offset_h: float = 8.0
     reports_per_minute_per_token: int = 6
     reports_per_day_per_volunteer: int = 50
-    # Path of the Ed25519 key that signs dossiers; default <data dir>/keys/.
+    # The server's secret keys (the dossier signing key): default <data dir>/keys/, kept out
+    # of the SQLite database's directory (start-up refuses a key inside it).
+    keys_dir: Path | None = None
+    # Path of the Ed25519 key that signs dossiers; default <keys dir>/dossier_ed25519.pem.
     signing_key: Path | None = None
     # Air: the regional baseline of a station is the median of the others this close (m);
     # single hours above this PM10 are listed as screening exceedances (µg/m³).
@@ -68,10 +71,19 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        """Return the configured URL, or the embedded SpatiaLite file under data_dir."""
+        """Return the configured URL, or the embedded SpatiaLite file <data_dir>/db/ecoleads.db.
+
+        A database left at the old default <data_dir>/ecoleads.db is still used (never a new
+        empty one beside it); the service then refuses to start until it is moved, since the
+        keys directory <data_dir>/keys/ lies inside that database's directory.
+        """
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'ecoleads.db').resolve()}"
+        path = self.data_dir / "db" / "ecoleads.db"
+        legacy = self.data_dir / "ecoleads.db"
+        if legacy.exists() and not path.exists():
+            path = legacy
+        return f"sqlite:///{path.resolve()}"
 
     @property
     def uploads_dir(self) -> Path:
@@ -86,7 +98,12 @@ class Settings(BaseSettings):
     @property
     def dossier_key_path(self) -> Path:
         """The server's Ed25519 signing key for dossiers (generated on first use)."""
-        return self.signing_key or self.data_dir / "keys" / "dossier_ed25519.pem"
+        return self.signing_key or self.resolved_keys_dir / "dossier_ed25519.pem"
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        """Directory of the server's secret keys (mode 0700)."""
+        return self.keys_dir or self.data_dir / "keys"
 
     @property
     def results_dir(self) -> Path:
