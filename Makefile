@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := libsqlite3-mod-spatialite fonts-noto-cjk libpango-1.0-0 libpa
 # Browser tests drive Debian's Chromium (no browser download by the test tool).
 TEST_PACKAGES := chromium
 
-.PHONY: run test install system-deps migrate demo lint bench clean
+.PHONY: run test install system-deps migrate demo lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { scripts/ensure-system-deps.sh python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -45,6 +45,10 @@ lint: install
 bench: install
 	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py \
 		&& $(BIN)/python bench/leads.py && $(BIN)/python bench/air.py && $(BIN)/python bench/map.py"
+
+# Property-based API fuzzing (schemathesis, ~2,900 cases, a few minutes): fails on any 5xx.
+fuzz: install
+	$(BIN)/python scripts/fuzz.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

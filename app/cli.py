@@ -44,7 +44,7 @@ def migrate_cmd(
     revision: Annotated[str, typer.Option(help="target revision")] = "head",
     down: Annotated[bool, typer.Option("--down", help="downgrade to the revision")] = False,
 ) -> None:
-    """Migrate the configured database (ECOLEADS_DATABASE_URL, default var/ecoleads.db)."""
+    """Migrate the configured database (ECOLEADS_DATABASE_URL, default var/db/ecoleads.db)."""
     url = get_settings().resolved_database_url
     if down:
         migrate.downgrade(url, revision if revision != "head" else "base")

@@ -17,6 +17,7 @@ from app.api import (
     air,
     air_maps,
     auth,
+    docs,
     geocode,
     health,
     jobs,
@@ -28,9 +29,11 @@ from app.api import (
 )
 from app.auth import check_routes
 from app.db import anchor_of, make_engine, make_sessionmaker
+from app.dossier.keys import check_key_location
 from app.errors import install_error_handlers
 from app.jobs.runner import ThreadJobRunner, attach_runner
 from app.logging import configure_logging
+from app.security_headers import install_security_headers
 from app.services.audit_anchor import attach_anchor
 from app.services.evidence_gc import sweep_evidence
 from app.services.evidence_store import LocalEvidenceStore
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application: routers, problem-details errors, the job runner."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    check_key_location(settings.dossier_key_path, settings.resolved_database_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -92,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Evidence-backed leads for environmental public-interest litigation",
         lifespan=lifespan,
+        docs_url=None,  # our own /docs (app/api/docs.py): vendored Swagger UI, no inline script
+        redoc_url=None,
     )
     engine = make_engine(settings.resolved_database_url, settings)
     app.state.settings = settings
@@ -102,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # GeoJSON for the map compresses ~5x; clients that send no Accept-Encoding get it plain.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    install_security_headers(app, settings.tile_url)
 
     @app.middleware("http")
     async def server_timing(request: Request, call_next: RequestResponseEndpoint) -> Response:
@@ -123,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs,
         organisations,
         ui,
+        docs,
     ):
         app.include_router(module.router)
 

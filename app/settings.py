@@ -14,7 +14,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("var")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/ecoleads.db"
+        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/db/ecoleads.db"
     )
     host: str = "127.0.0.1"
     port: int = 8000
@@ -57,7 +57,10 @@ class Settings(BaseSettings):
     # Evidence files that no row references and nobody has stored for this long (s) are
     # swept at start-up and by `ecoleads evidence gc` (longer than any request can run).
     evidence_gc_grace_s: float = 900.0
-    # Path of the Ed25519 key that signs dossiers; default <data dir>/keys/.
+    # The server's secret keys (the dossier signing key): default <data dir>/keys/, kept out
+    # of the SQLite database's directory (start-up refuses a key inside it).
+    keys_dir: Path | None = None
+    # Path of the Ed25519 key that signs dossiers; default <keys dir>/dossier_ed25519.pem.
     signing_key: Path | None = None
     # Air: the regional baseline of a station is the median of the others this close (m);
     # single hours above this PM10 are listed as screening exceedances (µg/m³).
@@ -90,10 +93,19 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        """Return the configured URL, or the embedded SpatiaLite file under data_dir."""
+        """Return the configured URL, or the embedded SpatiaLite file <data_dir>/db/ecoleads.db.
+
+        A database left at the old default <data_dir>/ecoleads.db is still used (never a new
+        empty one beside it); the service then refuses to start until it is moved, since the
+        keys directory <data_dir>/keys/ lies inside that database's directory.
+        """
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'ecoleads.db').resolve()}"
+        path = self.data_dir / "db" / "ecoleads.db"
+        legacy = self.data_dir / "ecoleads.db"
+        if legacy.exists() and not path.exists():
+            path = legacy
+        return f"sqlite:///{path.resolve()}"
 
     @property
     def uploads_dir(self) -> Path:
@@ -108,7 +120,12 @@ class Settings(BaseSettings):
     @property
     def dossier_key_path(self) -> Path:
         """The server's Ed25519 signing key for dossiers (generated on first use)."""
-        return self.signing_key or self.data_dir / "keys" / "dossier_ed25519.pem"
+        return self.signing_key or self.resolved_keys_dir / "dossier_ed25519.pem"
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        """Directory of the server's secret keys (mode 0700)."""
+        return self.keys_dir or self.data_dir / "keys"
 
     @property
     def audit_anchor_path(self) -> Path:

@@ -166,7 +166,7 @@ def main() -> None:
         backends.append(("postgis", os.environ["ECOLEADS_TEST_POSTGIS_URL"]))
     for name, url in backends:
         with tempfile.TemporaryDirectory() as tmp:
-            url = url or f"sqlite:///{tmp}/bench.db"
+            url = url or f"sqlite:///{tmp}/db/bench.db"  # keys go to {tmp}/keys, not beside it
             load(url, Path(tmp), args.leads)
             port = free_port()
             server = serve(url, tmp, port)

@@ -19,14 +19,13 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.dossier.keys import load_or_create_key
 from app.dossier.manifest import canonical_json
 from models.base import utcnow
 
 
 def _key(path: Path) -> Any:
-    from app.services.dossier import signing_key  # the dossier renderer is heavy to import
-
-    return load_pem_private_key(signing_key(path), password=None)
+    return load_pem_private_key(load_or_create_key(path), password=None)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.dossier import DossierContent, DossierFile, MapFeature, build_dossier
-from app.dossier.manifest import generate_key
+from app.dossier.keys import load_or_create_key
 from app.services import audit
 from app.services.evidence_store import EvidenceStore, evidence_key
 from app.services.geocode import widened
@@ -32,14 +32,8 @@ ZONE_STYLES = {
 
 
 def signing_key(path: Path) -> bytes:
-    """Return the server's Ed25519 private key (PEM), generating it on first use."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        private, public = generate_key()
-        path.write_bytes(private)
-        path.chmod(0o600)
-        path.with_suffix(".pub.pem").write_bytes(public)
-    return path.read_bytes()
+    """Return the server's Ed25519 private key (PEM), generating it (mode 0600) on first use."""
+    return load_or_create_key(path)
 
 
 def _map_features(session: Session, lead_geom: Any, items: list[EvidenceItem]) -> list[MapFeature]:

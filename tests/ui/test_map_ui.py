@@ -12,6 +12,20 @@ from app.services.demo import DEMO_PROSECUTOR
 from tests.ui.conftest import LiveServer
 
 TIMEOUT = 20_000  # ms
+# Collects the page's Content-Security-Policy violations (the event does not reach the console
+# when the blocked thing is a style attribute, so listen for it in the page itself).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${where}`);
+});
+"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The violations the page has reported so far."""
+    return list(page.evaluate("window.__cspViolations || []"))
 
 
 def sign_in(page: Page, live: LiveServer) -> None:
@@ -29,10 +43,15 @@ def test_a_prosecutors_session(
 ) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     page = context.new_page()
+    page.add_init_script(CSP_LISTENER)
     requests: list[str] = []
     errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     wrong = page
     wrong.goto(live.url + "/")
@@ -48,6 +67,9 @@ def test_a_prosecutors_session(
     page.get_by_test_id("layer-water_source_zone").check()
     page.wait_for_timeout(800)  # let the canvas draw the zones
     page.screenshot(path=str(artifacts / "map.png"))
+    csp = page.evaluate("() => fetch('/').then((r) => r.headers.get('content-security-policy'))")
+    assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp
+    assert not csp_violations(page), csp_violations(page)
 
     # Filter: only waste dumping; the filter lands in the URL and the list follows it.
     page.get_by_test_id("filter-category").select_option("waste_dumping")
@@ -98,6 +120,7 @@ def test_a_prosecutors_session(
     # English on request, then sign out.
     page.get_by_test_id("lang-toggle").click()
     assert page.locator("html").get_attribute("lang") == "en"
+    assert not csp_violations(page), csp_violations(page)
     page.get_by_test_id("logout").click()
     expect(page.get_by_test_id("login-form")).to_be_visible(timeout=TIMEOUT)
 
@@ -109,6 +132,7 @@ def test_a_prosecutors_session(
 
 def test_overdue_panel_and_air_layers(browser: Browser, live: LiveServer) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.add_init_script(CSP_LISTENER)
     failed: list[Request] = []
     page.on("requestfailed", lambda r: failed.append(r))
     sign_in(page, live)
@@ -119,4 +143,25 @@ def test_overdue_panel_and_air_layers(browser: Browser, live: LiveServer) -> Non
     page.wait_for_timeout(500)
     assert page.get_by_test_id("station-day").count() == 1
     assert not [r.url for r in failed if "/api/" in r.url]
+    assert not csp_violations(page), csp_violations(page)
+    page.close()
+
+
+def test_api_docs_render_offline_under_the_csp(browser: Browser, live: LiveServer) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.add_init_script(CSP_LISTENER)
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(live.url + "/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=TIMEOUT)
+    assert page.locator(".opblock").count() > 20
+    expect(page.locator(".info .title")).to_contain_text("EcoLeads")
+    page.locator(".opblock-summary").first.click()
+    expect(page.locator(".opblock-body").first).to_be_visible(timeout=TIMEOUT)
+    hosts = {urlparse(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, f"requests left loopback: {hosts}"
+    assert not csp_violations(page), csp_violations(page)
+    assert not errors, errors
     page.close()

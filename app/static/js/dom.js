@@ -1,13 +1,15 @@
 // Small DOM and formatting helpers shared by the panels.
 import { lang } from "./i18n.js";
 
-/** Create an element: props are attributes (on* are listeners, text is textContent). */
+/** Create an element: props are attributes (on* are listeners, text is textContent).
+ *  `style` goes through the CSSOM: a style attribute would be blocked by our CSP (style-src 'self'). */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   Object.entries(props || {}).forEach(([key, value]) => {
     if (value === undefined || value === null || value === false) return;
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
+    else if (key === "style") node.style.cssText = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : value);
   });
