@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from sqlalchemy import event, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import describe
@@ -14,6 +15,7 @@ from app.jobs.registry import JOB_KINDS, JobContext
 from app.settings import Settings
 from models import Job
 from models.base import utcnow
+from models.spatial import impatient
 
 log = logging.getLogger("ecoleads.jobs")
 # Progress is written at most this often (seconds) so that a tight loop does not hammer the DB.
@@ -52,6 +54,19 @@ def _set(sessions: sessionmaker[Session], job_id: str, **values: object) -> None
         s.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
+def _progress(sessions: sessionmaker[Session], job_id: str, fraction: float, message: str) -> None:
+    """Record progress unless the database is busy: on SQLite the job's own transaction may
+    hold the write lock, and waiting for it from here would deadlock the job with itself."""
+    try:
+        with sessions.kw["bind"].connect() as conn, impatient(conn):
+            conn.execute(
+                update(Job).where(Job.id == job_id).values(progress=fraction, message=message)
+            )
+            conn.commit()
+    except OperationalError as exc:
+        log.debug("progress not recorded: %s", exc.orig)
+
+
 def execute_job(sessions: sessionmaker[Session], settings: Settings, job_id: str) -> None:
     """Run one job in its own session, recording status, progress, result or error."""
     with sessions() as s:
@@ -66,7 +81,7 @@ def execute_job(sessions: sessionmaker[Session], settings: Settings, job_id: str
         now = time.monotonic()
         if now - last[0] >= PROGRESS_INTERVAL_S:
             last[0] = now
-            _set(sessions, job_id, progress=round(min(max(fraction, 0.0), 1.0), 4), message=message)
+            _progress(sessions, job_id, round(min(max(fraction, 0.0), 1.0), 4), message)
 
     session = sessions()
     try:

@@ -3,6 +3,7 @@
 import re
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound, Unauthorized
@@ -133,20 +134,26 @@ def register_volunteer(
     name = _check_new_user(
         role="volunteer", password=password, username=None, phone=phone, email=email
     )
+    # Hashed before the first query (a writer's transaction holds SQLite's lock), and also
+    # when the contact is taken: the same Argon2 work either way.
+    password_hash = hash_password(password)
     org = joinable_organisation(session, code=org_code)
-    password_hash = hash_password(password)  # also when taken: the same Argon2 work
     if _taken(session, name=name, phone=phone, email=email):
         return
-    _add_user(
-        session,
-        org=org,
-        role="volunteer",
-        name=name,
-        phone=phone,
-        email=email,
-        display_name=display_name,
-        password_hash=password_hash,
-    )
+    try:
+        with session.begin_nested():  # a concurrent twin may take the contact first
+            _add_user(
+                session,
+                org=org,
+                role="volunteer",
+                name=name,
+                phone=phone,
+                email=email,
+                display_name=display_name,
+                password_hash=password_hash,
+            )
+    except IntegrityError:
+        return  # taken after all: answered like any taken contact
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User:
@@ -172,6 +179,9 @@ def login(
     try:
         user = authenticate(session, username=username, password=password)
     except Unauthorized:
+        # End the request's transaction first: it is rolled back anyway, and on SQLite it holds
+        # the write lock that the failure's own transaction needs.
+        session.rollback()
         record_login_failure(session, account=account, address=source, settings=settings)
         raise
     clear_login_failures(session, account=account)

@@ -2,11 +2,13 @@
 
 import io
 import json
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import rasterio
 from fastapi.testclient import TestClient
 from pyproj import Geod
@@ -316,3 +318,20 @@ def test_a_hotspot_file_with_no_usable_row_is_refused(client: TestClient) -> Non
     assert job["status"] == "failed" and "no usable detections" in job["error"]["detail"]
     assert client.get("/api/v1/air/imports").json() == []
     assert client.get("/api/v1/air/hotspots").json()["features"] == []
+
+
+def test_progress_after_the_job_began_writing_never_stalls_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every progress report is written (interval 0), also after the import has begun writing:
+    on SQLite the job's own transaction then holds the write lock, and a progress update that
+    waited for it would deadlock the job until the busy timeout failed it."""
+    import app.jobs.runner as runner
+
+    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 0.0)
+    data = (AIR / "mapped_dongsi.csv").read_bytes()
+    mapping = (AIR / "mapped_dongsi.mapping.json").read_text()
+    started = time.monotonic()
+    job = air_import(client, "csv", [("m.csv", data)], mapping=mapping)
+    assert job["status"] == "succeeded", job
+    assert time.monotonic() - started < 20  # the busy timeout is 30 s

@@ -96,3 +96,26 @@ def test_only_own_organisations_can_be_joined(anon: TestClient, db: Backend, org
     assert "not an organisation volunteers can join" in r.json()["detail"]  # type: ignore[attr-defined]
     assert _users(db) == before
     assert _register(anon, phone="13800000051", org_code="130700").status_code == 202  # type: ignore[attr-defined]
+
+
+def test_concurrent_twins_register_once_and_are_answered_alike(db: Backend, tmp_path: Path) -> None:
+    """Ten registrations of one phone at once: one account, ten identical answers, no 500."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from tests.api.test_concurrency import live
+
+    login_as(db, "admin")
+    with live(create_app(make_settings(db, tmp_path))) as base:
+
+        def one(n: int) -> httpx.Response:
+            body = {"phone": "13800000077", "password": "s3cret-pass", "display_name": f"v{n}"}
+            return httpx.post(f"{base}/api/v1/auth/register", json=body, timeout=60)
+
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(pool.map(one, range(10)))
+    assert {r.status_code for r in answers} == {202}, [r.text for r in answers]
+    assert len({r.text for r in answers}) == 1
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).where(User.phone == "13800000077")) == 1
