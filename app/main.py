@@ -27,6 +27,7 @@ from app.api import (
     ui,
 )
 from app.auth import check_routes
+from app.body_limit import BodyLimitMiddleware
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.jobs.runner import ThreadJobRunner, attach_runner
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # GeoJSON for the map compresses ~5x; clients that send no Accept-Encoding get it plain.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.json_body_max_bytes)
 
     @app.middleware("http")
     async def server_timing(request: Request, call_next: RequestResponseEndpoint) -> Response:

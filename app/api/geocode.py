@@ -25,7 +25,13 @@ def geocode(
     req: GeocodeRequest, session: SessionDep, settings: SettingsDep, _: Geocoder
 ) -> GeocodeResult:
     """Return divisions, responsible/partner organisations, zones and nearest water."""
-    geometry = resolve_input(lon=req.lon, lat=req.lat, geometry=req.geometry, crs=req.crs)
+    geometry = resolve_input(
+        lon=req.lon,
+        lat=req.lat,
+        geometry=req.geometry,
+        crs=req.crs,
+        max_vertices=settings.geometry_max_vertices,
+    )
     result = geocode_geometry(
         session,
         geometry=geometry,

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, Upl
 from geoalchemy2.shape import to_shape
 
 from app.auth import Allow, Principal
-from app.deps import SessionDep, SettingsDep
+from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.errors import TooLarge
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.evidence_store import LocalEvidenceStore
@@ -153,7 +153,7 @@ def reports(
     status: str | None = None,
     category: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[ReportRead]:
     """Return a page of the reports the caller may see, newest first."""
     found, photos = list_reports(
@@ -163,7 +163,7 @@ def reports(
 
 
 @router.get("/{report_id}", summary="Read a report")
-def report(report_id: int, session: SessionDep, caller: Reader) -> ReportRead:
+def report(report_id: DbId, session: SessionDep, caller: Reader) -> ReportRead:
     """Return one report the caller may see."""
     return report_read(session, *get_report(session, user=caller.user, report_id=report_id))
 
@@ -174,8 +174,8 @@ def report(report_id: int, session: SessionDep, caller: Reader) -> ReportRead:
     response_class=Response,
 )
 def photo(
-    report_id: int,
-    n: int,
+    report_id: DbId,
+    n: DbId,
     session: SessionDep,
     settings: SettingsDep,
     caller: Reader,
