@@ -183,20 +183,16 @@ def _read_frame(source: Source, path: Path) -> tuple[gpd.GeoDataFrame, Source]:
     return frame, source
 
 
-def _check_geometries(geoms: np.ndarray) -> None:
-    """Refuse non-finite coordinates and collections nested too deeply, naming the feature."""
-    stack = [
-        (int(i), g, 0) for i in np.flatnonzero(shapely.get_type_id(geoms) == 7) for g in [geoms[i]]
-    ]
-    while stack:
-        i, geom, depth = stack.pop()
-        if depth >= MAX_COLLECTION_DEPTH:
-            raise LayerFileError(
-                f"feature {i + 1}: GeometryCollections nested more than "
-                f"{MAX_COLLECTION_DEPTH} levels deep"
-            )
-        parts = shapely.get_parts(geom)
-        stack.extend((i, p, depth + 1) for p in parts[shapely.get_type_id(parts) == 7])
+def _checked(geoms: np.ndarray) -> np.ndarray:
+    """Refuse non-finite coordinates and collections nested too deeply, naming the feature.
+
+    A GeometryCollection (nested within the bound) becomes the Multi* geometry of its parts
+    when they share one dimension: the same area, stored by both backends (SpatiaLite does
+    not take collections). A collection mixing dimensions is refused.
+    """
+    geoms = geoms.copy()
+    for i in np.flatnonzero(shapely.get_type_id(geoms) == 7):
+        geoms[i] = _collection_as_multi(geoms[i], int(i) + 1)
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     bad = ~np.isfinite(coords).all(axis=1)
     if bad.any():
@@ -204,6 +200,35 @@ def _check_geometries(geoms: np.ndarray) -> None:
             f"feature {int(index[bad][0]) + 1}: a coordinate is not a finite number "
             "(NaN or Infinity)"
         )
+    return geoms
+
+
+def _collection_as_multi(collection: shapely.Geometry, n: int) -> shapely.Geometry:
+    """Walk a collection without recursion; return its parts as one Multi* geometry."""
+    leaves: list[shapely.Geometry] = []
+    stack = [(collection, 0)]
+    while stack:
+        geom, depth = stack.pop()
+        if shapely.get_type_id(geom) != 7:
+            leaves.extend(shapely.get_parts(geom))
+        elif depth >= MAX_COLLECTION_DEPTH:
+            raise LayerFileError(
+                f"feature {n}: GeometryCollections nested more than "
+                f"{MAX_COLLECTION_DEPTH} levels deep"
+            )
+        else:
+            stack.extend((p, depth + 1) for p in reversed(shapely.get_parts(geom)))
+    leaves = [g for g in leaves if not g.is_empty]
+    dims = {int(shapely.get_dimensions(g)) for g in leaves}
+    if not leaves:
+        return shapely.GeometryCollection()
+    if len(dims) > 1:
+        raise LayerFileError(
+            f"feature {n}: a GeometryCollection mixing points, lines and areas; "
+            "store each kind as its own feature"
+        )
+    make = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
+    return make[dims.pop()](leaves)
 
 
 def _source_crs(frame: gpd.GeoDataFrame, source: Source, override: str | None) -> str:
@@ -317,9 +342,7 @@ def read_layer(path: Path, options: ReadOptions, progress: Progress = no_progres
     frame, source = _read_frame(source, path)
     crs_name = _source_crs(frame, source, options.crs)
     progress(0.2, f"{len(frame)} features read; reprojecting from {crs_name}")
-    raw = np.asarray(frame.geometry.values)
-    _check_geometries(raw)
-    geoms, usable, repaired = _repair(raw)
+    geoms, usable, repaired = _repair(_checked(np.asarray(frame.geometry.values)))
     if not usable.any():
         raise LayerFileError(f"no usable features: all {len(frame)} features lack a geometry")
     geoms = _to_wgs84(geoms[usable], crs_name)

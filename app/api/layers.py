@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, Offset, SessionDep, SettingsDep
-from app.schemas.common import DB_INT_MAX
+from app.schemas.common import ID_MAX
 from app.schemas.jobs import JobRead
 from app.schemas.layers import LayerImported, LayerRead, LayerVersionRead
 from app.services import jobs as job_service
@@ -56,9 +56,7 @@ def layer_features(
     session: SessionDep,
     _: Reader,
     bbox: BBoxDep,
-    version: Annotated[
-        int | None, Query(ge=1, le=DB_INT_MAX, description="default: newest")
-    ] = None,
+    version: Annotated[int | None, Query(ge=1, le=ID_MAX, description="default: newest")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     offset: Offset = 0,
     tolerance: Annotated[

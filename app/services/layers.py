@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound
-from app.schemas.common import DB_INT_MAX
+from app.schemas.common import ID_MAX
 from app.services.uploads import sha256_file
 from geo.kinds import check_kind
 from geo.layers import ReadOptions, read_layer
@@ -147,7 +147,7 @@ def list_layers(session: Session) -> list[tuple[Layer, list[LayerVersion]]]:
 
 def get_layer(session: Session, *, ref: str) -> tuple[Layer, list[LayerVersion]]:
     """Return a layer by id or name, with its versions newest first, or raise NotFound."""
-    by_id = ref.isascii() and ref.isdigit() and int(ref) <= DB_INT_MAX
+    by_id = ref.isascii() and ref.isdigit() and int(ref) <= ID_MAX
     cond = Layer.id == int(ref) if by_id else Layer.name == ref
     layer = session.scalar(select(Layer).where(cond))
     if layer is None:
