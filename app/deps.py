@@ -23,9 +23,9 @@ def get_app_settings(request: Request) -> Settings:
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
-# Integer parameters that reach the database are bounded well inside its 64-bit range
-# (ID_MAX), so a huge number is a 422 rather than a driver OverflowError (a 500); the
-# OpenAPI document states the bounds.
+# Integer parameters that reach the database are bounded to its id range (ID_MAX), so a
+# huge number is a 422 rather than a driver overflow error (a 500); the OpenAPI document
+# states the bounds.
 DbId = Annotated[int, Path(ge=1, le=ID_MAX)]
 DbIdQuery = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 Offset = Annotated[int, Query(ge=0, le=ID_MAX, description="rows to skip")]

@@ -122,21 +122,15 @@ def _zipped_shapefile(path: Path) -> Source:
     return Source("shapefile-zip", f"/vsizip/{{{path}}}/{shps[0]}", stem + ".prj" in lower)
 
 
-def _not_json(constant: str) -> Any:
-    raise LayerFileError(
-        f"bad GeoJSON: {constant} is not a JSON number; coordinates must be finite numbers"
-    )
-
-
 def _check_json(path: Path) -> str | None:
     """Parse the file as JSON so that syntax errors are reported with their position.
 
-    Refuse what would crash or mislead the reader behind it: NaN/Infinity, geometries nested
-    too deeply for a recursive parser. Return the declared legacy "crs" name, if any.
+    Refuse geometries nested too deeply for the recursive parsers behind (GDAL, shapely).
+    Return the declared legacy "crs" name, if any.
     """
     try:
         with path.open("rb") as fh:
-            doc = json.load(fh, parse_constant=_not_json)
+            doc = json.load(fh)  # NaN in properties is read (as null); in coordinates, refused
     except RecursionError as exc:
         raise LayerFileError(
             "bad GeoJSON: nested too deeply to read (e.g. GeometryCollections inside "

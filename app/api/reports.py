@@ -108,7 +108,7 @@ def submit_report(
     lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
     crs: Annotated[str, Form(description="wgs84, gcj02 or bd09")] = "wgs84",
-    accuracy_m: Annotated[float | None, Form()] = None,
+    accuracy_m: Annotated[float | None, Form(ge=0, allow_inf_nan=False)] = None,
     manual_pin: Annotated[bool, Form(description="lat/lon is a pin placed on a map")] = False,
     observed_at: Annotated[datetime | None, Form()] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-# The largest id a request may name: 2**53 - 1, the largest integer every JSON client holds
-# exactly (RFC 8259 §6; JavaScript's Number.MAX_SAFE_INTEGER) and that the OpenAPI document
-# (whose bounds are doubles) states exactly. It is far inside the 64-bit range of PostgreSQL
-# BIGINT and SQLite INTEGER, beyond which the drivers raise OverflowError (a 500).
-ID_MAX = 2**53 - 1
+# The largest id (or row offset) a request may name: 2**31 - 1, the top of the id columns
+# (sa.Integer: PostgreSQL INTEGER is 32-bit; SQLite's is 64-bit). Beyond it the drivers
+# raise (psycopg NumericValueOutOfRange, SQLite OverflowError above 2**63): a 500. It is
+# also exact as the double the OpenAPI document states bounds in.
+ID_MAX = 2**31 - 1
 
 DbInt = Annotated[int, Field(ge=1, le=ID_MAX, description="a database id")]

@@ -180,3 +180,18 @@ def test_cli_bad_mapping_is_one_line_and_exit_2(db: Backend, tmp_path: Path) -> 
         lines = [ln for ln in r.stderr.splitlines() if ln.startswith("error:")]
         assert len(lines) == 1 and needle in lines[0], r.stderr
         assert "Traceback" not in r.stderr
+
+
+def test_non_finite_numbers_are_422(client: TestClient) -> None:
+    r = client.post(
+        "/api/v1/reports",
+        files=[("photos", ("a.jpg", b"not read"))],
+        data={"category": "other", "accuracy_m": "nan"},
+    )
+    _problem(r, 422, "accuracy_m")
+    r = client.post(
+        "/api/v1/score-weights",
+        content='{"weights": {"location": NaN}}',
+        headers={"Content-Type": "application/json"},
+    )
+    _problem(r, 422, "weights.location")

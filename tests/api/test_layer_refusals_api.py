@@ -66,8 +66,8 @@ def post(client: TestClient, path: Path, name: str = "zones") -> object:
 @pytest.mark.parametrize(
     ("make", "needle"),
     [
-        (lambda tmp: DATA / "nan_coords.geojson", "NaN is not a JSON number"),
-        (lambda tmp: DATA / "infinity_coords.geojson", "Infinity is not a JSON number"),
+        (lambda tmp: DATA / "nan_coords.geojson", "feature 1: a coordinate is not a finite number"),
+        (lambda tmp: DATA / "infinity_coords.geojson", "(NaN or Infinity)"),
         (lambda tmp: DATA / "unknown_crs.geojson", "unknown CRS: the GeoJSON declares 'urn:ogc"),
         (lambda tmp: DATA / "garbage_crs.geojson", "'not a coordinate system'"),
         (lambda tmp: nested_collection(tmp / "deep.geojson", 5000), "nested too deeply"),
