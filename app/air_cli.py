@@ -25,6 +25,14 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
     return a, b, c, d
 
 
+def _mapping_json(path: Path) -> object:
+    """Read a --mapping file as JSON, or raise Invalid naming the problem."""
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise Invalid(f"--mapping {path.name} is not JSON: {exc}") from exc
+
+
 @air_cli.command("import")
 @fails_cleanly
 def air_import(
@@ -61,7 +69,7 @@ def air_import(
                 session, files=files, settings=settings, actor="cli", progress=report
             )
         else:
-            spec = parse_mapping(json.loads(mapping.read_text("utf-8"))) if mapping else None
+            spec = parse_mapping(_mapping_json(mapping)) if mapping else None
             record = import_readings(
                 session,
                 files=files,

@@ -323,9 +323,15 @@ def geocode_cmd(
         text = Path(geometry[1:]).read_text("utf-8") if geometry.startswith("@") else geometry
         try:
             geo_json = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise typer.BadParameter(f"--geometry is not JSON: {exc}") from exc
-    item = resolve_input(lon=lon, lat=lat, geometry=geo_json, crs=crs)
+    item = resolve_input(
+        lon=lon,
+        lat=lat,
+        geometry=geo_json,
+        crs=crs,
+        max_vertices=get_settings().geometry_max_vertices,
+    )
     settings = get_settings()
     with transaction() as session:
         result = geocode_geometry(

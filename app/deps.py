@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from app.db import get_session
 from app.errors import Invalid
+from app.schemas.common import ID_MAX
 from app.settings import Settings
 
 # scope="function": the commit happens before the response is sent, so a client never
@@ -21,6 +22,13 @@ def get_app_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+# Integer parameters that reach the database are bounded to its id range (ID_MAX), so a
+# huge number is a 422 rather than a driver overflow error (a 500); the OpenAPI document
+# states the bounds.
+DbId = Annotated[int, Path(ge=1, le=ID_MAX)]
+DbIdQuery = Annotated[int | None, Query(ge=1, le=ID_MAX)]
+Offset = Annotated[int, Query(ge=0, le=ID_MAX, description="rows to skip")]
 
 
 def parse_bbox(

@@ -28,6 +28,7 @@ from app.api import (
     ui,
 )
 from app.auth import check_routes
+from app.body_limit import BodyLimitMiddleware
 from app.db import anchor_of, make_engine, make_sessionmaker
 from app.dossier.keys import check_key_location
 from app.errors import install_error_handlers
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # GeoJSON for the map compresses ~5x; clients that send no Accept-Encoding get it plain.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.json_body_max_bytes)
     install_security_headers(app, settings.tile_url)
 
     @app.middleware("http")

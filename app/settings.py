@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     # Batch geocoding: at most this many points answer inline, more run as a job.
     sync_batch_max_points: int = 1000
     batch_max_points: int = 100_000
+    # Request bodies other than multipart uploads (JSON, forms) are refused above this (bytes);
+    # uploads have their own limits (upload_max_bytes, photo_max_bytes).
+    json_body_max_bytes: int = 2 * 1024 * 1024
+    # A GeoJSON geometry posted to geocode may hold at most this many vertices (positions).
+    geometry_max_vertices: int = 10_000
     # Partner procuratorates within this distance of a geocoded item are flagged (metres).
     partner_distance_m: float = 10_000.0
     # Nearest water bodies and water-source zones are searched this far (metres).

@@ -21,12 +21,21 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
 
 from geo.crs import CRSError, parse_crs, to_wgs84_coords
+from geo.geojson_limits import (
+    MAX_COLLECTION_DEPTH,
+    GeometryLimitError,
+    count_positions,
+    document_geometries,
+)
 from geo.kinds import KindError, normalise_level
 from geo.progress import Progress, no_progress
 
 NAME_FIELDS = ("name", "NAME", "Name", "名称", "mc", "MC")
 CODE_FIELDS = ("code", "CODE", "adcode", "ADCODE", "编码", "dm", "DM")
 LEVEL_FIELDS = ("level", "LEVEL", "Level", "级别", "grade")
+# SQLite header field application_id (offset 68) of a GeoPackage: "GPKG" since 1.2,
+# "GP10"/"GP11" in 1.0/1.1 (OGC 12-128r18 §1.1.1.1.1). Any other SQLite file is refused.
+GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 
 
 class LayerFileError(ValueError):
@@ -75,13 +84,18 @@ class Source:
     format: str
     gdal_path: str
     has_prj: bool = True
+    declared_crs: str | None = None  # a GeoJSON's legacy "crs" member, as written
 
 
 def detect_format(path: Path) -> Source:
     """Recognise the file by its content, not its name."""
     with path.open("rb") as fh:
-        head = fh.read(16)
+        head = fh.read(100)
     if head.startswith(b"SQLite format 3\x00"):
+        if head[68:72] not in GPKG_APPLICATION_IDS:
+            raise LayerFileError(
+                "not a GeoPackage: an SQLite database without the GeoPackage application id"
+            )
         return Source("gpkg", str(path))
     if head.startswith(b"PK\x03\x04"):
         return _zipped_shapefile(path)
@@ -108,11 +122,20 @@ def _zipped_shapefile(path: Path) -> Source:
     return Source("shapefile-zip", f"/vsizip/{{{path}}}/{shps[0]}", stem + ".prj" in lower)
 
 
-def _check_json(path: Path) -> None:
-    """Parse the file as JSON so that syntax errors are reported with their position."""
+def _check_json(path: Path) -> str | None:
+    """Parse the file as JSON so that syntax errors are reported with their position.
+
+    Refuse geometries nested too deeply for the recursive parsers behind (GDAL, shapely).
+    Return the declared legacy "crs" name, if any.
+    """
     try:
         with path.open("rb") as fh:
-            doc = json.load(fh)
+            doc = json.load(fh)  # NaN in properties is read (as null); in coordinates, refused
+    except RecursionError as exc:
+        raise LayerFileError(
+            "bad GeoJSON: nested too deeply to read (e.g. GeometryCollections inside "
+            f"GeometryCollections; at most {MAX_COLLECTION_DEPTH} levels are accepted)"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise LayerFileError(f"GeoJSON is not UTF-8 text: {exc.reason}") from exc
     except json.JSONDecodeError as exc:
@@ -123,18 +146,83 @@ def _check_json(path: Path) -> None:
         raise LayerFileError("bad GeoJSON: top level is not a GeoJSON object with a 'type'")
     if doc["type"] == "FeatureCollection" and not doc.get("features"):
         raise LayerFileError("no usable features: the FeatureCollection has 0 features")
+    for n, geometry in enumerate(document_geometries(doc), start=1):
+        try:
+            count_positions(geometry)
+        except GeometryLimitError as exc:
+            raise LayerFileError(f"bad GeoJSON: feature {n}: {exc}") from exc
+    return _declared_crs(doc.get("crs"))
 
 
-def _read_frame(source: Source, path: Path) -> gpd.GeoDataFrame:
+def _declared_crs(member: Any) -> str | None:
+    """Return the name a legacy GeoJSON "crs" member declares ('?' if it is unreadable)."""
+    if member is None:
+        return None
+    props = member.get("properties") if isinstance(member, dict) else None
+    name = props.get("name") if isinstance(props, dict) else None
+    return str(name) if name is not None else json.dumps(member, ensure_ascii=False)[:200]
+
+
+def _read_frame(source: Source, path: Path) -> tuple[gpd.GeoDataFrame, Source]:
     if source.format == "geojson":
-        _check_json(path)
+        source = Source(source.format, source.gdal_path, declared_crs=_check_json(path))
     try:
         frame = pyogrio.read_dataframe(source.gdal_path)
     except Exception as exc:  # pyogrio raises several DataSourceError/FieldError classes
         raise LayerFileError(f"unreadable {source.format}: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise LayerFileError(f"no usable features: the {source.format} has no geometry column")
     if frame.geometry.name is None or len(frame) == 0:
         raise LayerFileError(f"no usable features: the {source.format} has 0 features")
-    return frame
+    return frame, source
+
+
+def _checked(geoms: np.ndarray) -> np.ndarray:
+    """Refuse non-finite coordinates and collections nested too deeply, naming the feature.
+
+    A GeometryCollection (nested within the bound) becomes the Multi* geometry of its parts
+    when they share one dimension: the same area, stored by both backends (SpatiaLite does
+    not take collections). A collection mixing dimensions is refused.
+    """
+    geoms = geoms.copy()
+    for i in np.flatnonzero(shapely.get_type_id(geoms) == 7):
+        geoms[i] = _collection_as_multi(geoms[i], int(i) + 1)
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        raise LayerFileError(
+            f"feature {int(index[bad][0]) + 1}: a coordinate is not a finite number "
+            "(NaN or Infinity)"
+        )
+    return geoms
+
+
+def _collection_as_multi(collection: shapely.Geometry, n: int) -> shapely.Geometry:
+    """Walk a collection without recursion; return its parts as one Multi* geometry."""
+    leaves: list[shapely.Geometry] = []
+    stack = [(collection, 0)]
+    while stack:
+        geom, depth = stack.pop()
+        if shapely.get_type_id(geom) != 7:
+            leaves.extend(shapely.get_parts(geom))
+        elif depth >= MAX_COLLECTION_DEPTH:
+            raise LayerFileError(
+                f"feature {n}: GeometryCollections nested more than "
+                f"{MAX_COLLECTION_DEPTH} levels deep"
+            )
+        else:
+            stack.extend((p, depth + 1) for p in reversed(shapely.get_parts(geom)))
+    leaves = [g for g in leaves if not g.is_empty]
+    dims = {int(shapely.get_dimensions(g)) for g in leaves}
+    if not leaves:
+        return shapely.GeometryCollection()
+    if len(dims) > 1:
+        raise LayerFileError(
+            f"feature {n}: a GeometryCollection mixing points, lines and areas; "
+            "store each kind as its own feature"
+        )
+    make = {0: shapely.MultiPoint, 1: shapely.MultiLineString, 2: shapely.MultiPolygon}
+    return make[dims.pop()](leaves)
 
 
 def _source_crs(frame: gpd.GeoDataFrame, source: Source, override: str | None) -> str:
@@ -149,6 +237,8 @@ def _source_crs(frame: gpd.GeoDataFrame, source: Source, override: str | None) -
         raise LayerFileError(
             "unknown CRS: the shapefile zip has no .prj; add it or give the CRS (--crs EPSG:4490)"
         )
+    if source.declared_crs is not None:
+        _check_declared(source.declared_crs)
     if frame.crs is None:
         if fmt == "geojson":
             return "EPSG:4326"  # RFC 7946: GeoJSON without a crs member is WGS-84
@@ -161,6 +251,17 @@ def _source_crs(frame: gpd.GeoDataFrame, source: Source, override: str | None) -
             raise LayerFileError(f"unknown CRS: {exc}") from exc
         return frame.crs.to_wkt()
     return f"EPSG:{epsg}"
+
+
+def _check_declared(name: str) -> None:
+    """Refuse a declared CRS that PROJ does not know (GDAL would silently read EPSG:4326)."""
+    try:
+        CRS.from_user_input(name)
+    except ProjCRSError as exc:
+        raise LayerFileError(
+            f"unknown CRS: the GeoJSON declares {name!r}, which is not a known coordinate "
+            "system; fix its crs member or give the CRS (--crs EPSG:4490)"
+        ) from exc
 
 
 def _to_wgs84(geoms: np.ndarray, crs_name: str) -> np.ndarray:
@@ -232,10 +333,10 @@ def read_layer(path: Path, options: ReadOptions, progress: Progress = no_progres
     """Read a layer file into WGS-84 features, or raise LayerFileError naming the problem."""
     source = detect_format(path)
     progress(0.05, f"reading {source.format}")
-    frame = _read_frame(source, path)
+    frame, source = _read_frame(source, path)
     crs_name = _source_crs(frame, source, options.crs)
     progress(0.2, f"{len(frame)} features read; reprojecting from {crs_name}")
-    geoms, usable, repaired = _repair(np.asarray(frame.geometry.values))
+    geoms, usable, repaired = _repair(_checked(np.asarray(frame.geometry.values)))
     if not usable.any():
         raise LayerFileError(f"no usable features: all {len(frame)} features lack a geometry")
     geoms = _to_wgs84(geoms[usable], crs_name)

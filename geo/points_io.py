@@ -66,6 +66,8 @@ def _read_geojson(text: str, max_points: int) -> PointList:
         raise PointsFileError(
             f"bad GeoJSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
+    except RecursionError as exc:  # arrays or objects nested thousands deep
+        raise PointsFileError("bad GeoJSON: nested too deeply to read") from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
         raise PointsFileError("GeoJSON must be a FeatureCollection of Point features")
@@ -75,7 +77,9 @@ def _read_geojson(text: str, max_points: int) -> PointList:
     xs: list[float] = []
     ys: list[float] = []
     for n, feat in enumerate(features):
-        geom = (feat or {}).get("geometry") or {}
+        feat = feat if isinstance(feat, dict) else {}
+        geom = feat.get("geometry")
+        geom = geom if isinstance(geom, dict) else {}
         coords = geom.get("coordinates")
         if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
             raise PointsFileError(f"feature {n}: not a Point geometry")
@@ -83,7 +87,8 @@ def _read_geojson(text: str, max_points: int) -> PointList:
             x, y = float(coords[0]), float(coords[1])
         except (TypeError, ValueError) as exc:
             raise PointsFileError(f"feature {n}: bad coordinates {coords!r}") from exc
-        props = feat.get("properties") or {}
+        props = feat.get("properties")
+        props = props if isinstance(props, dict) else {}
         ids.append(str(feat.get("id", props.get("id", n + 1))))
         xs.append(x)
         ys.append(y)

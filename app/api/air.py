@@ -17,7 +17,7 @@ from app.services import air_queries as queries
 from app.services import jobs as job_service
 from app.services.air_stats import exceedances, records, station_statistics
 from app.services.uploads import discard_upload, save_upload
-from geo.air.formats import parse_mapping
+from geo.air.formats import ReadingsError, parse_mapping
 from models import AirImport, AirStation
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"])
@@ -166,9 +166,13 @@ def create_import(
     """Queue the import; the job's result is the import report."""
     if mapping is not None:
         try:
-            parse_mapping(json.loads(mapping))
-        except ValueError as exc:  # bad JSON or a ReadingsError
-            raise Invalid(f"mapping: {exc}") from exc
+            spec = json.loads(mapping)
+        except (ValueError, RecursionError) as exc:
+            raise Invalid(f"mapping: not JSON: {exc}") from exc
+        try:
+            parse_mapping(spec)
+        except ReadingsError as exc:
+            raise Invalid(str(exc)) from exc
     elif format == "csv":
         raise Invalid("format csv needs a column mapping")
     paths = []

@@ -9,7 +9,7 @@ from geoalchemy2.shape import to_shape
 from pydantic import BaseModel, Field
 
 from app.api.air import Analyst, Reader, queue
-from app.deps import BBoxDep, SessionDep, SettingsDep
+from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
 from app.errors import NotFound
 from app.schemas.jobs import JobRead
 from app.services.air_attribution import hotspot_attribution, lead_attribution
@@ -75,14 +75,14 @@ def surfaces(session: SessionDep, _: Reader) -> list[dict[str, Any]]:
 
 
 @router.get("/surfaces/{surface_id}", summary="A surface with its cross-validation")
-def surface(surface_id: int, session: SessionDep, _: Reader) -> dict[str, Any]:
+def surface(surface_id: DbId, session: SessionDep, _: Reader) -> dict[str, Any]:
     """Return one surface."""
     return _surface(get_surface(session, surface_id))
 
 
 @router.get("/surfaces/{surface_id}/geotiff", summary="A surface as GeoTIFF (EPSG:4326)")
 def surface_geotiff(
-    surface_id: int, session: SessionDep, settings: SettingsDep, _: Reader
+    surface_id: DbId, session: SessionDep, settings: SettingsDep, _: Reader
 ) -> FileResponse:
     """Return the GeoTIFF with its SHA-256."""
     s = get_surface(session, surface_id)
@@ -99,7 +99,7 @@ def surface_geotiff(
 
 @router.get("/surfaces/{surface_id}/cells", summary="A surface as GeoJSON cells")
 def surface_cells(
-    surface_id: int, session: SessionDep, settings: SettingsDep, _: Reader
+    surface_id: DbId, session: SessionDep, settings: SettingsDep, _: Reader
 ) -> dict[str, Any]:
     """Return every cell as a polygon with its value (for the map)."""
     s = get_surface(session, surface_id)
@@ -122,7 +122,7 @@ def _attribution(a: Attribution) -> dict[str, Any]:
 
 @router.get("/leads/{lead_id}/attribution", summary="Who was upwind: the air signal of a lead")
 def lead_air(
-    lead_id: int, session: SessionDep, settings: SettingsDep, caller: Analyst
+    lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: Analyst
 ) -> dict[str, Any]:
     """Return the attribution of a lead with every evidence hour."""
     lead = get_lead(session, lead_id=lead_id, user=caller.user)
@@ -174,7 +174,7 @@ def hotspots(
 
 @router.get("/hotspots/{hotspot_id}/attribution", summary="The air signal of a hotspot")
 def hotspot_air(
-    hotspot_id: int, session: SessionDep, settings: SettingsDep, _: Reader
+    hotspot_id: DbId, session: SessionDep, settings: SettingsDep, _: Reader
 ) -> dict[str, Any]:
     """Return the attribution of a detection as a straw-burning source."""
     h = get_hotspot(session, hotspot_id)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import Allow, Authenticated, Principal, public
-from app.deps import SessionDep, SettingsDep
+from app.deps import DbId, DbIdQuery, SessionDep, SettingsDep
 from app.errors import Invalid
 from app.schemas.auth import (
     ApiTokenCreate,
@@ -131,7 +131,7 @@ def list_api_tokens(session: SessionDep, caller: Caller) -> list[ApiTokenRead]:
 
 
 @router.delete("/auth/api-tokens/{token_id}", status_code=204, summary="Revoke an API token")
-def delete_api_token(token_id: int, session: SessionDep, caller: Caller) -> Response:
+def delete_api_token(token_id: DbId, session: SessionDep, caller: Caller) -> Response:
     """Revoke one of your API tokens (an admin may revoke anyone's)."""
     tokens.revoke_token(
         session, token=tokens.get_api_token(session, user=caller.user, token_id=token_id)
@@ -140,7 +140,7 @@ def delete_api_token(token_id: int, session: SessionDep, caller: Caller) -> Resp
 
 
 @router.get("/users", summary="Prosecutors one may assign leads (or a given lead) to")
-def colleagues(session: SessionDep, caller: Colleague, lead: int | None = None) -> list[UserRead]:
+def colleagues(session: SessionDep, caller: Colleague, lead: DbIdQuery = None) -> list[UserRead]:
     """Return the active prosecutors of the caller's organisations; with `lead`, only
     those whose organisation is responsible for that lead (whom assign accepts)."""
     found = assignable_users(session, user=caller.user, lead_id=lead)

@@ -25,7 +25,13 @@ def geocode(
     req: GeocodeRequest, session: SessionDep, settings: SettingsDep, _: Geocoder
 ) -> GeocodeResult:
     """Return divisions, responsible/partner organisations, zones and nearest water."""
-    geometry = resolve_input(lon=req.lon, lat=req.lat, geometry=req.geometry, crs=req.crs)
+    geometry = resolve_input(
+        lon=req.lon,
+        lat=req.lat,
+        geometry=req.geometry,
+        crs=req.crs,
+        max_vertices=settings.geometry_max_vertices,
+    )
     result = geocode_geometry(
         session,
         geometry=geometry,
@@ -47,7 +53,7 @@ def geocode_batch(
     response: Response,
     file: Annotated[UploadFile, File(description="CSV with lon,lat[,id] or GeoJSON points")],
     crs: Annotated[str, Form()] = "wgs84",
-    partner_distance_m: Annotated[float | None, Form(gt=0, le=200_000)] = None,
+    partner_distance_m: Annotated[float | None, Form(ge=1, le=200_000)] = None,
 ) -> Any:
     """Answer small batches inline; larger ones (CSV result) run as a job."""
     system = parse_crs(crs)

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
 from app.auth import Allow, Principal
-from app.deps import BBoxDep, SessionDep, SettingsDep
+from app.deps import BBoxDep, Offset, SessionDep, SettingsDep
+from app.schemas.common import ID_MAX
 from app.schemas.jobs import JobRead
 from app.schemas.layers import LayerImported, LayerRead, LayerVersionRead
 from app.services import jobs as job_service
@@ -55,9 +56,9 @@ def layer_features(
     session: SessionDep,
     _: Reader,
     bbox: BBoxDep,
-    version: Annotated[int | None, Query(ge=1, description="default: newest")] = None,
+    version: Annotated[int | None, Query(ge=1, le=ID_MAX, description="default: newest")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     tolerance: Annotated[
         float, Query(ge=0, le=0.1, description="simplify by this many degrees (for maps)")
     ] = 0.0,
@@ -87,9 +88,11 @@ def upload_layer(
     settings: SettingsDep,
     response: Response,
     file: Annotated[UploadFile, File(description="GeoJSON, GeoPackage or zipped Shapefile")],
-    name: Annotated[str, Form(min_length=1, max_length=100)],
+    name: Annotated[
+        str, Form(pattern=service.LAYER_NAME_PATTERN, description="identifier, e.g. wetlands-2024")
+    ],
     kind: Annotated[str, Form()],
-    title: Annotated[str | None, Form()] = None,
+    title: Annotated[str | None, Form(max_length=200)] = None,
     crs: Annotated[str | None, Form(description="override: gcj02, bd09, EPSG:<code>")] = None,
     name_field: Annotated[str | None, Form()] = None,
     level_field: Annotated[str | None, Form()] = None,
@@ -98,6 +101,7 @@ def upload_layer(
 ) -> Any:
     """Import small files at once (201); larger ones run as a job (202 + Location)."""
     check_kind(kind)
+    service.check_layer_name(name)
     options = ReadOptions(
         kind=kind,
         crs=crs,

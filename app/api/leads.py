@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
-from app.deps import BBoxDep, SessionDep, SettingsDep
+from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.schemas.common import DbInt
 from app.services.audit import history
 from app.services.dossier import make_dossier, now_stamp
 from app.services.evidence_store import LocalEvidenceStore
@@ -50,8 +51,8 @@ class TransitionRequest(BaseModel):
 class AssignRequest(BaseModel):
     """Assign a lead to a prosecutor."""
 
-    assignee_id: int
-    note: str = ""
+    assignee_id: DbInt
+    note: str = Field("", max_length=5000)
 
 
 def lead_summary(lead: Lead) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def lead_filter(
     status: str | None = None,
     category: str | None = None,
     org: Annotated[str | None, Query(description="organisation code (and those below)")] = None,
-    assignee_id: int | None = None,
+    assignee_id: DbIdQuery = None,
     min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     since: Annotated[datetime | None, Query(description="evidence on or after")] = None,
@@ -112,7 +113,7 @@ def leads(
     sort: Annotated[str, Query(pattern="^(score|time)$")] = "score",
     format: Annotated[str, Query(pattern="^(json|geojson)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     """Return a page of the leads of the caller's organisations (X-Total-Count: all matches)."""
     found, total = list_leads(
@@ -160,7 +161,7 @@ def leads_map(
 
 
 @router.get("/leads/{lead_id}", summary="A lead with evidence, score, legal bases, timeline")
-def lead(lead_id: int, session: SessionDep, caller: Reader) -> dict[str, Any]:
+def lead(lead_id: DbId, session: SessionDep, caller: Reader) -> dict[str, Any]:
     """Return one lead with everything a prosecutor needs to triage it."""
     found = get_lead(session, user=caller.user, lead_id=lead_id)
     return {
@@ -191,7 +192,7 @@ def lead(lead_id: int, session: SessionDep, caller: Reader) -> dict[str, Any]:
 
 @router.post("/leads/{lead_id}/transitions", summary="Move a lead through the workflow")
 def move(
-    lead_id: int, req: TransitionRequest, session: SessionDep, caller: Writer
+    lead_id: DbId, req: TransitionRequest, session: SessionDep, caller: Writer
 ) -> dict[str, Any]:
     """Apply an allowed transition with its note (logged)."""
     return lead_summary(
@@ -209,7 +210,7 @@ def move(
 
 @router.post("/leads/{lead_id}/assign", summary="Assign a lead to a prosecutor")
 def assign_lead(
-    lead_id: int, req: AssignRequest, session: SessionDep, caller: Writer
+    lead_id: DbId, req: AssignRequest, session: SessionDep, caller: Writer
 ) -> dict[str, Any]:
     """Assign the lead (logged)."""
     return lead_summary(
@@ -224,7 +225,7 @@ def assign_lead(
     summary="The lead file: a signed ZIP (HTML, PDF, map, originals)",
     response_class=Response,
 )
-def dossier(lead_id: int, session: SessionDep, settings: SettingsDep, caller: Reader) -> Response:
+def dossier(lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: Reader) -> Response:
     """Build the lead's dossier; verify it with `ecoleads dossier verify FILE.zip`."""
     data = make_dossier(
         session,
@@ -244,15 +245,15 @@ def dossier(lead_id: int, session: SessionDep, settings: SettingsDep, caller: Re
 class MergeRequest(BaseModel):
     """Merge `source` into `target`."""
 
-    target: int
-    source: int
+    target: DbInt
+    source: DbInt
     note: str = Field(min_length=1, max_length=5000)
 
 
 class SplitRequest(BaseModel):
     """Split evidence out of a lead into a new one."""
 
-    evidence_ids: list[int] = Field(min_length=1)
+    evidence_ids: list[DbInt] = Field(min_length=1, max_length=10_000)
     note: str = Field(min_length=1, max_length=5000)
 
 
@@ -275,7 +276,7 @@ def merge_leads(
 
 @router.post("/leads/{lead_id}/split", status_code=201, summary="Split evidence into a new lead")
 def split_lead(
-    lead_id: int, req: SplitRequest, session: SessionDep, settings: SettingsDep, caller: Writer
+    lead_id: DbId, req: SplitRequest, session: SessionDep, settings: SettingsDep, caller: Writer
 ) -> dict[str, Any]:
     """Create a new lead from some of this lead's evidence (logged on both)."""
     return lead_summary(
@@ -293,8 +294,8 @@ def split_lead(
 class WeightsRequest(BaseModel):
     """A new version of the scoring weights."""
 
-    weights: dict[str, float]
-    note: str = ""
+    weights: dict[str, Annotated[float, Field(allow_inf_nan=False)]]
+    note: str = Field("", max_length=5000)
 
 
 @router.get("/score-weights", summary="Scoring weights, newest version first")

@@ -17,7 +17,7 @@ from fastapi import (
 from geoalchemy2.shape import to_shape
 
 from app.auth import Allow, Principal
-from app.deps import SessionDep, SettingsDep
+from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.errors import TooLarge
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.evidence_store import LocalEvidenceStore
@@ -125,7 +125,7 @@ def submit_report(
     lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
     crs: Annotated[str, Form(description="wgs84, gcj02 or bd09")] = "wgs84",
-    accuracy_m: Annotated[float | None, Form()] = None,
+    accuracy_m: Annotated[float | None, Form(ge=0, allow_inf_nan=False)] = None,
     manual_pin: Annotated[bool, Form(description="lat/lon is a pin placed on a map")] = False,
     observed_at: Annotated[datetime | None, Form()] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
@@ -174,7 +174,7 @@ def reports(
     status: str | None = None,
     category: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[ReportRead]:
     """Return a page of the reports the caller may see, newest first."""
     found, photos = list_reports(
@@ -184,7 +184,7 @@ def reports(
 
 
 @router.get("/{report_id}", summary="Read a report")
-def report(report_id: int, session: SessionDep, caller: Reader) -> ReportRead:
+def report(report_id: DbId, session: SessionDep, caller: Reader) -> ReportRead:
     """Return one report the caller may see."""
     return report_read(
         session, caller.user, *get_report(session, user=caller.user, report_id=report_id)
@@ -197,8 +197,8 @@ def report(report_id: int, session: SessionDep, caller: Reader) -> ReportRead:
     response_class=Response,
 )
 def photo(
-    report_id: int,
-    n: int,
+    report_id: DbId,
+    n: DbId,
     session: SessionDep,
     settings: SettingsDep,
     caller: Reader,

@@ -15,7 +15,7 @@ class GeocodeRequest(BaseModel):
     )
     crs: str = Field("wgs84", description="wgs84 (default), gcj02, bd09 or EPSG:<code>")
     partner_distance_m: float | None = Field(
-        None, gt=0, le=200_000, description="flag partner jurisdictions within this distance"
+        None, ge=1, le=200_000, description="flag partner jurisdictions within this distance (m)"
     )
 
     @model_validator(mode="after")

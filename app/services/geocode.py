@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Invalid
+from app.errors import Invalid, TooLarge
 from app.services.layers import current_version_ids
 from geo.crs import geometry_to_wgs84, parse_crs, to_wgs84_coords
 from geo.distance import degree_margin
@@ -25,6 +25,7 @@ from geo.geocode import (
     relation,
     zone_entries,
 )
+from geo.geojson_limits import GeometryLimitError, count_positions
 from geo.kinds import NEAREST_KINDS
 from models import Layer, LayerFeature, LayerVersion, Organisation
 from models.base import SRID
@@ -112,15 +113,37 @@ def clipped(geom: BaseGeometry, window: Window) -> BaseGeometry:
     distances up to that distance are unchanged, and huge jurisdictions (a whole
     province) cost only the vertices near the item.
     """
-    return shapely.clip_by_rect(geom, *window)
+    minx, miny, maxx, maxy = window
+    if not (minx < maxx and miny < maxy):  # a point's window at zero distance: a tiny box
+        minx, miny, maxx, maxy = minx - 1e-9, miny - 1e-9, maxx + 1e-9, maxy + 1e-9
+    return shapely.clip_by_rect(geom, minx, miny, maxx, maxy)
+
+
+def check_geometry_size(geometry: dict[str, Any], max_vertices: int) -> None:
+    """Refuse a GeoJSON geometry nested too deeply (422) or with too many vertices (413)."""
+    try:
+        vertices = count_positions(geometry)
+    except GeometryLimitError as exc:
+        raise Invalid(f"geometry is not usable GeoJSON: {exc}") from exc
+    if vertices > max_vertices:
+        raise TooLarge(
+            f"geometry has {vertices:,} vertices, more than the limit of {max_vertices:,}; "
+            "simplify it or geocode its parts"
+        )
 
 
 def resolve_input(
-    *, lon: float | None, lat: float | None, geometry: dict[str, Any] | None, crs: str
+    *,
+    lon: float | None,
+    lat: float | None,
+    geometry: dict[str, Any] | None,
+    crs: str,
+    max_vertices: int,
 ) -> BaseGeometry:
     """Turn a lon/lat pair or a GeoJSON geometry in `crs` into a valid WGS-84 geometry."""
     system = parse_crs(crs)
     if geometry is not None:
+        check_geometry_size(geometry, max_vertices)
         try:
             geom = shape(geometry)
         except (ShapelyError, ValueError, TypeError, AttributeError, KeyError) as exc:

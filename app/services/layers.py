@@ -1,6 +1,7 @@
 """Use cases for reference layers: import a file as a new version, list, read features."""
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ from shapely.geometry import mapping
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Invalid, NotFound
+from app.schemas.common import ID_MAX
 from app.services.uploads import sha256_file
 from geo.kinds import check_kind
 from geo.layers import ReadOptions, read_layer
@@ -21,6 +23,18 @@ from models.spatial import BBoxFilter
 
 log = logging.getLogger("ecoleads.layers")
 INSERT_BATCH = 500
+# Layer names are identifiers (URLs, CLI arguments, file names of exports), never paths:
+# lower-case ASCII letter first, then letters, digits, '_' or '-', at most 63 characters.
+LAYER_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
+
+
+def check_layer_name(name: str) -> None:
+    """Refuse a layer name that is not an identifier (e.g. '../x', 'a/b', 'Zones')."""
+    if not re.fullmatch(LAYER_NAME_PATTERN, name):
+        raise Invalid(
+            f"layer name {name!r} is not an identifier: use a lower-case letter, then "
+            "lower-case letters, digits, '_' or '-' (at most 63 characters)"
+        )
 
 
 def import_layer(
@@ -39,6 +53,7 @@ def import_layer(
     Nothing is written unless the whole file is usable; the caller's transaction commits.
     """
     check_kind(kind)
+    check_layer_name(name)
     existing = session.scalar(select(Layer).where(Layer.name == name))
     if existing is not None and existing.kind != kind:
         raise Conflict(f"layer {name!r} exists with kind {existing.kind!r}, not {kind!r}")
@@ -132,7 +147,8 @@ def list_layers(session: Session) -> list[tuple[Layer, list[LayerVersion]]]:
 
 def get_layer(session: Session, *, ref: str) -> tuple[Layer, list[LayerVersion]]:
     """Return a layer by id or name, with its versions newest first, or raise NotFound."""
-    cond = Layer.id == int(ref) if ref.isdigit() else Layer.name == ref
+    by_id = ref.isascii() and ref.isdigit() and int(ref) <= ID_MAX
+    cond = Layer.id == int(ref) if by_id else Layer.name == ref
     layer = session.scalar(select(Layer).where(cond))
     if layer is None:
         raise NotFound(f"layer {ref!r} not found")

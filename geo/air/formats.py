@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -225,12 +226,24 @@ class ColumnMapping:
     scale: dict[str, float] = field(default_factory=dict)
 
 
-def parse_mapping(spec: Mapping[str, Any]) -> ColumnMapping:
+def parse_mapping(spec: Any) -> ColumnMapping:
     """Check a mapping given as JSON and return it, naming what is wrong."""
+    if not isinstance(spec, Mapping):
+        raise ReadingsError(
+            f"mapping: must be a JSON object of column names, not {_json_kind(spec)}"
+        )
     for key in ("station", "time", "columns"):
         if key not in spec:
             raise ReadingsError(f"mapping: '{key}' is required")
-    columns = dict(spec["columns"])
+    known = {f for f in ColumnMapping.__dataclass_fields__}
+    extra = sorted(str(k) for k in set(spec) - known)
+    if extra:
+        raise ReadingsError(f"mapping: unknown keys {extra}")
+    for key in ("station", "time"):
+        _text_field(spec, key, required=True)
+    for key in ("station_name", "city", "lon", "lat", "time_format", "timezone", "time_label"):
+        _text_field(spec, key, required=False)
+    columns = _object_of(spec["columns"], "columns", str)
     unknown = sorted(set(columns) - set(VALUE_COLUMNS))
     if unknown:
         raise ReadingsError(
@@ -238,11 +251,50 @@ def parse_mapping(spec: Mapping[str, Any]) -> ColumnMapping:
         )
     if spec.get("time_label", "start") not in ("start", "end"):
         raise ReadingsError("mapping: time_label must be 'start' or 'end' (of the hour)")
-    known = {f for f in ColumnMapping.__dataclass_fields__}
-    extra = sorted(set(spec) - known)
-    if extra:
-        raise ReadingsError(f"mapping: unknown keys {extra}")
-    return ColumnMapping(**{**spec, "columns": columns, "scale": dict(spec.get("scale", {}))})
+    timezone = spec.get("timezone", LOCAL_TZ)
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ReadingsError(f"mapping: unknown timezone {timezone!r}") from exc
+    scale = _object_of(spec.get("scale") or {}, "scale", float)
+    given = {k: v for k, v in spec.items() if v is not None and k not in ("columns", "scale")}
+    return ColumnMapping(**given, columns=columns, scale=scale)
+
+
+def _json_kind(value: Any) -> str:
+    """Name a JSON value's type as a client wrote it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _text_field(spec: Mapping[str, Any], key: str, *, required: bool) -> None:
+    value = spec.get(key)
+    if value is None and not required:
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise ReadingsError(f"mapping: '{key}' must be a column name (text), not {value!r}")
+
+
+def _object_of(value: Any, key: str, kind: type) -> dict[str, Any]:
+    """Return an object whose values are all text (kind str) or finite numbers (float)."""
+    if not isinstance(value, Mapping):
+        raise ReadingsError(f"mapping: '{key}' must be a JSON object, not {_json_kind(value)}")
+    for k, v in value.items():
+        if kind is str and not (isinstance(v, str) and v.strip()):
+            raise ReadingsError(f"mapping: {key}.{k} must be a column name (text), not {v!r}")
+        if kind is float and not (
+            isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
+        ):
+            raise ReadingsError(f"mapping: {key}.{k} must be a finite number, not {v!r}")
+    return {str(k): (float(v) if kind is float else v) for k, v in value.items()}
 
 
 def read_mapped(data: bytes, source: str, mapping: ColumnMapping) -> Parsed:

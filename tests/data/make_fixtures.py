@@ -313,6 +313,31 @@ def make_points() -> None:
     )
 
 
+def make_hostile() -> None:
+    """Files that must be refused with a message naming the cause (nothing stored)."""
+    square = [[115.58, 40.33], [115.59, 40.33], [115.59, 40.34], [115.58, 40.34], [115.58, 40.33]]
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "NaN 坐标", "level": "一级", "code": "NAN-1"},
+                "geometry": {"type": "Polygon", "coordinates": [square]},
+            }
+        ],
+    }
+    # NaN is not JSON (RFC 8259), but Python and GDAL read it; write the literal.
+    text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
+    (HERE / "nan_coords.geojson").write_text(
+        text.replace("[115.59,40.33]", "[NaN,40.33]", 1) + "\n", encoding="utf-8"
+    )
+    (HERE / "infinity_coords.geojson").write_text(
+        text.replace("[115.59,40.33]", "[Infinity,40.33]", 1) + "\n", encoding="utf-8"
+    )
+    dump(HERE / "unknown_crs.geojson", zones_fc("urn:ogc:def:crs:EPSG::999999", "unknown_crs"))
+    dump(HERE / "garbage_crs.geojson", zones_fc("not a coordinate system", "garbage_crs"))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
@@ -326,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     make_zones()
     make_broken()
     make_points()
+    make_hostile()
     for p in sorted(HERE.iterdir()):
         if p.is_file():
             print(f"{p.name:36s} {p.stat().st_size:>8,d} B")

@@ -1,0 +1,13 @@
+"""Bounds shared by request schemas and route parameters."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+# The largest id (or row offset) a request may name: 2**31 - 1, the top of the id columns
+# (sa.Integer: PostgreSQL INTEGER is 32-bit; SQLite's is 64-bit). Beyond it the drivers
+# raise (psycopg NumericValueOutOfRange, SQLite OverflowError above 2**63): a 500. It is
+# also exact as the double the OpenAPI document states bounds in.
+ID_MAX = 2**31 - 1
+
+DbInt = Annotated[int, Field(ge=1, le=ID_MAX, description="a database id")]
