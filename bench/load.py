@@ -2,12 +2,14 @@
 
 The service runs as its own process (`ecoleads serve`) on a fresh database with the demo
 layers; each volunteer is a client thread with its own account and token that submits a
-report (one or two distinct phone-sized JPEGs, a place around Zhangjiakou) as often as the
-per-token limit allows (6 a minute), reading their own reports between submissions. Prints,
+report (one or two distinct phone-sized JPEGs, a place around Zhangjiakou) every
+`--interval` seconds on average (±50 %; 30 s: a busy volunteer; the per-token limit allows 6
+a minute), reading their own reports after each submission. Prints,
 per backend: requests, uploads, status counts, upload latency p50/p95/p99, and the number of
 5xx answers (the target is 0, with p99 upload ≤ 5 s; 429s from the rate limit are allowed).
 
     scripts/with-postgis.sh .venv/bin/python bench/load.py [--volunteers 60] [--seconds 120]
+        [--interval 30]
 """
 
 import argparse
@@ -98,12 +100,18 @@ def _serve(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def _volunteer(
-    base: str, token: str, n: int, until: float, photos: list[bytes], out: list[tuple]
+    base: str,
+    token: str,
+    n: int,
+    until: float,
+    interval: float,
+    photos: list[bytes],
+    out: list[tuple],
 ) -> None:
     rng = random.Random(n)
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=120) as c:
-        time.sleep(rng.uniform(0, 10))  # volunteers do not all press "send" in one instant
+        time.sleep(rng.uniform(0, interval))  # volunteers do not all press "send" at once
         while time.monotonic() < until:
             files = [("photos", (f"{k}.jpg", rng.choice(photos))) for k in range(rng.randint(1, 2))]
             data = {
@@ -118,10 +126,12 @@ def _volunteer(
             t0 = time.perf_counter()
             r = c.get("/api/v1/reports", params={"limit": 20})
             out.append(("list", r.status_code, time.perf_counter() - t0))
-            time.sleep(max(0.0, 10.2 - (time.perf_counter() - t0)))  # 6 a minute per token
+            time.sleep(max(10.2, rng.uniform(0.5, 1.5) * interval))  # ≤ 6 a minute per token
 
 
-def run(name: str, url: str, volunteers: int, seconds: float) -> dict[str, object]:
+def run(
+    name: str, url: str, volunteers: int, seconds: float, interval: float
+) -> dict[str, object]:
     """Load one backend; return its figures."""
     with tempfile.TemporaryDirectory() as tmp:
         tokens = _prepare(url, volunteers)
@@ -133,7 +143,7 @@ def run(name: str, url: str, volunteers: int, seconds: float) -> dict[str, objec
         threads = [
             threading.Thread(
                 target=_volunteer,
-                args=(f"http://127.0.0.1:{port}", t, n, until, photos, results),
+                args=(f"http://127.0.0.1:{port}", t, n, until, interval, photos, results),
             )
             for n, t in enumerate(tokens)
         ]
@@ -161,6 +171,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--volunteers", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--interval", type=float, default=30)
     args = parser.parse_args()
     backends = [("spatialite", None), ("postgis", os.environ.get("ECOLEADS_TEST_POSTGIS_URL"))]
     for name, url in backends:
@@ -169,7 +180,7 @@ def main() -> None:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             db_url = url or f"sqlite:///{Path(tmp) / 'load.db'}"
-            figures = run(name, db_url, args.volunteers, args.seconds)
+            figures = run(name, db_url, args.volunteers, args.seconds, args.interval)
             if url:
                 from tests.conftest import Backend
 
