@@ -102,6 +102,18 @@ def _open(data: bytes, fmt: str, limits: PhotoLimits, index: int) -> Image.Image
     return img
 
 
+def _draft(img: Image.Image, fmt: str, limits: PhotoLimits) -> None:
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the display copy needs no more."""
+    # DCT scaling only shortens the inverse DCT: the whole entropy-coded stream is still
+    # parsed, so a truncated file fails in `_decode` exactly as a full-size decode does.
+    # The request is the display size rounded down, so the draft is never smaller than it.
+    if fmt != "jpeg":
+        return
+    width, height = img.size
+    scale = min(1.0, limits.display_max_px / max(width, height))
+    img.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
+
+
 def _decode(img: Image.Image, index: int, limits: PhotoLimits) -> None:
     """Decode every pixel so truncated or corrupt files are refused, not half-shown."""
     # Pillow pads a truncated file instead of failing when this process-wide flag is on, and
@@ -143,7 +155,8 @@ def _to_srgb(img: Image.Image) -> Image.Image:
             converted = None  # broken or mismatched profile: fall back to a plain conversion
         if converted is not None:
             return converted
-    return img.convert("RGB")
+    # Already RGB: no copy (callers copy before resizing, nothing writes to this image).
+    return img if img.mode == "RGB" else img.convert("RGB")
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
@@ -161,16 +174,21 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return _to_srgb(img)
 
 
-def _clean_jpeg(img: Image.Image, max_px: int, quality: int) -> tuple[bytes, tuple[int, int]]:
-    """Return a JPEG of `img` shrunk to fit max_px, carrying no EXIF/XMP/ICC/comment."""
+def _fit(img: Image.Image, max_px: int) -> Image.Image:
+    """Return a copy of `img` shrunk (never enlarged) to fit in max_px × max_px."""
     scaled = img.copy()
     scaled.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+    return scaled
+
+
+def _clean_jpeg(img: Image.Image, quality: int) -> bytes:
+    """Return `img` as a JPEG carrying no EXIF/XMP/ICC/comment."""
     # A brand-new image has an empty .info, so nothing (GPS, XMP, ICC) can ride along.
-    clean = Image.new("RGB", scaled.size)
-    clean.paste(scaled)
+    clean = Image.new("RGB", img.size)
+    clean.paste(img)
     out = BytesIO()
     clean.save(out, format="JPEG", quality=quality, optimize=True)
-    return out.getvalue(), clean.size
+    return out.getvalue()
 
 
 def pixel_count(data: bytes) -> int:
@@ -206,22 +224,25 @@ def process_photo(data: bytes, limits: PhotoLimits, index: int = 1) -> Processed
         # Stored size; for HEIC, libheif has already applied the container's rotation.
         width, height = img.size
         exif = exif_from_image(img)
+        _draft(img, fmt, limits)
         _decode(img, index, limits)
         oriented, exif = _oriented(img, exif)
     try:
         rgb = _to_rgb(oriented)
     except (ValueError, OSError) as exc:
         raise PhotoError(f"photo {index}: unsupported image mode {oriented.mode}") from exc
-    display, display_size = _clean_jpeg(rgb, limits.display_max_px, limits.display_quality)
-    thumb, _ = _clean_jpeg(rgb, limits.thumb_max_px, limits.display_quality)
+    shown = _fit(rgb, limits.display_max_px)
+    thumb = _fit(shown, limits.thumb_max_px)
     return ProcessedPhoto(
         format=fmt,
         width=width,
         height=height,
         exif=exif,
-        sha256=hashlib.sha256(data).hexdigest(),
-        phash=str(imagehash.phash(rgb)),
-        display_jpeg=display,
-        thumb_jpeg=thumb,
-        display_size=display_size,
+        sha256=hashlib.sha256(data).hexdigest(),  # the only hash of these bytes in the intake
+        # From the display-size pixels: phash shrinks to 32 × 32 anyway (LANCZOS), so the
+        # full-size decode would change it by a bit or two at most (see the tests).
+        phash=str(imagehash.phash(shown)),
+        display_jpeg=_clean_jpeg(shown, limits.display_quality),
+        thumb_jpeg=_clean_jpeg(thumb, limits.display_quality),
+        display_size=shown.size,
     )
