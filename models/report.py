@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, geometry_column, utcnow
 
@@ -65,6 +65,17 @@ class ReportPhoto(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     phash: Mapped[str] = mapped_column(String(16), index=True)
+    # The pHash cut into geo.photos.duplicates.PHASH_BANDS 16-bit bands (most significant
+    # first), each indexed: near duplicates are looked up among rows sharing a probed band.
+    phash_band0: Mapped[int] = mapped_column(Integer, index=True)
+    phash_band1: Mapped[int] = mapped_column(Integer, index=True)
+    phash_band2: Mapped[int] = mapped_column(Integer, index=True)
+    phash_band3: Mapped[int] = mapped_column(Integer, index=True)
     exif: Mapped[dict[str, Any]] = mapped_column(JSONType)
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("report_photos.id"))
+
+    @classmethod
+    def band_columns(cls) -> tuple[InstrumentedAttribute[int], ...]:
+        """Return the pHash band columns, most significant band first."""
+        return (cls.phash_band0, cls.phash_band1, cls.phash_band2, cls.phash_band3)

@@ -16,7 +16,7 @@ from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely import Point
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, TooLarge, TooManyRequests, Unavailable
@@ -37,6 +37,7 @@ from geo.photos import (
     process_photo,
     time_flags,
 )
+from geo.photos.duplicates import PHASH_BANDS, band_probes, phash_bands
 from models import Organisation, Report, ReportPhoto, Token, User
 from models.base import SRID, utcnow
 
@@ -194,15 +195,36 @@ def _stage_photos(
 
 
 def _earlier_duplicates(session: Session, photos: list[ProcessedPhoto]) -> list[int | None]:
-    """For each photo, the id of an earlier photo with the same or a near-identical image."""
-    known = session.execute(
-        select(ReportPhoto.id, ReportPhoto.sha256, ReportPhoto.phash).order_by(ReportPhoto.id)
+    """For each photo, the id of an earlier photo with the same or a near-identical image.
+
+    Two indexed lookups, whatever the size of the archive: exact SHA-256 matches, and the
+    candidates sharing a probed pHash band (see geo.photos.duplicates), whose exact Hamming
+    distance is then checked here. An exact match wins over an earlier near one.
+    """
+    exact: dict[str, int] = {
+        sha: pid
+        for sha, pid in session.execute(
+            select(ReportPhoto.sha256, func.min(ReportPhoto.id))
+            .where(ReportPhoto.sha256.in_({p.sha256 for p in photos}))
+            .group_by(ReportPhoto.sha256)
+        )
+    }
+    probes = [band_probes(p.phash) for p in photos]
+    shares_a_band = or_(
+        *(
+            column.in_(sorted(set().union(*(probe[band] for probe in probes))))
+            for band, column in enumerate(ReportPhoto.band_columns())
+        )
+    )
+    candidates = session.execute(
+        select(ReportPhoto.id, ReportPhoto.phash).where(shares_a_band).order_by(ReportPhoto.id)
     ).all()
     out: list[int | None] = []
     for photo in photos:
-        same = next((pid for pid, sha, _ in known if sha == photo.sha256), None)
+        same = exact.get(photo.sha256)
         near = same or next(
-            (pid for pid, _, ph in known if hamming(ph, photo.phash) <= NEAR_DUPLICATE_BITS), None
+            (pid for pid, ph in candidates if hamming(ph, photo.phash) <= NEAR_DUPLICATE_BITS),
+            None,
         )
         out.append(near)
     return out
@@ -361,6 +383,7 @@ def _record_report(
                 width=p.width,
                 height=p.height,
                 phash=p.phash,
+                **_band_values(p.phash),
                 exif=_exif_record(p),
                 taken_at=when,
                 duplicate_of_id=dup,
@@ -369,6 +392,13 @@ def _record_report(
     session.flush()
     add_report_evidence(session, report=report, settings=settings)
     return report, True
+
+
+def _band_values(phash: str) -> dict[str, int]:
+    """Return the pHash band columns of a new ReportPhoto row."""
+    columns = ReportPhoto.band_columns()
+    assert len(columns) == PHASH_BANDS, "models.report and geo.photos.duplicates disagree"
+    return {col.key: value for col, value in zip(columns, phash_bands(phash), strict=True)}
 
 
 def _exif_record(p: ProcessedPhoto) -> dict[str, Any]:
