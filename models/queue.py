@@ -6,10 +6,12 @@ without waiting on each other. SQLite has no row locks: the caller's writer tran
 UPDATE is conditional on the job still being queued, so a claim is never given twice.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models.job import Job
@@ -46,3 +48,21 @@ def claim_next(session: Session, *, worker: str, now: datetime) -> str | None:
         .execution_options(synchronize_session=False)
     )
     return job_id if claimed.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def write_window_probe(session: Session) -> Callable[[], bool]:
+    """Return a check, safe from another thread, of whether the job's connection is inside
+    a transaction. On SQLite a commit by another connection then would either wait for the
+    job's write lock or leave the job with a snapshot it cannot write from (temp-table work,
+    then a write): the heartbeat skips its turn. PostgreSQL: never in the way."""
+    if session.get_bind().dialect.name != "sqlite":
+        return lambda: False
+    dbapi_conn = session.connection().connection.dbapi_connection
+    return lambda: bool(dbapi_conn is not None and dbapi_conn.in_transaction)
+
+
+def wrote_nothing(session: Session, exc: OperationalError) -> bool:
+    """Tell whether a write failed only because the session's SQLite transaction is a stale
+    reader (it had written nothing, else it would hold the write lock and nobody could have
+    committed since): rolling it back loses nothing."""
+    return session.get_bind().dialect.name == "sqlite" and "locked" in str(exc.orig)

@@ -4,10 +4,10 @@ outcome recorded in the job's own transaction (rows and 'succeeded' commit toget
 import logging
 import threading
 import time
-from types import TracebackType
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import describe
@@ -17,6 +17,7 @@ from app.services.uploads import discard_upload
 from app.settings import Settings
 from models import Job
 from models.base import utcnow
+from models.queue import write_window_probe, wrote_nothing
 
 log = logging.getLogger("ecoleads.jobs")
 # Progress is written at most this often (seconds) so that a tight loop does not hammer the DB.
@@ -24,58 +25,54 @@ PROGRESS_INTERVAL_S = 0.5
 
 
 class StatusWriter:
-    """Writes a running job's heartbeat (every interval) and latest progress from its own
-    thread, each in a short transaction. The job itself never waits: on SQLite its own
-    transaction may hold the write lock while it reports progress."""
+    """Records a running job's progress (from the job's thread, at most every 0.5 s) and its
+    heartbeat (from its own thread, every interval), each in a short transaction on a
+    connection that waits little for SQLite's lock: both are best effort. The heartbeat skips
+    its turn while the job's own connection is inside a transaction (models/queue.py): there
+    its commit could leave the job with a snapshot it cannot write from, and a job holding
+    SQLite's write lock cannot be recovered by anyone meanwhile. Progress reports also count
+    as heartbeats."""
 
     def __init__(
-        self, write_sessions: sessionmaker[Session], job_id: str, worker: str, interval_s: float
+        self,
+        status_sessions: sessionmaker[Session],
+        job_id: str,
+        worker: str,
+        interval_s: float,
     ) -> None:
-        self._write = write_sessions
+        self._write = status_sessions
         self._job_id = job_id
         self._worker = worker
         self._interval = interval_s
-        self._pending: tuple[float, str] | None = None
-        self._lock = threading.Lock()
-        self._changed = threading.Event()
+        self._last_report = 0.0
+        self._job_busy: Callable[[], bool] = lambda: False
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._loop, name=f"status-{job_id[:8]}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._beat, name=f"beat-{job_id[:8]}", daemon=True)
+
+    def watch(self, job_session: Session) -> None:
+        """Start beating, keeping out of the way of the job's own transaction."""
+        self._job_busy = write_window_probe(job_session)
+        self._thread.start()
 
     def report(self, fraction: float, message: str) -> None:
-        """Note the job's progress; the status thread writes the latest one."""
-        with self._lock:
-            self._pending = (round(min(max(fraction, 0.0), 1.0), 4), message)
-        self._changed.set()
+        """Record the job's progress (called by the job itself)."""
+        now = time.monotonic()
+        if now - self._last_report >= PROGRESS_INTERVAL_S:
+            self._last_report = now
+            self._record(round(min(max(fraction, 0.0), 1.0), 4), message)
 
-    def __enter__(self) -> "StatusWriter":
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
-    ) -> None:
+    def close(self) -> None:
+        """Stop beating."""
         self._stop.set()
-        self._changed.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
-    def _loop(self) -> None:
-        next_beat = time.monotonic() + self._interval
-        while True:
-            self._changed.wait(max(0.0, next_beat - time.monotonic()))
-            if self._stop.is_set():
-                return
-            self._changed.clear()
-            with self._lock:
-                pending, self._pending = self._pending, None
-            if not self._write_status(pending):
-                return
-            next_beat = time.monotonic() + self._interval
-            self._stop.wait(PROGRESS_INTERVAL_S)  # a tight loop's reports are coalesced
+    def _beat(self) -> None:
+        while not self._stop.wait(self._interval):
+            if not self._job_busy() and not self._record(None, None):
+                return  # the job is no longer ours to run
 
-    def _write_status(self, pending: tuple[float, str] | None) -> bool:
-        progress, message = pending or (None, None)
+    def _record(self, progress: float | None, message: str | None) -> bool:
         try:
             with self._write.begin() as s:
                 return queue.record_status(
@@ -86,12 +83,8 @@ class StatusWriter:
                     progress=progress,
                     message=message,
                 )
-        except SQLAlchemyError as exc:  # e.g. SQLite busy for long: try again next time
-            log.warning(
-                "job status not recorded", extra={"job_id": self._job_id, "error": str(exc)}
-            )
-            with self._lock:
-                self._pending = self._pending or pending
+        except SQLAlchemyError as exc:  # e.g. SQLite's lock held by the job: next time
+            log.debug("job status not recorded", extra={"job_id": self._job_id, "error": str(exc)})
             return True
 
 
@@ -101,6 +94,7 @@ def execute_job(
     settings: Settings,
     job_id: str,
     worker: str,
+    status_sessions: sessionmaker[Session] | None = None,
 ) -> str:
     """Run a job worker has claimed; return 'succeeded', 'failed' or 'lost' (the claim was
     taken away, e.g. the worker stalled past the heartbeat timeout: nothing is committed)."""
@@ -109,8 +103,12 @@ def execute_job(
         if job is None or job.status != "running" or job.claimed_by != worker:
             return "lost"
         kind, params = job.kind, dict(job.params)
-    with StatusWriter(write_sessions, job_id, worker, settings.job_heartbeat_s) as status:
-        outcome = _run(sessions, settings, job_id, worker, kind, params, status)
+    status_sessions = status_sessions or write_sessions
+    status = StatusWriter(status_sessions, job_id, worker, settings.job_heartbeat_s)
+    try:
+        outcome = _run(sessions, write_sessions, settings, job_id, worker, kind, params, status)
+    finally:
+        status.close()
     if outcome != "lost":
         for path in queue.job_inputs(params):
             discard_upload(path)
@@ -119,6 +117,7 @@ def execute_job(
 
 def _run(
     sessions: sessionmaker[Session],
+    write_sessions: sessionmaker[Session],
     settings: Settings,
     job_id: str,
     worker: str,
@@ -129,16 +128,19 @@ def _run(
     session = sessions()
     try:
         handler = JOB_KINDS[kind]
+        status.watch(session)
         result = handler(JobContext(session, settings, job_id, status.report), params)
-        if not queue.finish_job(
-            session,
-            job_id=job_id,
-            worker=worker,
-            status="succeeded",
-            progress=1.0,
-            message="done",
-            result=result,
-        ):
+        done = {"status": "succeeded", "progress": 1.0, "message": "done", "result": result}
+        try:
+            # The job's rows and its 'succeeded' commit together, or not at all.
+            held = queue.finish_job(session, job_id=job_id, worker=worker, **done)
+        except OperationalError as exc:
+            if not wrote_nothing(session, exc):
+                raise
+            session.rollback()  # a stale SQLite reader: nothing of the job's to keep
+            with write_sessions.begin() as s:
+                held = queue.finish_job(s, job_id=job_id, worker=worker, **done)
+        if not held:
             session.rollback()
             log.warning("job claim lost; its work was rolled back", extra={"job_id": job_id})
             return "lost"
@@ -148,7 +150,7 @@ def _run(
         code, title, slug, detail = describe(exc)
         if code >= 500:
             log.exception("job failed", extra={"job_id": job_id, "kind": kind})
-        with sessions.begin() as s:
+        with write_sessions.begin() as s:
             held = queue.finish_job(
                 s,
                 job_id=job_id,

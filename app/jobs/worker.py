@@ -12,9 +12,11 @@ import uuid
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import make_status_sessions
 from app.jobs.execute import execute_job
 from app.jobs.runner import ExternalJobRunner, JobRunner
 from app.services import jobs as queue
+from app.services.uploads import discard_upload
 from app.settings import Settings
 from models.base import utcnow
 from models.queue import claim_next
@@ -36,8 +38,10 @@ class Worker:
         write_sessions: sessionmaker[Session],
         settings: Settings,
         stop: threading.Event,
+        status_sessions: sessionmaker[Session] | None = None,
     ) -> None:
         self.name = worker_name()
+        self._status = status_sessions
         self.current: str | None = None
         self.wake = threading.Event()
         self._sessions = sessions
@@ -59,6 +63,10 @@ class Worker:
                 timeout_s=s.job_heartbeat_timeout_s,
                 max_attempts=s.job_max_attempts,
             )
+        if found.failed:  # their inputs are of no more use
+            with self._sessions() as session:
+                for path in queue.inputs_of(session, found.failed):
+                    discard_upload(path)
         if found.requeued or found.failed:
             log.warning(
                 "jobs cut off by a stopped worker",
@@ -90,7 +98,12 @@ class Worker:
                 self.current = job_id
                 try:
                     outcome = execute_job(
-                        self._sessions, self._write, self._settings, job_id, self.name
+                        self._sessions,
+                        self._write,
+                        self._settings,
+                        job_id,
+                        self.name,
+                        status_sessions=self._status,
                     )
                 except Exception:  # its outcome could not be recorded: recovery will see to it
                     log.exception("job outcome not recorded", extra={"job_id": job_id})
@@ -127,7 +140,11 @@ class WorkerPool:
         once: bool = False,
     ) -> None:
         self._stop = threading.Event()
-        self.workers = [Worker(sessions, write_sessions, settings, self._stop) for _ in range(size)]
+        self._status = make_status_sessions(settings)
+        self.workers = [
+            Worker(sessions, write_sessions, settings, self._stop, self._status)
+            for _ in range(size)
+        ]
         self._threads = [
             threading.Thread(target=w.run, kwargs={"once": once}, name=f"job-{i}", daemon=True)
             for i, w in enumerate(self.workers)
@@ -153,7 +170,10 @@ class WorkerPool:
         deadline = None if timeout is None else time.monotonic() + timeout
         for t in self._threads:
             t.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
-        return not any(t.is_alive() for t in self._threads)
+        ended = not any(t.is_alive() for t in self._threads)
+        if ended:
+            self._status.kw["bind"].dispose()
+        return ended
 
     def release(self) -> None:
         """Give every running job back to the queue (best effort: the heartbeat timeout

@@ -57,6 +57,12 @@ def pending_inputs(session: Session) -> set[Path]:
     return {p for ps in params for p in job_inputs(ps)}
 
 
+def inputs_of(session: Session, job_ids: list[str]) -> list[Path]:
+    """Return the uploaded files of some jobs."""
+    params = session.scalars(select(Job.params).where(Job.id.in_(job_ids)))
+    return [p for ps in params for p in job_inputs(ps)]
+
+
 def has_queued(session: Session) -> bool:
     """Tell whether any job waits (a cheap read before taking a writer's lock)."""
     return session.scalar(select(Job.id).where(Job.status == "queued").limit(1)) is not None
