@@ -64,6 +64,21 @@ def serve() -> None:
     )
 
 
+@cli.command("worker")
+def worker_cmd(
+    concurrency: Annotated[int, typer.Option(min=1, help="jobs run at once (threads)")] = 1,
+    once: Annotated[bool, typer.Option("--once", help="exit when no job is queued")] = False,
+) -> None:
+    """Run queued jobs from the database (beside services with ECOLEADS_JOB_RUNNER=external).
+
+    SIGTERM or Ctrl-C: take no more jobs and finish the running ones; a second signal gives
+    them back to the queue and exits at once.
+    """
+    from app.jobs.worker_process import run_worker
+
+    raise typer.Exit(run_worker(get_settings(), concurrency=concurrency, once=once))
+
+
 @layers_cli.command("import")
 @fails_cleanly
 def layers_import(

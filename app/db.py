@@ -59,6 +59,21 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessions
 
 
+# Job status writes (progress, heartbeats) are best effort: they wait this little (ms) for
+# SQLite's write lock, which a running job may hold for long, and try again next time.
+STATUS_BUSY_TIMEOUT_MS = 250
+
+
+def make_status_sessions(settings: Settings) -> sessionmaker[Session]:
+    """Return writer sessions for job status on a small pool of their own that waits only
+    briefly for SQLite's write lock."""
+    quick = settings.model_copy(
+        update={"sqlite_busy_timeout_ms": STATUS_BUSY_TIMEOUT_MS, "db_pool_size": 2,
+                "db_pool_overflow": 8}
+    )
+    return make_sessionmaker(make_engine(settings.resolved_database_url, quick), write=True)
+
+
 def anchor_of(settings: Settings) -> Anchor:
     """Where this deployment anchors its audit chain's head."""
     return Anchor(settings.audit_anchor_path, settings.dossier_key_path)

@@ -4,7 +4,6 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
@@ -32,43 +31,36 @@ from app.body_limit import BodyLimitMiddleware
 from app.db import anchor_of, make_engine, make_sessionmaker
 from app.dossier.keys import check_key_location
 from app.errors import install_error_handlers
-from app.jobs.runner import ThreadJobRunner, attach_runner
+from app.jobs.runner import JobRunner, attach_runner
+from app.jobs.worker import make_runner
 from app.logging import configure_logging
 from app.security_headers import install_security_headers
 from app.services.audit_anchor import attach_anchor
 from app.services.evidence_gc import sweep_evidence
 from app.services.evidence_store import LocalEvidenceStore
-from app.services.jobs import recover_jobs
+from app.services.jobs import pending_inputs
 from app.services.uploads import prune_uploads
 from app.settings import Settings, get_settings
-from models import Job
 
 log = logging.getLogger("ecoleads")
 
 
 def _start_runner(
     settings: Settings, sessions: sessionmaker[Session], write_sessions: sessionmaker[Session]
-) -> ThreadJobRunner:
-    runner = ThreadJobRunner(sessions, settings)
-    with sessions.begin() as s:
-        queued = recover_jobs(s)
-        keep = {
-            Path(p)
-            for j in s.query(Job).filter(Job.id.in_(queued))
-            for p in [j.params.get("path"), *j.params.get("paths", [])]
-            if p
-        }
-    prune_uploads(settings.uploads_dir, keep)
+) -> JobRunner:
+    with sessions() as s:
+        keep = pending_inputs(s)
+    prune_uploads(settings.uploads_dir, keep, grace_s=settings.upload_prune_grace_s)
     with sessions() as s:
         swept = sweep_evidence(
             s, store=LocalEvidenceStore(settings.evidence_dir), grace_s=settings.evidence_gc_grace_s
         )
     if swept.removed:
         log.warning("evidence files no row references removed", extra={"files": swept.removed})
+    # Workers (here or in `ecoleads worker` processes) recover jobs cut off by a restart.
+    runner = make_runner(settings, sessions, write_sessions)
     attach_runner(sessions, runner)
     attach_runner(write_sessions, runner)
-    for job_id in queued:
-        runner.submit(job_id)
     return runner
 
 

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -93,8 +94,23 @@ class Settings(BaseSettings):
     # longer than the timeout (s) for a slot is answered 503 with Retry-After.
     decode_slots: int = 2
     decode_wait_s: float = 20.0
-    job_workers: int = 1
-    job_runner: str = "thread"
+    # Jobs live in the database (a durable queue). "thread": the service runs job_workers
+    # worker threads itself; "external": it only enqueues, and `ecoleads worker` processes
+    # (any number, sharing the database) run the jobs.
+    job_runner: Literal["thread", "external"] = "thread"
+    job_workers: int = Field(default=1, ge=1)
+    # An idle worker looks for queued jobs this often (s); in the service it is also woken at
+    # once when a request commits a job.
+    job_poll_s: float = Field(default=1.0, gt=0)
+    # A running job's worker records a heartbeat this often (s); a job with no heartbeat for
+    # the timeout (s) was cut off (kill -9, power loss) and is run again, up to max_attempts
+    # claims in all, then failed as interrupted. Clocks of worker hosts must agree (NTP).
+    job_heartbeat_s: float = Field(default=5.0, gt=0)
+    job_heartbeat_timeout_s: float = Field(default=30.0, gt=0)
+    job_max_attempts: int = Field(default=3, ge=1)
+    # Upload directories no pending job refers to are removed at start-up once this old (s):
+    # younger ones may belong to a request still running in another service process.
+    upload_prune_grace_s: float = 3600.0
 
     @property
     def resolved_database_url(self) -> str:

@@ -3,8 +3,7 @@
 Services call these helpers instead of branching on the dialect themselves.
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -87,22 +86,6 @@ def configure_engine(engine: Engine, *, busy_timeout_ms: int = 10_000) -> None:
 
         event.listen(engine, "connect", connect)
         event.listen(engine, "begin", _begin_sqlite)
-
-
-@contextmanager
-def impatient(conn: Connection, wait_ms: int = 50) -> Iterator[None]:
-    """Wait at most `wait_ms` for SQLite's write lock inside this block (then the statement
-    fails with "database is locked"): for advisory writes, such as a job's progress, that
-    must never queue behind the job's own transaction. PostgreSQL needs nothing."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
-    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(before or 0)}")
 
 
 def writer(engine: Engine) -> Engine:

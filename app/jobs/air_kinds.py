@@ -9,43 +9,38 @@ from app.jobs.registry import JobContext, job_kind
 from app.services.air_import import SourceFile, import_readings
 from app.services.air_surfaces import SurfaceRequest, create_surface
 from app.services.hotspots import import_hotspots
-from app.services.uploads import discard_upload
 from geo.air.formats import parse_mapping
 
 
 @job_kind("air_import")
 def run_air_import(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     """Import uploaded readings (prsa, cnemc, csv) or FIRMS hotspots."""
-    paths = [Path(p) for p in params["paths"]]
-    try:
-        files = [
-            SourceFile(name, path.read_bytes())
-            for name, path in zip(params["names"], paths, strict=True)
-        ]
-        if params["format"] == "firms":
-            record = import_hotspots(
-                ctx.session,
-                files=files,
-                settings=ctx.settings,
-                actor=params["actor"],
-                progress=ctx.report,
-            )
-        else:
-            mapping = params.get("mapping")
-            record = import_readings(
-                ctx.session,
-                files=files,
-                fmt=params["format"],
-                settings=ctx.settings,
-                actor=params["actor"],
-                mapping=parse_mapping(json.loads(mapping)) if mapping else None,
-                station_kind=params.get("station_kind", "national"),
-                progress=ctx.report,
-            )
-        return {"import_id": record.id, **record.report}
-    finally:
-        for path in paths:
-            discard_upload(path)
+    paths = [Path(p) for p in params["paths"]]  # removed by the worker after the job
+    files = [
+        SourceFile(name, path.read_bytes())
+        for name, path in zip(params["names"], paths, strict=True)
+    ]
+    if params["format"] == "firms":
+        record = import_hotspots(
+            ctx.session,
+            files=files,
+            settings=ctx.settings,
+            actor=params["actor"],
+            progress=ctx.report,
+        )
+    else:
+        mapping = params.get("mapping")
+        record = import_readings(
+            ctx.session,
+            files=files,
+            fmt=params["format"],
+            settings=ctx.settings,
+            actor=params["actor"],
+            mapping=parse_mapping(json.loads(mapping)) if mapping else None,
+            station_kind=params.get("station_kind", "national"),
+            progress=ctx.report,
+        )
+    return {"import_id": record.id, **record.report}
 
 
 @job_kind("air_surface")

@@ -8,7 +8,6 @@ import app.jobs.air_kinds  # noqa: F401  (registers the air job kinds)
 from app.jobs.registry import JobContext, job_kind
 from app.services.geocode_batch import ROW_COLUMNS, geocode_points
 from app.services.layers import import_layer
-from app.services.uploads import discard_upload
 from geo.crs import parse_crs, to_wgs84_coords
 from geo.layers import ReadOptions
 from geo.points_io import read_points
@@ -17,28 +16,25 @@ from geo.points_io import read_points
 @job_kind("layer_import")
 def run_layer_import(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     """Import an uploaded layer file as a new layer version."""
-    path = Path(params["path"])
-    try:
-        version = import_layer(
-            ctx.session,
-            path=path,
-            name=params["name"],
-            kind=params["kind"],
-            title=params.get("title"),
-            filename=params.get("filename"),
-            options=ReadOptions(**params["options"]),
-            progress=ctx.report,
-        )
-        return {
-            "layer": params["name"],
-            "layer_version_id": version.id,
-            "version": version.version,
-            "feature_count": version.feature_count,
-            "repaired_count": version.repaired_count,
-            "source_sha256": version.source_sha256,
-        }
-    finally:
-        discard_upload(path)
+    path = Path(params["path"])  # removed by the worker once the job has finished
+    version = import_layer(
+        ctx.session,
+        path=path,
+        name=params["name"],
+        kind=params["kind"],
+        title=params.get("title"),
+        filename=params.get("filename"),
+        options=ReadOptions(**params["options"]),
+        progress=ctx.report,
+    )
+    return {
+        "layer": params["name"],
+        "layer_version_id": version.id,
+        "version": version.version,
+        "feature_count": version.feature_count,
+        "repaired_count": version.repaired_count,
+        "source_sha256": version.source_sha256,
+    }
 
 
 def batch_geocode_file(
@@ -68,13 +64,11 @@ def batch_geocode_file(
 @job_kind("geocode_batch")
 def run_geocode_batch(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     """Batch-geocode an uploaded point file; the CSV result is downloadable from the job."""
-    path = Path(params["path"])
+    path = Path(params["path"])  # removed by the worker once the job has finished
     out = ctx.settings.results_dir / f"{ctx.job_id}.csv"
     try:
         summary = batch_geocode_file(ctx, path, params["crs"], params["partner_distance_m"], out)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
-    finally:
-        discard_upload(path)
     return {**summary, "result_path": str(out), "download": f"/api/v1/jobs/{ctx.job_id}/result"}

@@ -21,3 +21,4 @@ class JobRead(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    attempts: int = 0  # claims by a worker; above 1 the job was cut off and run again

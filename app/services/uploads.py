@@ -3,6 +3,7 @@
 import hashlib
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 from typing import BinaryIO
@@ -54,14 +55,20 @@ def discard_upload(path: Path) -> None:
     shutil.rmtree(path.parent, ignore_errors=True)
 
 
-def prune_uploads(root: Path, keep: set[Path]) -> int:
-    """Remove upload directories that no queued job refers to; return how many."""
+def prune_uploads(root: Path, keep: set[Path], *, grace_s: float = 0.0) -> int:
+    """Remove upload directories that no pending job refers to and that are older than
+    grace_s (younger ones may belong to a request another process is still serving)."""
     if not root.exists():
         return 0
     keep_dirs = {p.parent.resolve() for p in keep}
+    cutoff = time.time() - grace_s
     removed = 0
     for folder in root.iterdir():
-        if folder.is_dir() and folder.resolve() not in keep_dirs:
+        if (
+            folder.is_dir()
+            and folder.resolve() not in keep_dirs
+            and folder.stat().st_mtime < cutoff
+        ):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed

@@ -326,9 +326,9 @@ def test_progress_after_the_job_began_writing_never_stalls_it(
     """Every progress report is written (interval 0), also after the import has begun writing:
     on SQLite the job's own transaction then holds the write lock, and a progress update that
     waited for it would deadlock the job until the busy timeout failed it."""
-    import app.jobs.runner as runner
+    import app.jobs.execute as execute
 
-    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 0.0)
+    monkeypatch.setattr(execute, "PROGRESS_INTERVAL_S", 0.0)
     data = (AIR / "mapped_dongsi.csv").read_bytes()
     mapping = (AIR / "mapped_dongsi.mapping.json").read_text()
     started = time.monotonic()
