@@ -13,10 +13,6 @@ from sqlalchemy import Connection, Table
 
 from models.pgcopy import HEADER, TRAILER, encode, field_of
 
-# SQLAlchemy's own text form of a DATETIME on SQLite, so that bound parameters compare
-# equal to bulk-loaded values ("%Y-%m-%d %H:%M:%S.%f").
-SQLITE_DATETIME_UNIT = "us"
-
 
 def copy_rows(conn: Connection, table: Table, frame: pd.DataFrame, chunk: int = 100_000) -> int:
     """Insert every row of `frame` (columns named as the table's) into `table`."""
@@ -74,11 +70,15 @@ def sqlite_values(column: pd.Series) -> list[object]:
 
 
 def _sqlite_datetimes(column: pd.Series) -> list[object]:
-    """Format UTC timestamps as SQLAlchemy's SQLite DATETIME text, NaT as None."""
+    """Format UTC timestamps as SQLAlchemy's SQLite DATETIME text, NaT as None.
+
+    That text ("%Y-%m-%d %H:%M:%S.%f") makes bulk-loaded values compare equal to bound
+    parameters.
+    """
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         column = column.dt.tz_convert("UTC").dt.tz_localize(None)
     stamps = column.to_numpy(dtype="datetime64[us]")
-    text = np.datetime_as_string(stamps, unit=SQLITE_DATETIME_UNIT)  # 2013-03-01T00:00:00.000000
+    text = np.datetime_as_string(stamps, unit="us")  # 2013-03-01T00:00:00.000000
     if text.dtype.itemsize > 10 * 4:  # not every value NaT
         text.view(np.uint32).reshape(len(text), -1)[:, 10] = ord(" ")
     out = text.astype(object)
