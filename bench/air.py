@@ -1,17 +1,21 @@
 """Benchmark and accuracy of the air model on the real UCI Beijing multi-site data.
 
 1. Import: the 12 PRSA files (420,768 hourly rows) through `import_readings` (what
-   `ecoleads air import --format prsa` runs) on SpatiaLite and PostGIS, rows/second and the
-   ratio to a bare `pandas.read_csv` of the same files in the same run.
+   `ecoleads air import --format prsa` runs) on SpatiaLite and PostGIS, rows/second, the
+   ratio to a bare `pandas.read_csv` of the same files and the ratio to PostgreSQL's own
+   `COPY` of the raw CSV rows into a temporary table (the floor), all in the same run.
 2. Accuracy: leave-one-station-out cross-validation of daily PM10 (valid GB 3095-2012 daily
    means, from the database) for IDW, ordinary kriging and the naive baseline (the mean of
    the other stations), over every day of 2013-03-01..2017-02-28 with >= 6 stations.
 
 Usage: `make bench` (PostGIS from ECOLEADS_TEST_POSTGIS_URL), or
-`.venv/bin/python bench/air.py [--data ../shared/data/air_quality/beijing_prsa] [--days N]`.
+`.venv/bin/python bench/air.py [--data ../shared/data/air_quality/beijing_prsa] [--days N]
+[--import-only] [--profile FILE]` (--profile writes a cProfile of each import to
+FILE.<backend>).
 """
 
 import argparse
+import cProfile
 import os
 import sys
 import tempfile
@@ -23,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
@@ -45,7 +51,42 @@ def bare_read(paths: list[Path]) -> float:
     return time.perf_counter() - t0
 
 
-def import_on(url: str, files: list[SourceFile], data_dir: str) -> tuple[float, int, object]:
+# The raw PRSA layout, typed as PostgreSQL would store it (the floor's table).
+RAW_COLUMNS = (
+    '"No" integer, year integer, month integer, day integer, hour integer, '
+    '"PM2.5" double precision, "PM10" double precision, "SO2" double precision, '
+    '"NO2" double precision, "CO" double precision, "O3" double precision, '
+    '"TEMP" double precision, "PRES" double precision, "DEWP" double precision, '
+    '"RAIN" double precision, wd text, "WSPM" double precision, station text'
+)
+
+
+def copy_floor(url: str, files: list[SourceFile]) -> float:
+    """Seconds for PostgreSQL's own COPY (CSV text) of the raw rows into a temporary table."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            with raw.cursor() as cur:
+                cur.execute(f"CREATE TEMPORARY TABLE prsa_raw ({RAW_COLUMNS}) ON COMMIT DROP")
+                t0 = time.perf_counter()
+                for f in files:
+                    sql = "COPY prsa_raw FROM STDIN (FORMAT csv, HEADER true, NULL 'NA')"
+                    with cur.copy(sql) as copy:
+                        copy.write(f.data)
+                secs = time.perf_counter() - t0
+                cur.execute("SELECT count(*) FROM prsa_raw")
+                row = cur.fetchone()
+                assert row is not None and row[0] > 0
+    finally:
+        engine.dispose()
+    return secs
+
+
+def import_on(
+    url: str, files: list[SourceFile], data_dir: str, profile: Path | None = None
+) -> tuple[float, int, object]:
     """Migrate a fresh database, load the demo layers, import; return seconds and rows."""
     migrate.downgrade(url, "base")
     migrate.upgrade(url)
@@ -54,10 +95,17 @@ def import_on(url: str, files: list[SourceFile], data_dir: str) -> tuple[float, 
     with sessions.begin() as s:
         load_demo(s)
     settings = Settings(database_url=url, data_dir=Path(data_dir))
+    profiler = cProfile.Profile() if profile else None
     t0 = time.perf_counter()
     with sessions.begin() as s:
+        if profiler:
+            profiler.enable()
         record = import_readings(s, files=files, fmt="prsa", settings=settings, actor="bench")
-    return time.perf_counter() - t0, record.rows_stored, sessions
+    secs = time.perf_counter() - t0
+    if profiler and profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    return secs, record.rows_stored, sessions
 
 
 def accuracy(sessions: object, days: int | None) -> dict[str, tuple[float, float, int]]:
@@ -91,6 +139,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="air model benchmark")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--days", type=int, default=None, help="limit the CV to N days")
+    parser.add_argument("--import-only", action="store_true", help="skip the accuracy part")
+    parser.add_argument("--profile", type=Path, default=None, help="cProfile each import")
     args = parser.parse_args()
     paths = sorted(args.data.glob("PRSA_Data_*.csv"))
     if not paths:
@@ -102,16 +152,33 @@ def main() -> None:
         backends.append(("postgis", os.environ["ECOLEADS_TEST_POSTGIS_URL"]))
     else:
         print("ECOLEADS_TEST_POSTGIS_URL is not set: PostGIS not measured (use make bench)")
-    print(f"bare pandas.read_csv of {len(paths)} files: {bare:.2f} s")
+    pg_url = os.environ.get("ECOLEADS_TEST_POSTGIS_URL")
+    floor = copy_floor(pg_url, files) if pg_url else None
+    rows_in = sum(f.data.count(b"\n") - 1 for f in files)
+    print(f"{len(paths)} files, {rows_in:,} data rows")
+    print(f"bare pandas.read_csv: {bare:.2f} s")
+    if floor:
+        print(f"PostgreSQL COPY (csv text) of the raw rows into a temp table: {floor:.2f} s")
     sessions = None
+    results: list[tuple[str, float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, url in backends:
-            secs, rows, made = import_on(url or f"sqlite:///{tmp}/bench.db", files, tmp)
+            out = args.profile.with_suffix(f".{name}") if args.profile else None
+            secs, rows, made = import_on(url or f"sqlite:///{tmp}/bench.db", files, tmp, out)
             sessions = sessions or made
+            results.append((name, secs, rows))
+        print(
+            f"\n{'backend':<11} {'rows':>9} {'import s':>9} {'rows/s':>9} "
+            f"{'x read_csv':>10} {'x COPY':>7}"
+        )
+        for name, secs, rows in results:
+            vs_copy = f"{secs / floor:7.1f}" if floor else f"{'-':>7}"
             print(
-                f"{name}: imported {rows:,} rows in {secs:.2f} s = {rows / secs:,.0f} rows/s "
-                f"= {secs / bare:.1f}x the bare read_csv"
+                f"{name:<11} {rows:>9,} {secs:>9.2f} {rows / secs:>9,.0f} "
+                f"{secs / bare:>10.1f} {vs_copy}"
             )
+        if args.import_only:
+            return
         t0 = time.perf_counter()
         result = accuracy(sessions, args.days)
     print(

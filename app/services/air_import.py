@@ -28,6 +28,7 @@ from geo.air.formats import (
     ReadingsError,
     Station,
     drop_duplicates,
+    prsa_stations,
     read_cnemc,
     read_mapped,
     read_prsa,
@@ -138,6 +139,8 @@ def import_readings(
     """Read, check and store hourly readings; return the import with its report."""
     if not files:
         raise Invalid("no files given")
+    if fmt == "prsa" and stations is None:
+        stations = prsa_stations()  # read once, not once per file
     parsed: list[Parsed] = []
     for n, f in enumerate(files):
         progress(0.4 * n / len(files), f"reading {f.name}")
@@ -153,6 +156,9 @@ def import_readings(
     frame, dup_count, dup_examples = drop_duplicates(frame.reset_index(drop=True), EXAMPLES)
     mask, out_of_range, missing = check_ranges(frame, EXAMPLES)
     provided = sorted({c for p in parsed for c in p.provided}, key=VALUE_COLUMNS.index)
+    # The last report before the first statement: a job's progress is written by another
+    # connection, which on SQLite would wait for this transaction's write lock.
+    progress(0.6, f"storing {len(frame):,} rows ({backend_name(session.get_bind().dialect.name)})")
     found: dict[str, Station] = {}
     for p in parsed:
         found.update(p.stations)
@@ -175,7 +181,6 @@ def import_readings(
     session.add(record)
     session.flush()
     keep = frame.loc[~stored, ["station_id", "at", *VALUE_COLUMNS, "invalid"]]
-    progress(0.6, f"storing {len(keep):,} rows ({backend_name(session.get_bind().dialect.name)})")
     copy_rows(session.connection(), AirReading.__table__, keep.assign(import_id=record.id))  # type: ignore[arg-type]
     record.report = {
         "rows_read": rows_read,
@@ -212,7 +217,6 @@ def import_readings(
     rescored = _rescore(session, ids.values(), frame, actor, settings)
     record.report = {**record.report, "leads_rescored": rescored}
     session.flush()
-    progress(1.0, f"{record.rows_stored:,} readings stored")
     return record
 
 

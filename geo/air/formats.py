@@ -102,8 +102,15 @@ def _csv(data: bytes, source: str, text: tuple[str, ...] = ()) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in text:
         if column in frame:
-            frame[column] = frame[column].fillna("").str.strip()
+            frame[column] = stripped(frame[column])
     return frame
+
+
+def stripped(column: pd.Series) -> pd.Series:
+    """Strip the text of a column, missing cells as "", working on its distinct values once."""
+    codes, distinct = pd.factorize(column)
+    clean = pd.Index([*(str(v).strip() for v in distinct), ""], dtype="str")
+    return pd.Series(clean.take(np.where(codes < 0, len(distinct), codes)), index=column.index)
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...] | list[str], source: str) -> None:
@@ -127,11 +134,11 @@ def _finish(
     for column in VALUE_COLUMNS:
         frame[column] = values.get(column, np.full(len(raw), np.nan))
     bad_time = frame["at"].isna().to_numpy()
-    bad_code = (frame["station_code"].fillna("").str.strip() == "").to_numpy()
+    bad_code = (stripped(frame["station_code"]) == "").to_numpy()
+    lines = frame["line"].to_numpy()
     rejected = [
-        (int(line), "no station code" if no_code else "unreadable time")
-        for line, no_code, no_time in zip(frame["line"], bad_code, bad_time, strict=True)
-        if no_code or no_time
+        (int(lines[i]), "no station code" if bad_code[i] else "unreadable time")
+        for i in np.flatnonzero(bad_time | bad_code)  # only the rejected rows, usually none
     ]
     return frame.loc[~(bad_time | bad_code)].reset_index(drop=True), rejected
 
@@ -157,8 +164,9 @@ def read_prsa(data: bytes, source: str, stations: Mapping[str, Station] | None =
     raw = _csv(data, source, ("station", "wd"))
     _require(raw, ["year", "month", "day", "hour", "station", *PRSA_COLUMNS], source)
     known = stations if stations is not None else prsa_stations()
-    names = raw["station"].str.strip()
-    unknown = sorted(set(names) - set(known))
+    names = raw["station"]  # stripped by _csv
+    distinct = set(names.unique())
+    unknown = sorted(distinct - set(known))
     if unknown:
         raise ReadingsError(
             f"{source}: no coordinates for station(s) {', '.join(unknown)}; "
@@ -171,9 +179,9 @@ def read_prsa(data: bytes, source: str, stations: Mapping[str, Station] | None =
     }
     values["co"] = values["co"] / UG_PER_MG
     values["wind_dir"] = compass_to_degrees(raw["wd"].to_numpy())
-    codes = names.map(lambda n: known[n].code)
+    codes = names.map({n: known[n].code for n in distinct})
     frame, rejected = _finish(raw, _local_to_utc(local), codes, values)
-    used = {known[n] for n in set(names)}
+    used = {known[n] for n in distinct}
     return Parsed(
         frame,
         {s.code: s for s in used},
@@ -190,7 +198,7 @@ def read_cnemc(data: bytes, source: str) -> Parsed:
     local = pd.to_datetime(raw["timepoint"].str.strip(), errors="coerce", format="mixed")
     at = _local_to_utc(local) - pd.Timedelta(hours=1)
     values = {ours: _numbers(raw[theirs]) for theirs, ours in CNEMC_COLUMNS.items()}
-    codes = raw["stationcode"].str.strip()
+    codes = raw["stationcode"]  # stripped by _csv
     frame, rejected = _finish(raw, at, codes, values)
     stations: dict[str, Station] = {}
     lons, lats = _numbers(raw["longitude"]), _numbers(raw["latitude"])
@@ -322,7 +330,7 @@ def read_mapped(data: bytes, source: str, mapping: ColumnMapping) -> Parsed:
             if ours == "wind_dir"
             else _numbers(raw[theirs])
         ) * mapping.scale.get(ours, 1.0)
-    codes = raw[mapping.station].str.strip()
+    codes = raw[mapping.station]  # stripped by _csv
     frame, rejected = _finish(raw, at, codes, values)
     stations: dict[str, Station] = {}
     firsts = raw.assign(_code=codes).drop_duplicates("_code")

@@ -5,6 +5,7 @@ degrees clockwise from true north (0 = north wind, 90 = east wind).
 """
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from pyproj import Geod
 
@@ -21,25 +22,25 @@ _GEOD = Geod(ellps="WGS84")
 def compass_to_degrees(values: ArrayLike) -> NDArray[np.float64]:
     """Turn 16-point compass names or numbers (degrees) into degrees; NaN when unknown.
 
-    "C", "CALM" and other words give NaN: a calm has no direction.
+    "C", "CALM" and other words give NaN: a calm has no direction. Each distinct value is
+    read once (a year of hourly rows holds a few dozen), then spread back to every row.
     """
-    out = np.full(np.shape(values), np.nan)
-    flat = np.asarray(values, dtype=object).ravel()
-    result = out.ravel()
-    for i, v in enumerate(flat):
-        if v is None:
-            continue
-        text = str(v).strip().upper()
-        if text in COMPASS_DEGREES:
-            result[i] = COMPASS_DEGREES[text]
-            continue
-        try:
-            deg = float(text)
-        except ValueError:
-            continue
-        if 0.0 <= deg <= 360.0:
-            result[i] = deg % 360.0
-    return result.reshape(out.shape)
+    shape = np.shape(values)
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object).ravel())
+    lookup = np.array([*(_degrees(v) for v in distinct), np.nan], dtype=float)
+    return lookup[codes].reshape(shape)  # code -1 (None, NaN) takes the trailing NaN
+
+
+def _degrees(value: object) -> float:
+    """Read one compass name or number of degrees; NaN when it is neither."""
+    text = str(value).strip().upper()
+    if text in COMPASS_DEGREES:
+        return COMPASS_DEGREES[text]
+    try:
+        deg = float(text)
+    except ValueError:
+        return np.nan
+    return deg % 360.0 if 0.0 <= deg <= 360.0 else np.nan
 
 
 def angular_difference(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
