@@ -20,8 +20,8 @@ from app.auth import Allow, Principal
 from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.errors import TooLarge
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
+from app.services.access import visible_duplicates
 from app.services.evidence_store import LocalEvidenceStore
-from app.services.report_privacy import visible_duplicates
 from app.services.report_queries import (
     get_report,
     list_reports,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.jobs.runner import enqueue_after_commit
+from app.services.access import may_see_job
 from models import Job, User
 from models.base import utcnow
 
@@ -41,7 +42,7 @@ def create_job(
 def get_job(session: Session, *, job_id: str, user: User) -> Job:
     """Return a job its creator (or an admin) may see, or raise NotFound."""
     job = session.get(Job, job_id)
-    if job is None or (user.role != "admin" and job.created_by_id != user.id):
+    if job is None or not may_see_job(user, job):
         raise NotFound(f"job {job_id} not found")
     return job
 

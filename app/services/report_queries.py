@@ -2,40 +2,16 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound
+from app.services.access import visible_reports
 from app.services.evidence_store import EvidenceStore, evidence_key
 from geo.categories import REPORT_STATUS_OF_LEAD
 from models import EvidenceItem, Lead, Organisation, Report, ReportPhoto, User
 
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic"}
-
-
-def org_subtree(session: Session, org_id: int) -> set[int]:
-    """Return an organisation and every organisation below it."""
-    found, frontier = {org_id}, {org_id}
-    while frontier:
-        frontier = (
-            set(
-                session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(frontier)))
-            )
-            - found
-        )
-        found |= frontier
-    return found
-
-
-def _visible(session: Session, user: User) -> ColumnElement[bool]:
-    """Volunteers see their own reports; prosecutors their jurisdiction's; admins all."""
-    if user.role == "volunteer":
-        return Report.user_id == user.id
-    if user.role == "prosecutor":
-        return Report.org_id.in_(org_subtree(session, user.org_id))
-    if user.role == "admin":
-        return true()
-    raise Forbidden(f"a {user.role} may not read reports")
 
 
 def list_reports(
@@ -48,7 +24,7 @@ def list_reports(
     offset: int,
 ) -> tuple[list[Report], dict[int, list[ReportPhoto]]]:
     """Return a page of the reports the user may see, newest first, with their photos."""
-    conds = [_visible(session, user)]
+    conds = [visible_reports(session, user)]
     if status:
         conds.append(Report.status == status)
     if category:
@@ -74,7 +50,8 @@ def _photos(session: Session, report_ids: list[int]) -> dict[int, list[ReportPho
 
 def get_report(session: Session, *, user: User, report_id: int) -> tuple[Report, list[ReportPhoto]]:
     """Return a report the user may see (404 otherwise, not revealing that it exists)."""
-    report = session.scalar(select(Report).where(Report.id == report_id, _visible(session, user)))
+    visible = visible_reports(session, user)
+    report = session.scalar(select(Report).where(Report.id == report_id, visible))
     if report is None:
         raise NotFound(f"report {report_id} not found")
     return report, _photos(session, [report.id])[report.id]

@@ -4,30 +4,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import Invalid, NotFound
 from app.services import audit
-from app.services.report_queries import org_subtree
+from app.services.access import org_subtree, visible_leads
 from geo.workflow import check_transition, is_overdue, reply_due
 from models import Lead, Organisation, Suggestion, User
 from models.base import utcnow
 from models.spatial import BBoxFilter
 
 
-def _visible(session: Session, user: User) -> ColumnElement[bool]:
-    """Prosecutors see their organisation's leads and those below it; admins all."""
-    if user.role == "admin":
-        return true()
-    if user.role == "prosecutor":
-        return Lead.org_id.in_(org_subtree(session, user.org_id))
-    raise Forbidden(f"a {user.role} may not read leads")
-
-
 def get_lead(session: Session, *, user: User, lead_id: int) -> Lead:
     """Return a lead the user may see, or raise NotFound."""
-    lead = session.scalar(select(Lead).where(Lead.id == lead_id, _visible(session, user)))
+    lead = session.scalar(select(Lead).where(Lead.id == lead_id, visible_leads(session, user)))
     if lead is None:
         raise NotFound(f"lead {lead_id} not found")
     return lead
@@ -50,7 +41,7 @@ class LeadFilter:
 
 def lead_conditions(session: Session, user: User, where: LeadFilter) -> list[ColumnElement[bool]]:
     """Return the SQL conditions of the leads a user may see that match a filter."""
-    conds: list[ColumnElement[bool]] = [_visible(session, user)]
+    conds: list[ColumnElement[bool]] = [visible_leads(session, user)]
     if where.bbox is not None:
         conds.append(BBoxFilter(Lead.id, Lead.geom, where.bbox))
     for column, value in (
@@ -182,7 +173,11 @@ def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
     rows = session.execute(
         select(Suggestion, Lead)
         .join(Lead, Suggestion.lead_id == Lead.id)
-        .where(Suggestion.replied_at.is_(None), Suggestion.due_at < now, _visible(session, user))
+        .where(
+            Suggestion.replied_at.is_(None),
+            Suggestion.due_at < now,
+            visible_leads(session, user),
+        )
         .order_by(Suggestion.due_at)
     ).all()
     return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now)]

@@ -1,0 +1,88 @@
+"""Who may see which rows: reports, leads, jobs, and other volunteers' duplicates.
+
+One module for row visibility, so a rule is stated once and every query uses it: volunteers
+see their own reports; prosecutors the reports and leads of their organisation and those
+below it; admins everything; a job is seen by whoever created it (and admins).
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
+
+from app.errors import Forbidden
+from models import Job, Lead, Organisation, Report, ReportPhoto, User
+
+# Roles that review reports and so may follow a duplicate to the earlier report or photo.
+REVIEWERS = ("prosecutor", "admin")
+
+
+def org_subtree(session: Session, org_id: int) -> set[int]:
+    """Return an organisation and every organisation below it."""
+    found, frontier = {org_id}, {org_id}
+    while frontier:
+        frontier = (
+            set(
+                session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(frontier)))
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def visible_reports(session: Session, user: User) -> ColumnElement[bool]:
+    """Volunteers see their own reports; prosecutors their jurisdiction's; admins all."""
+    if user.role == "volunteer":
+        return Report.user_id == user.id
+    if user.role == "prosecutor":
+        return Report.org_id.in_(org_subtree(session, user.org_id))
+    if user.role == "admin":
+        return true()
+    raise Forbidden(f"a {user.role} may not read reports")
+
+
+def visible_leads(session: Session, user: User) -> ColumnElement[bool]:
+    """Prosecutors see their organisation's leads and those below it; admins all."""
+    if user.role == "admin":
+        return true()
+    if user.role == "prosecutor":
+        return Lead.org_id.in_(org_subtree(session, user.org_id))
+    raise Forbidden(f"a {user.role} may not read leads")
+
+
+def may_see_job(user: User, job: Job) -> bool:
+    """A job is seen by the user who created it, and by admins."""
+    return user.role == "admin" or job.created_by_id == user.id
+
+
+@dataclass(frozen=True)
+class DuplicateIds:
+    """The duplicate ids a caller may see for one report (the rest are shown as unnamed)."""
+
+    report_id: int | None
+    photo_ids: dict[int, int] = field(default_factory=dict)  # photo id -> earlier photo id
+
+
+def visible_duplicates(
+    session: Session, *, user: User, report: Report, photos: list[ReportPhoto]
+) -> DuplicateIds:
+    """Return the duplicate ids a caller may see: all for reviewers, else only their own."""
+    earlier = {p.id: p.duplicate_of_id for p in photos if p.duplicate_of_id is not None}
+    if user.role in REVIEWERS:
+        return DuplicateIds(report.duplicate_of_id, earlier)
+    own_report = None
+    if report.duplicate_of_id is not None:
+        own_report = session.scalar(
+            select(Report.id).where(Report.id == report.duplicate_of_id, Report.user_id == user.id)
+        )
+    own_photos: set[int] = set()
+    if earlier:
+        own_photos = set(
+            session.scalars(
+                select(ReportPhoto.id)
+                .join(Report, Report.id == ReportPhoto.report_id)
+                .where(ReportPhoto.id.in_(set(earlier.values())), Report.user_id == user.id)
+            )
+        )
+    return DuplicateIds(own_report, {k: v for k, v in earlier.items() if v in own_photos})
