@@ -10,7 +10,9 @@ class Label(BaseModel):
     en: str
 
 
-class CodeLabel(Label):
+class CodeLabel(BaseModel):
     """A code of a controlled list with its Chinese and English labels."""
 
     code: str
+    zh: str
+    en: str
