@@ -12,6 +12,21 @@ from sqlalchemy.orm import Session
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.schemas.air import (
+    AirImportRead,
+    DayMean,
+    ExceedancesRead,
+    HourReading,
+    ReadingsRead,
+    StationCollection,
+    StationDay,
+    StationFeature,
+    StationProperties,
+    StationRead,
+    StationsRead,
+    StatisticsRead,
+)
+from app.schemas.geojson import PointGeometry
 from app.schemas.jobs import JobRead
 from app.services import air_queries as queries
 from app.services import jobs as job_service
@@ -27,36 +42,47 @@ Importer = Annotated[Principal, Depends(Allow("air:write", "admin"))]
 FORMATS = ("prsa", "cnemc", "csv", "firms")
 
 
-def _station(s: AirStation, value: dict[str, Any] | None = None) -> dict[str, Any]:
+def _station(s: AirStation) -> StationRead:
     p = to_shape(s.geom)
-    return {
-        "code": s.code,
-        "name": s.name,
-        "city": s.city,
-        "kind": s.kind,
-        "org_id": s.org_id,
-        "lon": p.x,
-        "lat": p.y,
-        **({"pm10_day": value} if value is not None else {}),
-    }
+    return StationRead(
+        code=s.code, name=s.name, city=s.city, kind=s.kind, org_id=s.org_id, lon=p.x, lat=p.y
+    )
 
 
-@router.get("/stations", summary="Stations, with a day's PM10 mean (GeoJSON for the map)")
+def _feature(s: StationDay) -> StationFeature:
+    return StationFeature(
+        type="Feature",
+        geometry=PointGeometry(type="Point", coordinates=[s.lon, s.lat]),
+        properties=StationProperties.model_validate(s.model_dump(exclude={"lon", "lat"})),
+    )
+
+
+@router.get(
+    "/stations",
+    summary="Stations, with a day's PM10 mean (GeoJSON for the map)",
+    response_model_exclude_unset=True,  # a day without data has only its date
+)
 def stations(
     session: SessionDep,
     _: Reader,
     bbox: BBoxDep,
     day: Annotated[date | None, Query(description="local day; default: newest data")] = None,
     format: Literal["json", "geojson"] = "json",
-) -> Any:
+) -> StationsRead | StationCollection:
     """List stations; each with the GB 3095-2012 daily PM10 mean of the day and its validity."""
     found = queries.stations_in(session, bbox)
     day = day or queries.latest_day(session)
-    means: dict[str, dict[str, Any]] = {}
+    means: dict[str, DayMean] = {}
     if day is not None and found:
         rows = records(queries.daily(session, [s.id for s in found], day, day, "pm10"))
-        means = {r.pop("station_code"): r for r in rows}
-    items = [_station(s, means.get(s.code, {"date": str(day) if day else None})) for s in found]
+        means = {r.pop("station_code"): DayMean.model_validate(r) for r in rows}
+    items = [
+        StationDay(
+            **_station(s).model_dump(),
+            pm10_day=means.get(s.code) or DayMean(date=str(day) if day else None),
+        )
+        for s in found
+    ]
     first, last = queries.day_range(session)
     span = {
         "day": day.isoformat() if day else None,
@@ -64,23 +90,14 @@ def stations(
         "last_day": last.isoformat() if last else None,
     }
     if format == "json":
-        return {**span, "stations": items}
-    return {
-        "type": "FeatureCollection",
-        **span,
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [i["lon"], i["lat"]]},
-                "properties": {k: v for k, v in i.items() if k not in ("lon", "lat")},
-            }
-            for i in items
-        ],
-    }
+        return StationsRead(**span, stations=items)
+    return StationCollection(
+        type="FeatureCollection", **span, features=[_feature(i) for i in items]
+    )
 
 
 @router.get("/stations/{code}", summary="One station")
-def station(code: str, session: SessionDep, _: Reader) -> dict[str, Any]:
+def station(code: str, session: SessionDep, _: Reader) -> StationRead:
     """Return a station."""
     return _station(queries.get_station(session, code))
 
@@ -93,7 +110,7 @@ def readings(
     _: Reader,
     start: Annotated[datetime | None, Query(alias="from", description="UTC, inclusive")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="UTC, exclusive")] = None,
-) -> dict[str, Any]:
+) -> ReadingsRead:
     """Hours as read, out-of-range and missing flags, regional baseline, local excess."""
     s = queries.get_station(session, code)
     end = end or (start + timedelta(days=2) if start else None)
@@ -104,10 +121,18 @@ def readings(
     hours = queries.readings(
         session, station=s, start=start, end=end, radius_m=settings.air_baseline_radius_m
     )
-    return {"station": _station(s), "hours": hours, "units": "µg/m³ (CO mg/m³)"}
+    return ReadingsRead(
+        station=_station(s),
+        hours=[HourReading.model_validate(h) for h in hours],
+        units="µg/m³ (CO mg/m³)",
+    )
 
 
-@router.get("/stations/{code}/statistics", summary="Daily, monthly, annual means (GB 3095)")
+@router.get(
+    "/stations/{code}/statistics",
+    summary="Daily, monthly, annual means (GB 3095)",
+    response_model_exclude_unset=True,  # days (+ summary) or periods; iaqi where HJ 633 has one
+)
 def statistics(
     code: str,
     session: SessionDep,
@@ -116,11 +141,13 @@ def statistics(
     last: Annotated[date, Query(alias="to")],
     period: Literal["day", "month", "year"] = "day",
     pollutant: str = "pm10",
-) -> dict[str, Any]:
+) -> StatisticsRead:
     """Means of local days, months or years with coverage and validity."""
     s = queries.get_station(session, code)
-    return station_statistics(
-        session, station=s, first=first, last=last, pollutant=pollutant, period=period
+    return StatisticsRead.model_validate(
+        station_statistics(
+            session, station=s, first=first, last=last, pollutant=pollutant, period=period
+        )
     )
 
 
@@ -137,9 +164,9 @@ def exceedances_view(
     hourly_limit: Annotated[float | None, Query(gt=0)] = None,
     daily_limit: Annotated[float | None, Query(gt=0, description="default: the grade's")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-) -> dict[str, Any]:
+) -> ExceedancesRead:
     """Each exceedance with its day's coverage, so the completeness of the data is known."""
-    return exceedances(
+    found = exceedances(
         session,
         first=first,
         last=last,
@@ -150,6 +177,7 @@ def exceedances_view(
         limit=limit,
         daily_limit=daily_limit,
     )
+    return ExceedancesRead.model_validate(found)
 
 
 @router.post("/imports", status_code=202, summary="Import readings or hotspots (a job)")
@@ -210,21 +238,21 @@ def queue(
     return JobRead.model_validate(job)
 
 
-def _import(r: AirImport) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "format": r.format,
-        "files": r.files,
-        "rows_read": r.rows_read,
-        "rows_stored": r.rows_stored,
-        "actor": r.actor,
-        "created_at": r.created_at.isoformat(),
-        "report": r.report,
-    }
+def _import(r: AirImport) -> AirImportRead:
+    return AirImportRead(
+        id=r.id,
+        format=r.format,
+        files=r.files,
+        rows_read=r.rows_read,
+        rows_stored=r.rows_stored,
+        actor=r.actor,
+        created_at=r.created_at.isoformat(),
+        report=r.report,
+    )
 
 
 @router.get("/imports", summary="Imports with their quality reports")
-def imports(session: SessionDep, _: Reader) -> list[dict[str, Any]]:
+def imports(session: SessionDep, _: Reader) -> list[AirImportRead]:
     """List imports, newest first."""
     rows = session.scalars(select(AirImport).order_by(AirImport.id.desc()).limit(200))
     return [_import(r) for r in rows]

@@ -4,13 +4,21 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from geoalchemy2.shape import to_shape
 from pydantic import BaseModel, Field
 
 from app.api.air import Analyst, Reader, queue
 from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
 from app.errors import NotFound
+from app.responses import media
+from app.schemas.air_maps import (
+    HotspotAttribution,
+    HotspotCollection,
+    LeadAttribution,
+    SurfaceCells,
+    SurfaceRead,
+)
 from app.schemas.jobs import JobRead
 from app.services.air_attribution import hotspot_attribution, lead_attribution
 from app.services.air_surfaces import (
@@ -27,6 +35,7 @@ from geo.air.surface_io import grid_cells_geojson, read_values
 from models import AirSurface
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"])
+GEOTIFF = "image/tiff; application=geotiff"
 
 
 class SurfaceCreate(BaseModel):
@@ -49,38 +58,43 @@ def create_surface_job(
     return queue(session, caller, response, "air_surface", req.model_dump(mode="json"))
 
 
-def _surface(s: AirSurface) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "pollutant": s.pollutant,
-        "period": s.period,
-        "label": s.label,
-        "start": s.start.isoformat(),
-        "method": s.method,
-        "bbox": s.bbox,
-        "cell_m": s.cell_m,
-        "width": s.width,
-        "height": s.height,
-        "stats": s.stats,
-        "sha256": s.sha256,
-        "geotiff": f"/api/v1/air/surfaces/{s.id}/geotiff",
-        "cells": f"/api/v1/air/surfaces/{s.id}/cells",
-    }
+def _surface(s: AirSurface) -> SurfaceRead:
+    return SurfaceRead(
+        id=s.id,
+        pollutant=s.pollutant,
+        period=s.period,  # type: ignore[arg-type]  # "hour" or "day" (air_surfaces)
+        label=s.label,
+        start=s.start.isoformat(),
+        method=s.method,
+        bbox=s.bbox,
+        cell_m=s.cell_m,
+        width=s.width,
+        height=s.height,
+        stats=s.stats,
+        sha256=s.sha256,
+        geotiff=f"/api/v1/air/surfaces/{s.id}/geotiff",
+        cells=f"/api/v1/air/surfaces/{s.id}/cells",
+    )
 
 
 @router.get("/surfaces", summary="Estimated surfaces, newest first")
-def surfaces(session: SessionDep, _: Reader) -> list[dict[str, Any]]:
+def surfaces(session: SessionDep, _: Reader) -> list[SurfaceRead]:
     """List surfaces with their cross-validation."""
     return [_surface(s) for s in list_surfaces(session)]
 
 
 @router.get("/surfaces/{surface_id}", summary="A surface with its cross-validation")
-def surface(surface_id: DbId, session: SessionDep, _: Reader) -> dict[str, Any]:
+def surface(surface_id: DbId, session: SessionDep, _: Reader) -> SurfaceRead:
     """Return one surface."""
     return _surface(get_surface(session, surface_id))
 
 
-@router.get("/surfaces/{surface_id}/geotiff", summary="A surface as GeoTIFF (EPSG:4326)")
+@router.get(
+    "/surfaces/{surface_id}/geotiff",
+    summary="A surface as GeoTIFF (EPSG:4326)",
+    response_class=FileResponse,
+    responses=media(GEOTIFF, "the GeoTIFF (its SHA-256 in X-Content-SHA256)"),
+)
 def surface_geotiff(
     surface_id: DbId, session: SessionDep, settings: SettingsDep, _: Reader
 ) -> FileResponse:
@@ -91,20 +105,28 @@ def surface_geotiff(
         raise NotFound(f"the GeoTIFF of surface {surface_id} is missing")
     return FileResponse(
         path,
-        media_type="image/tiff; application=geotiff",
+        media_type=GEOTIFF,
         filename=s.file,
         headers={"X-Content-SHA256": s.sha256},
     )
 
 
-@router.get("/surfaces/{surface_id}/cells", summary="A surface as GeoJSON cells")
+@router.get(
+    "/surfaces/{surface_id}/cells",
+    summary="A surface as GeoJSON cells",
+    response_class=JSONResponse,
+    responses={200: {"model": SurfaceCells, "description": "every cell with its value"}},
+)
 def surface_cells(
     surface_id: DbId, session: SessionDep, settings: SettingsDep, _: Reader
-) -> dict[str, Any]:
-    """Return every cell as a polygon with its value (for the map)."""
+) -> JSONResponse:
+    """Return every cell as a polygon with its value (for the map).
+
+    Thousands of cells: answered as built, not re-validated (tests check the schema).
+    """
     s = get_surface(session, surface_id)
     cells = grid_cells_geojson(surface_grid(s), read_values(surface_path(settings, s)))
-    return {**cells, "surface": _surface(s)}
+    return JSONResponse({**cells, "surface": _surface(s).model_dump(mode="json")})
 
 
 def _attribution(a: Attribution) -> dict[str, Any]:
@@ -120,24 +142,32 @@ def _attribution(a: Attribution) -> dict[str, Any]:
     }
 
 
-@router.get("/leads/{lead_id}/attribution", summary="Who was upwind: the air signal of a lead")
+@router.get(
+    "/leads/{lead_id}/attribution",
+    summary="Who was upwind: the air signal of a lead",
+    response_model_exclude_unset=True,  # not applicable: only lead, applicable and reason
+)
 def lead_air(
     lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: Analyst
-) -> dict[str, Any]:
+) -> LeadAttribution:
     """Return the attribution of a lead with every evidence hour."""
     lead = get_lead(session, lead_id=lead_id, user=caller.user)
     found = lead_attribution(session, lead=lead, settings=settings)
     if found is None:
-        return {
-            "lead": lead_id,
-            "applicable": False,
-            "reason": "不适用：非大气污染类线索或无站点 "
-            "(not an air-pollution lead, or no stations)",
-        }
-    return {"lead": lead_id, **_attribution(found)}
+        return LeadAttribution(
+            lead=lead_id,
+            applicable=False,
+            reason="不适用：非大气污染类线索或无站点 (not an air-pollution lead, or no stations)",
+        )
+    return LeadAttribution.model_validate({"lead": lead_id, **_attribution(found)})
 
 
-@router.get("/hotspots", summary="Fire hotspots (GeoJSON)")
+@router.get(
+    "/hotspots",
+    summary="Fire hotspots (GeoJSON)",
+    response_class=JSONResponse,
+    responses={200: {"model": HotspotCollection, "description": "detections as GeoJSON"}},
+)
 def hotspots(
     session: SessionDep,
     _: Reader,
@@ -145,40 +175,43 @@ def hotspots(
     start: Annotated[datetime | None, Query(alias="from")] = None,
     end: Annotated[datetime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=50_000)] = 5000,
-) -> dict[str, Any]:
-    """Detections with confidence, FRP and whether they became evidence."""
+) -> JSONResponse:
+    """Detections with confidence, FRP and whether they became evidence.
+
+    Up to 50,000 features: answered as built, not re-validated (tests check the schema).
+    """
     found = list_hotspots(session, bbox=bbox, start=start, end=end, limit=limit)
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": h.id,
-                "geometry": {"type": "Point", "coordinates": list(to_shape(h.geom).coords[0])},
-                "properties": {
+    return JSONResponse(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
                     "id": h.id,
-                    "acquired_at": h.acquired_at.isoformat(),
-                    "instrument": h.instrument,
-                    "satellite": h.satellite,
-                    "confidence": h.confidence_raw,
-                    "confidence_class": h.confidence_class,
-                    "frp_mw": h.frp,
-                    "evidence_id": h.evidence_id,
-                    "rule": h.properties.get("rule"),
-                },
-            }
-            for h in found
-        ],
-    }
+                    "geometry": {"type": "Point", "coordinates": list(to_shape(h.geom).coords[0])},
+                    "properties": {
+                        "id": h.id,
+                        "acquired_at": h.acquired_at.isoformat(),
+                        "instrument": h.instrument,
+                        "satellite": h.satellite,
+                        "confidence": h.confidence_raw,
+                        "confidence_class": h.confidence_class,
+                        "frp_mw": h.frp,
+                        "evidence_id": h.evidence_id,
+                        "rule": h.properties.get("rule"),
+                    },
+                }
+                for h in found
+            ],
+        }
+    )
 
 
 @router.get("/hotspots/{hotspot_id}/attribution", summary="The air signal of a hotspot")
 def hotspot_air(
     hotspot_id: DbId, session: SessionDep, settings: SettingsDep, _: Reader
-) -> dict[str, Any]:
+) -> HotspotAttribution:
     """Return the attribution of a detection as a straw-burning source."""
     h = get_hotspot(session, hotspot_id)
-    return {
-        "hotspot": hotspot_id,
-        **_attribution(hotspot_attribution(session, hotspot=h, settings=settings)),
-    }
+    found = hotspot_attribution(session, hotspot=h, settings=settings)
+    return HotspotAttribution.model_validate({"hotspot": hotspot_id, **_attribution(found)})

@@ -1,12 +1,14 @@
 """Geocoding: one point or geometry, or a batch of points."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import JSONResponse
 
 from app.auth import Allow, Principal
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
+from app.responses import accepted
 from app.schemas.geocode import BatchResult, GeocodeRequest, GeocodeResult
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
@@ -44,17 +46,17 @@ def geocode(
 @router.post(
     "/batch",
     summary="Geocode a CSV or GeoJSON of points",
+    response_model=BatchResult,
     responses={202: {"model": JobRead, "description": "large batch: runs as a job"}},
 )
 def geocode_batch(
     session: SessionDep,
     caller: Geocoder,
     settings: SettingsDep,
-    response: Response,
     file: Annotated[UploadFile, File(description="CSV with lon,lat[,id] or GeoJSON points")],
     crs: Annotated[str, Form()] = "wgs84",
     partner_distance_m: Annotated[float | None, Form(ge=1, le=200_000)] = None,
-) -> Any:
+) -> BatchResult | JSONResponse:
     """Answer small batches inline; larger ones (CSV result) run as a job."""
     system = parse_crs(crs)
     distance = partner_distance_m or settings.partner_distance_m
@@ -77,9 +79,7 @@ def geocode_batch(
                 },
             )
             keep = True
-            response.status_code = 202
-            response.headers["Location"] = f"/api/v1/jobs/{job.id}"
-            return JobRead.model_validate(job)
+            return accepted(JobRead.model_validate(job))
         lons, lats = to_wgs84_coords(system, points.xs, points.ys)
         result = geocode_points(
             session,
@@ -89,7 +89,9 @@ def geocode_batch(
             nearest_max_m=settings.nearest_max_m,
         )
         rows = list(result.rows(points.ids, points.xs, points.ys))
-        return BatchResult(points=len(rows), rows=rows, layer_versions=result.layers.versions)  # type: ignore[arg-type]
+        return BatchResult.model_validate(
+            {"points": len(rows), "rows": rows, "layer_versions": result.layers.versions}
+        )
     finally:
         if not keep:
             discard_upload(path)

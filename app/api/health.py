@@ -1,7 +1,5 @@
 """Service health: database backend, spatial version, migration revision."""
 
-from typing import Any
-
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Depends
@@ -9,23 +7,24 @@ from fastapi import APIRouter, Depends
 from app.auth import public
 from app.deps import SessionDep
 from app.migrate import alembic_config
+from app.schemas.health import DatabaseHealth, HealthRead
 from models.spatial import backend_name, spatial_version
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", summary="Service health (public)", dependencies=[Depends(public)])
-def health(session: SessionDep) -> dict[str, Any]:
+def health(session: SessionDep) -> HealthRead:
     """Report the database backend, its spatial version and the migration revision."""
     conn = session.connection()
     current = MigrationContext.configure(conn).get_current_revision()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    return {
-        "status": "ok" if current == head else "migration-needed",
-        "database": {
-            "backend": backend_name(conn.dialect.name),
-            "spatial_version": spatial_version(conn),
-            "revision": current,
-            "head": head,
-        },
-    }
+    return HealthRead(
+        status="ok" if current == head else "migration-needed",
+        database=DatabaseHealth(
+            backend=backend_name(conn.dialect.name),
+            spatial_version=spatial_version(conn),
+            revision=current,
+            head=head,
+        ),
+    )

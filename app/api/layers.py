@@ -1,15 +1,16 @@
 """Reference layers: list, read, features as GeoJSON, upload a new version."""
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi.responses import JSONResponse
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, Offset, SessionDep, SettingsDep
+from app.responses import GEOJSON, GeoJSONResponse, accepted, media
 from app.schemas.common import ID_MAX
 from app.schemas.jobs import JobRead
-from app.schemas.layers import LayerImported, LayerRead, LayerVersionRead
+from app.schemas.layers import LayerFeatures, LayerImported, LayerRead, LayerVersionRead
 from app.services import jobs as job_service
 from app.services import layers as service
 from app.services.uploads import discard_upload, save_upload
@@ -50,7 +51,12 @@ def get_layer(layer: str, session: SessionDep, _: Reader) -> LayerRead:
     return _layer_read(*service.get_layer(session, ref=layer))
 
 
-@router.get("/{layer}/features", summary="Features of a layer version as GeoJSON")
+@router.get(
+    "/{layer}/features",
+    summary="Features of a layer version as GeoJSON",
+    response_class=GeoJSONResponse,
+    responses=media(GEOJSON, "a page of features", LayerFeatures),
+)
 def layer_features(
     layer: str,
     session: SessionDep,
@@ -62,7 +68,7 @@ def layer_features(
     tolerance: Annotated[
         float, Query(ge=0, le=0.1, description="simplify by this many degrees (for maps)")
     ] = 0.0,
-) -> Response:
+) -> GeoJSONResponse:
     """Return a page of features (GeoJSON FeatureCollection), optionally within a bbox."""
     body = service.layer_features(
         session,
@@ -73,13 +79,14 @@ def layer_features(
         offset=offset,
         tolerance=tolerance,
     )
-    return Response(json.dumps(body, ensure_ascii=False), media_type="application/geo+json")
+    return GeoJSONResponse(body)
 
 
 @router.post(
     "",
     status_code=201,
     summary="Upload a layer file as a new version",
+    response_model=LayerImported,
     responses={202: {"model": JobRead, "description": "large file: import runs as a job"}},
 )
 def upload_layer(
@@ -98,7 +105,7 @@ def upload_layer(
     level_field: Annotated[str | None, Form()] = None,
     code_field: Annotated[str | None, Form()] = None,
     level: Annotated[str | None, Form(description="one level for every feature")] = None,
-) -> Any:
+) -> LayerImported | JSONResponse:
     """Import small files at once (201); larger ones run as a job (202 + Location)."""
     check_kind(kind)
     service.check_layer_name(name)
@@ -125,9 +132,7 @@ def upload_layer(
                 "options": {k: v for k, v in vars(options).items()},
             },
         )
-        response.status_code = 202
-        response.headers["Location"] = f"/api/v1/jobs/{job.id}"
-        return JobRead.model_validate(job)
+        return accepted(JobRead.model_validate(job))
     try:
         version = service.import_layer(
             session,

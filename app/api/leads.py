@@ -1,8 +1,7 @@
 """Leads (线索): list, read with evidence and explanation, workflow, assignment."""
 
-import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.encoders import jsonable_encoder
@@ -13,7 +12,20 @@ from shapely.geometry import mapping
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.responses import GEOJSON, GeoJSONResponse, media
 from app.schemas.common import DbInt
+from app.schemas.labels import Label
+from app.schemas.leads import (
+    EvidenceRead,
+    LeadCollection,
+    LeadMap,
+    LeadRead,
+    LeadSummary,
+    OverdueSuggestion,
+    SuggestionRead,
+    TimelineEntry,
+    WeightsRead,
+)
 from app.services.audit import history
 from app.services.dossier import make_dossier, now_stamp
 from app.services.evidence_store import LocalEvidenceStore
@@ -55,25 +67,26 @@ class AssignRequest(BaseModel):
     note: str = Field("", max_length=5000)
 
 
-def lead_summary(lead: Lead) -> dict[str, Any]:
+def lead_summary(lead: Lead) -> LeadSummary:
     """A lead as listed."""
     zh, en = STATUS_LABELS[lead.status]
+    cat_zh, cat_en = CATEGORIES[lead.category]
     point = to_shape(lead.geom).representative_point()
-    return {
-        "id": lead.id,
-        "category": lead.category,
-        "category_label": dict(zip(("zh", "en"), CATEGORIES[lead.category], strict=True)),
-        "status": lead.status,
-        "status_label": {"zh": zh, "en": en},
-        "score": lead.score,
-        "org_id": lead.org_id,
-        "assignee_id": lead.assignee_id,
-        "lon": point.x,
-        "lat": point.y,
-        "first_evidence_at": lead.first_evidence_at,
-        "last_evidence_at": lead.last_evidence_at,
-        "allowed_transitions": list(TRANSITIONS.get(lead.status, {})),
-    }
+    return LeadSummary(
+        id=lead.id,
+        category=lead.category,
+        category_label=Label(zh=cat_zh, en=cat_en),
+        status=lead.status,
+        status_label=Label(zh=zh, en=en),
+        score=lead.score,
+        org_id=lead.org_id,
+        assignee_id=lead.assignee_id,
+        lon=point.x,
+        lat=point.y,
+        first_evidence_at=lead.first_evidence_at,
+        last_evidence_at=lead.last_evidence_at,
+        allowed_transitions=list(TRANSITIONS.get(lead.status, {})),
+    )
 
 
 def lead_filter(
@@ -104,7 +117,12 @@ def lead_filter(
 FilterDep = Annotated[LeadFilter, Depends(lead_filter)]
 
 
-@router.get("/leads", summary="Search leads: filters, sort by score or time, JSON or GeoJSON")
+@router.get(
+    "/leads",
+    summary="Search leads: filters, sort by score or time, JSON or GeoJSON",
+    response_model=list[LeadSummary],
+    responses=media(GEOJSON, "a page of leads (`format=geojson`: GeoJSON)", LeadCollection),
+)
 def leads(
     session: SessionDep,
     caller: Reader,
@@ -114,7 +132,7 @@ def leads(
     format: Annotated[str, Query(pattern="^(json|geojson)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
-) -> Any:
+) -> list[LeadSummary] | GeoJSONResponse:
     """Return a page of the leads of the caller's organisations (X-Total-Count: all matches)."""
     found, total = list_leads(
         session, user=caller.user, where=where, sort=sort, limit=limit, offset=offset
@@ -127,73 +145,78 @@ def leads(
             "type": "Feature",
             "id": lead.id,
             "geometry": mapping(to_shape(lead.geom)),
-            "properties": jsonable_encoder(lead_summary(lead)),
+            # model_dump, then the encoder: the times as before (isoformat, +00:00)
+            "properties": jsonable_encoder(lead_summary(lead).model_dump()),
         }
         for lead in found
     ]
-    return Response(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "numberMatched": total,
-                "numberReturned": len(features),
-                "features": features,
-            },
-            ensure_ascii=False,
-        ),
-        media_type="application/geo+json",
+    return GeoJSONResponse(
+        {
+            "type": "FeatureCollection",
+            "numberMatched": total,
+            "numberReturned": len(features),
+            "features": features,
+        },
         headers={"X-Total-Count": str(total)},
     )
 
 
-@router.get("/leads/map", summary="The leads of a map view: each lead, or clusters")
+@router.get(
+    "/leads/map",
+    summary="The leads of a map view: each lead, or clusters",
+    response_class=GeoJSONResponse,
+    responses=media(GEOJSON, "the view's leads, or clusters of them", LeadMap),
+)
 def leads_map(
     session: SessionDep,
     caller: Reader,
     where: FilterDep,
     zoom: Annotated[float, Query(ge=0, le=22, description="web-mercator zoom of the view")],
-) -> Response:
+) -> GeoJSONResponse:
     """Return the view's leads one by one when few, else grid clusters (GeoJSON)."""
     if where.bbox is None:
         raise Invalid("the map needs a bbox")
-    body = lead_map(session, user=caller.user, where=where, zoom=zoom)
-    return Response(json.dumps(body, ensure_ascii=False), media_type="application/geo+json")
+    return GeoJSONResponse(lead_map(session, user=caller.user, where=where, zoom=zoom))
 
 
-@router.get("/leads/{lead_id}", summary="A lead with evidence, score, legal bases, timeline")
-def lead(lead_id: DbId, session: SessionDep, caller: Reader) -> dict[str, Any]:
+@router.get(
+    "/leads/{lead_id}",
+    summary="A lead with evidence, score, legal bases, timeline",
+    response_model_exclude_unset=True,  # a score entry has `details` only when it has some
+)
+def lead(lead_id: DbId, session: SessionDep, caller: Reader) -> LeadRead:
     """Return one lead with everything a prosecutor needs to triage it."""
     found = get_lead(session, user=caller.user, lead_id=lead_id)
-    return {
-        **lead_summary(found),
-        "geometry": mapping(to_shape(found.geom)),
-        "score_breakdown": found.score_breakdown,
-        "weights_version": found.weights_version,
-        "merged_into_id": found.merged_into_id,
-        "legal_bases": found.legal_bases,
-        "geocode": found.geocode,
-        "evidence": evidence_of(session, lead=found),
-        "suggestions": [
-            {
-                "agency": s.agency,
-                "issued_at": s.issued_at,
-                "urgent": s.urgent,
-                "due_at": s.due_at,
-                "replied_at": s.replied_at,
-            }
-            for s in suggestions_of(session, lead=found)
-        ],
-        "timeline": [
-            {"at": e.at, "actor": e.actor, "action": e.action, "change": e.change, "hash": e.hash}
-            for e in history(session, lead_id=found.id)
-        ],
-    }
+    return LeadRead.model_validate(
+        {
+            **lead_summary(found).model_dump(),
+            "geometry": mapping(to_shape(found.geom)),
+            "score_breakdown": found.score_breakdown,
+            "weights_version": found.weights_version,
+            "merged_into_id": found.merged_into_id,
+            "legal_bases": found.legal_bases,
+            "geocode": found.geocode,
+            "evidence": [EvidenceRead(**e) for e in evidence_of(session, lead=found)],
+            "suggestions": [
+                SuggestionRead(
+                    agency=s.agency,
+                    issued_at=s.issued_at,
+                    urgent=s.urgent,
+                    due_at=s.due_at,
+                    replied_at=s.replied_at,
+                )
+                for s in suggestions_of(session, lead=found)
+            ],
+            "timeline": [
+                TimelineEntry(at=e.at, actor=e.actor, action=e.action, change=e.change, hash=e.hash)
+                for e in history(session, lead_id=found.id)
+            ],
+        }
+    )
 
 
 @router.post("/leads/{lead_id}/transitions", summary="Move a lead through the workflow")
-def move(
-    lead_id: DbId, req: TransitionRequest, session: SessionDep, caller: Writer
-) -> dict[str, Any]:
+def move(lead_id: DbId, req: TransitionRequest, session: SessionDep, caller: Writer) -> LeadSummary:
     """Apply an allowed transition with its note (logged)."""
     return lead_summary(
         transition(
@@ -211,7 +234,7 @@ def move(
 @router.post("/leads/{lead_id}/assign", summary="Assign a lead to a prosecutor")
 def assign_lead(
     lead_id: DbId, req: AssignRequest, session: SessionDep, caller: Writer
-) -> dict[str, Any]:
+) -> LeadSummary:
     """Assign the lead (logged)."""
     return lead_summary(
         assign(
@@ -224,6 +247,7 @@ def assign_lead(
     "/leads/{lead_id}/dossier",
     summary="The lead file: a signed ZIP (HTML, PDF, map, originals)",
     response_class=Response,
+    responses=media("application/zip", "the signed dossier (ZIP)"),
 )
 def dossier(lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: Reader) -> Response:
     """Build the lead's dossier; verify it with `ecoleads dossier verify FILE.zip`."""
@@ -260,7 +284,7 @@ class SplitRequest(BaseModel):
 @router.post("/leads/merge", summary="Merge two leads (the source becomes a duplicate)")
 def merge_leads(
     req: MergeRequest, session: SessionDep, settings: SettingsDep, caller: Writer
-) -> dict[str, Any]:
+) -> LeadSummary:
     """Move the source's evidence into the target (logged on both)."""
     return lead_summary(
         merge(
@@ -277,7 +301,7 @@ def merge_leads(
 @router.post("/leads/{lead_id}/split", status_code=201, summary="Split evidence into a new lead")
 def split_lead(
     lead_id: DbId, req: SplitRequest, session: SessionDep, settings: SettingsDep, caller: Writer
-) -> dict[str, Any]:
+) -> LeadSummary:
     """Create a new lead from some of this lead's evidence (logged on both)."""
     return lead_summary(
         split(
@@ -299,31 +323,31 @@ class WeightsRequest(BaseModel):
 
 
 @router.get("/score-weights", summary="Scoring weights, newest version first")
-def weights(session: SessionDep, caller: Reader) -> list[dict[str, Any]]:
+def weights(session: SessionDep, caller: Reader) -> list[WeightsRead]:
     """List every version of the weights."""
     return [
-        {"version": w.id, "weights": w.weights, "note": w.note, "created_at": w.created_at}
+        WeightsRead(version=w.id, weights=w.weights, note=w.note, created_at=w.created_at)
         for w in list_weights(session)
     ]
 
 
 @router.post("/score-weights", status_code=201, summary="Add a weights version (admins)")
-def add_weights(req: WeightsRequest, session: SessionDep, caller: Admin) -> dict[str, Any]:
+def add_weights(req: WeightsRequest, session: SessionDep, caller: Admin) -> WeightsRead:
     """Store new weights; leads are re-scored with them when their evidence next changes."""
     w = new_weights(session, user=caller.user, weights=req.weights, note=req.note)
-    return {"version": w.id, "weights": w.weights, "note": w.note, "created_at": w.created_at}
+    return WeightsRead(version=w.id, weights=w.weights, note=w.note, created_at=w.created_at)
 
 
 @router.get("/suggestions/overdue", summary="Procuratorial suggestions past their deadline")
-def overdue_suggestions(session: SessionDep, caller: Reader) -> list[dict[str, Any]]:
+def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSuggestion]:
     """List suggestions whose agency has not replied in time."""
     return [
-        {
-            "lead_id": lead.id,
-            "agency": s.agency,
-            "issued_at": s.issued_at,
-            "due_at": s.due_at,
-            "urgent": s.urgent,
-        }
+        OverdueSuggestion(
+            lead_id=lead.id,
+            agency=s.agency,
+            issued_at=s.issued_at,
+            due_at=s.due_at,
+            urgent=s.urgent,
+        )
         for s, lead in overdue(session, user=caller.user)
     ]

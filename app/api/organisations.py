@@ -1,6 +1,6 @@
 """Organisations (procuratorates) and their jurisdictions."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from geoalchemy2.shape import to_shape
@@ -8,6 +8,7 @@ from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import SessionDep
+from app.schemas.organisations import OrganisationRead
 from app.services.organisations import get_organisation, list_organisations
 from models import Organisation
 
@@ -17,35 +18,35 @@ Reader = Annotated[
 ]
 
 
-def _read(org: Organisation, geometry: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": org.id,
-        "code": org.code,
-        "name": org.name,
-        "name_en": org.name_en,
-        "role": org.role,
-        "level": org.level,
-        "parent_id": org.parent_id,
-        "admin_code": org.admin_code,
-        "jurisdiction_source": org.jurisdiction_source,
-    }
-    if geometry:
-        out["jurisdiction"] = mapping(to_shape(org.jurisdiction)) if org.jurisdiction else None
+def _read(org: Organisation, geometry: bool) -> OrganisationRead:
+    out = OrganisationRead(
+        id=org.id,
+        code=org.code,
+        name=org.name,
+        name_en=org.name_en,
+        role=org.role,
+        level=org.level,
+        parent_id=org.parent_id,
+        admin_code=org.admin_code,
+        jurisdiction_source=org.jurisdiction_source,
+    )
+    if geometry:  # set only when asked for: unset fields are left out of the answer
+        out.jurisdiction = mapping(to_shape(org.jurisdiction)) if org.jurisdiction else None
     return out
 
 
-@router.get("", summary="List organisations")
-def organisations(session: SessionDep, _: Reader) -> list[dict[str, Any]]:
+@router.get("", summary="List organisations", response_model_exclude_unset=True)
+def organisations(session: SessionDep, _: Reader) -> list[OrganisationRead]:
     """List own and partner procuratorates."""
     return [_read(o, geometry=False) for o in list_organisations(session)]
 
 
-@router.get("/{code}", summary="Read an organisation")
+@router.get("/{code}", summary="Read an organisation", response_model_exclude_unset=True)
 def organisation(
     code: str,
     session: SessionDep,
     _: Reader,
     geometry: Annotated[bool, Query(description="include the jurisdiction geometry")] = False,
-) -> dict[str, Any]:
+) -> OrganisationRead:
     """Return one organisation, optionally with its jurisdiction as GeoJSON."""
     return _read(get_organisation(session, code=code), geometry)

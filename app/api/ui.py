@@ -1,13 +1,17 @@
 """The prosecutors' map UI: its page, its static files, and the settings it starts from."""
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
 
 from app.auth import public
 from app.deps import SettingsDep
+from app.schemas.labels import CodeLabel
+from app.schemas.ui import Pm10Band, UiConfig
+from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
+from geo.categories import CATEGORIES
+from geo.workflow import STATUS_LABELS
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 router = APIRouter(tags=["ui"])
@@ -22,12 +26,27 @@ def index() -> FileResponse:
 @router.get(
     "/api/v1/ui/config", summary="What the map UI starts from", dependencies=[Depends(public)]
 )
-def ui_config(settings: SettingsDep) -> dict[str, Any]:
-    """Return the optional raster base map and the initial view."""
-    return {
-        "tile_url": settings.tile_url,
-        "tile_attribution": settings.tile_attribution,
-        "center": [settings.map_center_lat, settings.map_center_lon],
-        "zoom": settings.map_zoom,
-        "languages": ["zh-CN", "en"],
-    }
+def ui_config(settings: SettingsDep) -> UiConfig:
+    """Return the base map, the initial view, categories, lead statuses and PM10 bands."""
+    return UiConfig(
+        tile_url=settings.tile_url,
+        tile_attribution=settings.tile_attribution,
+        center=[settings.map_center_lat, settings.map_center_lon],
+        zoom=settings.map_zoom,
+        languages=["zh-CN", "en"],
+        categories=[CodeLabel(code=c, zh=zh, en=en) for c, (zh, en) in CATEGORIES.items()],
+        lead_statuses=[CodeLabel(code=s, zh=zh, en=en) for s, (zh, en) in STATUS_LABELS.items()],
+        pm10_bands=[
+            Pm10Band.model_validate(
+                {
+                    "from": b.lower,
+                    "to": b.upper,
+                    "colour": b.colour,
+                    "zh": b.zh,
+                    "en": b.en,
+                    "source": PM10_BANDS_SOURCE,
+                }
+            )
+            for b in PM10_BANDS
+        ],
+    )

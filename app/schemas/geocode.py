@@ -2,7 +2,7 @@
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class GeocodeRequest(BaseModel):
@@ -101,9 +101,24 @@ class GeocodeResult(BaseModel):
     layer_versions: list[LayerVersionUsed]
 
 
+class BatchRow(BaseModel):
+    """A point's answer: its id and input coordinates, then the batch CSV's columns.
+
+    Those are lon_wgs84, lat_wgs84, one per administrative level (province, city, county,
+    township), responsible, partners, cross_boundary, zones, and nearest_<kind> with
+    nearest_<kind>_m for water_body and water_source_zone (geo.kinds), as in the CSV.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    lon: float = Field(description="as given, in the input CRS")
+    lat: float
+
+
 class BatchResult(BaseModel):
     """Rows of a small batch answered inline."""
 
     points: int
-    rows: list[dict[str, Any]]
+    rows: list[BatchRow]
     layer_versions: list[LayerVersionUsed]

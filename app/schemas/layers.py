@@ -1,9 +1,11 @@
 """Layer schemas."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.geojson import Geometry
 
 
 class LayerVersionRead(BaseModel):
@@ -45,3 +47,28 @@ class LayerImported(BaseModel):
     layer: str
     kind: str
     version: LayerVersionRead
+
+
+class LayerFeature(BaseModel):
+    """A feature of a layer: its properties as imported, with name, level and code."""
+
+    type: Literal["Feature"]
+    id: int
+    geometry: Geometry
+    properties: dict[str, Any] = Field(
+        description="the file's properties, then name, level and code (NaN kept as read)"
+    )
+
+
+class LayerFeatures(BaseModel):
+    """A page of a layer version's features (GeoJSON)."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    type: Literal["FeatureCollection"]
+    layer: str
+    kind: str
+    version: int
+    number_matched: int = Field(alias="numberMatched", description="all features matching")
+    number_returned: int = Field(alias="numberReturned")
+    features: list[LayerFeature]

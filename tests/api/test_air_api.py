@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from pyproj import Geod
 from sqlalchemy import func, select
 
+from app.schemas.air_maps import HotspotCollection, SurfaceCells
 from app.services.demo import load_demo
 from models import AirReading, AirStation
 from tests.api.helpers import wait_for_job
@@ -206,6 +207,8 @@ def test_surface_job_geotiff_and_cells(client: TestClient) -> None:
     assert min(seen) - 1e-3 <= float(values.min()) <= float(values.max()) <= max(seen) + 1e-3
     cells = client.get(surface["cells"]).json()
     assert len(cells["features"]) == surface["width"] * surface["height"]
+    # answered as built, not re-validated: the documented schema must still describe it
+    assert SurfaceCells.model_validate(cells).model_dump(mode="json") == cells
     bad = client.post("/api/v1/air/surfaces", json={"bbox": [116, 39, 117, 40], "cell_m": 1000})
     assert bad.status_code == 422 and "exactly one of" in bad.json()["detail"]
 
@@ -245,6 +248,7 @@ def test_hotspot_in_a_no_burn_area_becomes_a_lead(client: TestClient, tmp_path: 
     assert any(z["kind"] == "no_burn_area" for z in lead["geocode"]["zones"])
     spots = client.get("/api/v1/air/hotspots", params={"bbox": "114.7,40.7,114.9,40.8"}).json()
     assert all(f["properties"]["evidence_id"] for f in spots["features"])
+    assert spots["features"] and HotspotCollection.model_validate(spots).model_dump() == spots
     again = air_import(client, "firms", [("firms.csv", data)])
     assert again["result"]["duplicates_in_database"] == result["rows_stored"]
     assert again["result"]["evidence_items"] == 0

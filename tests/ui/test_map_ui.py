@@ -9,6 +9,9 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from app.dossier.manifest import verify
 from app.services.demo import DEMO_PROSECUTOR
+from geo.air.bands import PM10_BANDS
+from geo.categories import CATEGORIES
+from geo.workflow import STATUS_LABELS
 from tests.ui.conftest import LiveServer
 
 TIMEOUT = 20_000  # ms
@@ -134,7 +137,9 @@ def test_overdue_panel_and_air_layers(browser: Browser, live: LiveServer) -> Non
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.add_init_script(CSP_LISTENER)
     failed: list[Request] = []
+    errors: list[str] = []
     page.on("requestfailed", lambda r: failed.append(r))
+    page.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(page, live)
     page.get_by_test_id("overdue-toggle").click()
     expect(page.get_by_test_id("overdue-panel")).to_be_visible(timeout=TIMEOUT)
@@ -143,6 +148,17 @@ def test_overdue_panel_and_air_layers(browser: Browser, live: LiveServer) -> Non
     page.wait_for_timeout(500)
     assert page.get_by_test_id("station-day").count() == 1
     assert not [r.url for r in failed if "/api/" in r.url]
+    # The lists and the PM10 bands are the server's (GET /api/v1/ui/config).
+    legend = page.locator(".legend")
+    for band in PM10_BANDS:
+        expect(legend).to_contain_text(band.zh)
+    expect(legend).to_contain_text("51–150 良")
+    category = page.get_by_test_id("filter-category").locator("option")
+    assert category.count() == len(CATEGORIES) + 1
+    status = page.get_by_test_id("filter-status")
+    assert status.locator("option").count() == len(STATUS_LABELS) + 1
+    assert status.locator("option[value=case_filed]").inner_text() == STATUS_LABELS["case_filed"][0]
+    assert not errors, errors
     assert not csp_violations(page), csp_violations(page)
     page.close()
 

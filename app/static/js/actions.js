@@ -2,6 +2,7 @@
 // agency and urgency), assign, merge (pick the other lead) and the dossier download.
 import { api, saveBlob } from "./api.js";
 import { el, setOptions } from "./dom.js";
+import { statusName } from "./config.js";
 import { pick, t } from "./i18n.js";
 import { clearToast, toast } from "./toast.js";
 
@@ -24,7 +25,7 @@ export function actionsPanel(lead, { users, onDone, onError, startMerge }) {
   const note = el("textarea", { "data-testid": "action-note", rows: "2", placeholder: t("note_placeholder") });
   const target = el("select", { "data-testid": "action-transition" });
   setOptions(target, [["", allowed.length ? t("transition_to") : t("no_transitions")],
-    ...allowed.map((s) => [s, t(`st_${s}`)])]);
+    ...allowed.map((s) => [s, statusName(s)])]);
   target.disabled = !allowed.length;
   const submit = button("action-submit", "submit", "primary");
   submit.disabled = !allowed.length;

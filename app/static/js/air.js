@@ -4,7 +4,8 @@ import { api, isAbort } from "./api.js";
 import { bboxOf, restack, stacked, vectorRenderer } from "./basemap.js";
 import { debounce, el, fmtNum, fmtTime, setOptions } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
-import { HOTSPOT_EVIDENCE, HOTSPOT_OTHER, INVALID_COLOR, pm10Color, surfaceColor } from "./symbology.js";
+import { pm10Color } from "./config.js";
+import { HOTSPOT_EVIDENCE, HOTSPOT_OTHER, INVALID_COLOR, surfaceColor } from "./symbology.js";
 
 /* global L */
 

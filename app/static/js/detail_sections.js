@@ -1,5 +1,6 @@
 // The sections of a lead's detail: score, legal bases, location, evidence, suggestions, timeline.
 import { el, fmtDistance, fmtNum, fmtTime, shortHash } from "./dom.js";
+import { statusName } from "./config.js";
 import { bilingual, isEn, t, tOr } from "./i18n.js";
 
 const WARN_FLAGS = [
@@ -187,7 +188,7 @@ export function suggestionsSection(lead) {
 
 function changeText(change) {
   return Object.entries(change || {}).map(([k, v]) => {
-    if ((k === "from" || k === "to") && typeof v === "string") return `${k}: ${tOr(`st_${v}`, v)}`;
+    if ((k === "from" || k === "to") && typeof v === "string") return `${k}: ${statusName(v)}`;
     if (k === "note") return `“${v}”`;
     return `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`;
   }).join(" · ");

@@ -1,6 +1,7 @@
 // The filter bar: its inputs mirror the filters in the URL (state.js).
 import { $, debounce, setOptions } from "./dom.js";
-import { CATEGORIES, STATUSES, isEn, onLangChange, t } from "./i18n.js";
+import { categories, statuses } from "./config.js";
+import { isEn, onLangChange, pick, t } from "./i18n.js";
 import { dayBound, filters, setFilters, setSort, sort } from "./state.js";
 
 const clampScore = (v) => (v === "" ? "" : String(Math.min(100, Math.max(0, Number(v)))));
@@ -22,8 +23,8 @@ export function filterBar(root, { orgs, users, toggle }) {
 
   function options() {
     const all = [["", t("all")]];
-    setOptions(inputs.category, [...all, ...CATEGORIES.map((c) => [c, t(`cat_${c}`)])]);
-    setOptions(inputs.status, [...all, ...STATUSES.map((s) => [s, t(`st_${s}`)])]);
+    setOptions(inputs.category, [...all, ...categories().map((c) => [c.code, pick(c)])]);
+    setOptions(inputs.status, [...all, ...statuses().map((s) => [s.code, pick(s)])]);
     setOptions(inputs.org, [...all, ...orgs.map((o) => [o.code, isEn() && o.name_en ? o.name_en : o.name])]);
     setOptions(inputs.assignee_id, [...all, ...users.map((u) => [String(u.id), u.display_name || u.username])]);
     setOptions(sortSelect, [["score", t("sort_score")], ["time", t("sort_time")]]);

@@ -84,11 +84,6 @@ const STRINGS = {
   legend_surface: ["插值面 PM10 µg/m³", "surface PM10 µg/m³"],
   legend_hotspot: ["卫星火点（红：已成为证据）", "fire hotspot (red: became evidence)"],
   legend_boundary: ["省界 / 市界 / 县界", "province / city / county"],
-  pm10_b1: ["≤50 优", "≤50 good"],
-  pm10_b2: ["51–150 良", "51–150 moderate"],
-  pm10_b3: ["151–250 轻度污染", "151–250 lightly polluted"],
-  pm10_b4: ["251–350 中度污染", "251–350 moderately polluted"],
-  pm10_b5: [">350 重度污染", ">350 heavily polluted"],
   illustrative: ["示意数据，非官方划定", "illustrative, not an official designation"],
   lvl_national: ["国家级", "national"],
   lvl_provincial: ["省级", "provincial"],
@@ -230,34 +225,7 @@ const STRINGS = {
   act_assign: ["分配承办人", "assigned"],
   act_export: ["导出卷宗", "dossier exported"],
   act_weights: ["权重调整", "weights"],
-  cat_water_pollution_discharge: ["排污入河", "water pollution discharge"],
-  cat_black_odorous_water: ["黑臭水体", "black-odorous water"],
-  cat_waste_dumping: ["倾倒垃圾废物", "waste dumping"],
-  cat_sand_gravel_extraction: ["非法采砂", "sand/gravel extraction"],
-  cat_illegal_building_protected_area: ["保护区内违法建设", "illegal building in protected area"],
-  cat_straw_burning: ["秸秆焚烧", "straw burning"],
-  cat_construction_dust: ["建筑扬尘", "construction dust"],
-  cat_illegal_mining: ["非法采矿", "illegal mining"],
-  cat_wetland_damage: ["破坏湿地", "wetland damage"],
-  cat_groundwater_extraction: ["地下水超采", "groundwater extraction"],
-  cat_illegal_fishing_hunting: ["非法捕捞狩猎", "illegal fishing/hunting"],
-  cat_other: ["其他", "other"],
-  st_new: ["新线索", "new"],
-  st_triaged: ["已初审", "triaged"],
-  st_investigating: ["调查中", "investigating"],
-  st_case_filed: ["已立案", "case filed"],
-  st_suggestion_issued: ["已发出诉前检察建议", "procuratorial suggestion issued"],
-  st_follow_up: ["跟进监督", "follow-up"],
-  st_litigation: ["提起诉讼", "litigation"],
-  st_closed_remedied: ["已办结（已整改）", "closed, remedied"],
-  st_closed_not_remedied: ["已办结（未整改）", "closed, not remedied"],
-  st_rejected: ["不予立案", "rejected"],
-  st_duplicate: ["重复（已合并）", "duplicate (merged)"],
-  st_transferred: ["已移送", "transferred"],
 };
-
-export const CATEGORIES = Object.keys(STRINGS).filter((k) => k.startsWith("cat_")).map((k) => k.slice(4));
-export const STATUSES = Object.keys(STRINGS).filter((k) => k.startsWith("st_")).map((k) => k.slice(3));
 
 const KEY = "ecoleads.lang";
 const listeners = new Set();

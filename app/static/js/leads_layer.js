@@ -3,7 +3,8 @@
 import { api, isAbort } from "./api.js";
 import { bboxOf, restack, stacked, vectorRenderer } from "./basemap.js";
 import { debounce, el, fmtNum } from "./dom.js";
-import { t, tOr } from "./i18n.js";
+import { categoryName, statusName } from "./config.js";
+import { t } from "./i18n.js";
 import { filters } from "./state.js";
 import { clusterSize, leadRadius, scoreColor } from "./symbology.js";
 
@@ -17,8 +18,8 @@ function leadTip(p) {
   return el(
     "div",
     { class: "tip" },
-    el("strong", {}, `#${p.id} ${tOr(`cat_${p.category}`, p.category)}`),
-    el("div", {}, `${fmtNum(p.score)} ${t("points")} · ${tOr(`st_${p.status}`, p.status)}`),
+    el("strong", {}, `#${p.id} ${categoryName(p.category)}`),
+    el("div", {}, `${fmtNum(p.score)} ${t("points")} · ${statusName(p.status)}`),
     el("div", {}, t("evidence_n", { n: p.evidence })),
   );
 }

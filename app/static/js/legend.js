@@ -1,8 +1,9 @@
 // The map legend: what is shown, for the layers that are on.
+import { bandText, pm10Bands } from "./config.js";
 import { el } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
 import {
-  ADMIN_STYLE, FLAME_SVG, HOTSPOT_EVIDENCE, HOTSPOT_OTHER, INVALID_COLOR, PM10_BANDS, SCORE_BANDS,
+  ADMIN_STYLE, FLAME_SVG, HOTSPOT_EVIDENCE, HOTSPOT_OTHER, INVALID_COLOR, SCORE_BANDS,
   SURFACE_STOPS, ZONE_LEVELS, ZONE_STYLE, clusterSize, leadRadius, surfaceColor,
 } from "./symbology.js";
 
@@ -60,7 +61,7 @@ function airBlock(on) {
   if (on("stations")) {
     parts.push(block(
       t("legend_pm10"),
-      PM10_BANDS.map((b) => item(dot(b.color, 6, "border:1px solid #333"), t(b.key))),
+      pm10Bands().map((b) => item(dot(b.colour, 6, "border:1px solid #333"), bandText(b))),
       item(dot(INVALID_COLOR, 6, "border:1px dashed #555"), t("legend_invalid")),
     ));
   }

@@ -2,6 +2,7 @@
 import { airToggles } from "./air.js";
 import { api } from "./api.js";
 import { authFlow } from "./auth.js";
+import { setConfig } from "./config.js";
 import { baseMap, createMap } from "./basemap.js";
 import { leadDetail } from "./detail.js";
 import { $, debounce } from "./dom.js";
@@ -49,6 +50,7 @@ function settledMap(map) {
 }
 
 async function start(config, me) {
+  setConfig(config);
   const [layers, orgs, users] = await Promise.all([
     api("/api/v1/layers"),
     api("/api/v1/organisations"),

@@ -17,22 +17,13 @@ export const leadRadius = (evidence) => Math.min(14, 5 + 2.2 * Math.sqrt(Math.ma
 /** Cluster symbol diameter in pixels from its lead count. */
 export const clusterSize = (count) => Math.round(24 + 9 * Math.log10(Math.max(1, count)));
 
-// PM10 24-hour mean bands (GB 3095-2012 limits, HJ 633-2012 breakpoints) and their colours.
-export const PM10_BANDS = [
-  { to: 50, color: "#00c853", key: "pm10_b1" },
-  { to: 150, color: "#f4e000", key: "pm10_b2" },
-  { to: 250, color: "#ff7e00", key: "pm10_b3" },
-  { to: 350, color: "#e5231b", key: "pm10_b4" },
-  { to: Infinity, color: "#8f1f5f", key: "pm10_b5" },
-];
+// PM10 daily-mean bands and their colours come from the server (config.js, pm10Color).
 export const INVALID_COLOR = "#b8b8b8";
 
 // Fire hotspots: red when the detection became evidence of a lead.
 export const HOTSPOT_EVIDENCE = "#dc2626";
 export const HOTSPOT_OTHER = "#f59e0b";
 export const FLAME_SVG = `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M8 1c1 3 4 4.5 4 8.2A4 4 0 0 1 4 9.3C4 7.4 5 6.3 6 5.4c0 1.4.5 2.3 1.4 2.8C7 6 7.2 3.2 8 1z"/></svg>`;
-
-export const pm10Color = (mean) => PM10_BANDS.find((b) => mean <= b.to).color;
 
 // A continuous ramp for PM10 surfaces, anchored on the same breakpoints.
 export const SURFACE_STOPS = [

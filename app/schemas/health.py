@@ -1,0 +1,21 @@
+"""Service health schemas."""
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class DatabaseHealth(BaseModel):
+    """The database backend, its spatial extension and the migration revision."""
+
+    backend: str
+    spatial_version: str
+    revision: str | None
+    head: str | None
+
+
+class HealthRead(BaseModel):
+    """Whether the service is ready (`migration-needed`: the schema is behind the code)."""
+
+    status: Literal["ok", "migration-needed"]
+    database: DatabaseHealth

@@ -1,0 +1,195 @@
+"""Lead schemas: the summary as listed, the full lead, weights, suggestions, map features."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.geojson import Geometry, PointGeometry
+from app.schemas.labels import Label
+
+
+class LeadSummary(BaseModel):
+    """A lead as listed (and as every workflow operation answers)."""
+
+    id: int
+    category: str
+    category_label: Label
+    status: str
+    status_label: Label
+    score: float
+    org_id: int | None
+    assignee_id: int | None
+    lon: float = Field(description="a point on the lead's geometry (WGS-84)")
+    lat: float
+    first_evidence_at: datetime | None
+    last_evidence_at: datetime | None
+    allowed_transitions: list[str]
+
+
+class ScoreEntry(BaseModel):
+    """One signal of the score with its explanation (stored with the lead)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    value: float
+    weight: float
+    points: float
+    reason: str
+    applicable: bool
+    details: list[dict[str, Any]] | None = Field(
+        default=None, description="the evidence behind the value (present only when there is some)"
+    )
+
+
+class LegalElement(BaseModel):
+    """An element a legal basis needs, and whether the evidence proves it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    zh: str
+    en: str
+    proven: bool
+
+
+class LegalBasisRead(BaseModel):
+    """A legal basis suggested for the lead (zone-specific first)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    law: str
+    article: str
+    text: str
+    zone: str | None = Field(description="kind/level of the zone it needs, if any")
+    elements: list[LegalElement]
+    missing: list[str] = Field(description="Chinese names of the elements not yet proven")
+
+
+class EvidenceRead(BaseModel):
+    """An evidence item of a lead with its provenance."""
+
+    id: int
+    kind: str
+    category: str
+    observed_at: str = Field(description="ISO 8601, UTC")
+    source: str | None
+    report_id: int | None
+    provenance: dict[str, Any]
+    lon: float = Field(description="centroid (WGS-84)")
+    lat: float
+
+
+class SuggestionRead(BaseModel):
+    """A procuratorial suggestion issued on the lead."""
+
+    agency: str
+    issued_at: datetime
+    urgent: bool
+    due_at: datetime
+    replied_at: datetime | None
+
+
+class TimelineEntry(BaseModel):
+    """An audit-log entry of the lead (hash-chained)."""
+
+    at: datetime
+    actor: str
+    action: str
+    change: dict[str, Any]
+    hash: str
+
+
+class LeadRead(LeadSummary):
+    """A lead with its geometry, evidence, score, legal bases and timeline."""
+
+    geometry: Geometry
+    score_breakdown: list[ScoreEntry]
+    weights_version: int | None
+    merged_into_id: int | None
+    legal_bases: list[LegalBasisRead]
+    geocode: dict[str, Any] = Field(description="where the lead lies (empty until geocoded)")
+    evidence: list[EvidenceRead]
+    suggestions: list[SuggestionRead]
+    timeline: list[TimelineEntry]
+
+
+class WeightsRead(BaseModel):
+    """A version of the scoring weights."""
+
+    version: int
+    weights: dict[str, float]
+    note: str | None
+    created_at: datetime
+
+
+class OverdueSuggestion(BaseModel):
+    """A suggestion whose agency has not replied in time."""
+
+    lead_id: int
+    agency: str
+    issued_at: datetime
+    due_at: datetime
+    urgent: bool
+
+
+class LeadFeature(BaseModel):
+    """A lead as a GeoJSON feature (properties: the summary)."""
+
+    type: Literal["Feature"]
+    id: int
+    geometry: Geometry
+    properties: LeadSummary
+
+
+class LeadCollection(BaseModel):
+    """A page of leads as GeoJSON (`format=geojson`)."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    type: Literal["FeatureCollection"]
+    number_matched: int = Field(alias="numberMatched", description="all matches")
+    number_returned: int = Field(alias="numberReturned")
+    features: list[LeadFeature]
+
+
+class MapLeadProperties(BaseModel):
+    """A lead on the map (`kind` lead)."""
+
+    kind: Literal["lead"]
+    id: int
+    score: float
+    category: str
+    status: str
+    evidence: int = Field(description="evidence items")
+
+
+class MapClusterProperties(BaseModel):
+    """A grid cell of leads on the map (`kind` cluster)."""
+
+    kind: Literal["cluster"]
+    count: int
+    max_score: float
+    mean_score: float
+    bbox: list[float] = Field(description="west, south, east, north of the cell's leads")
+
+
+class MapFeature(BaseModel):
+    """A lead or a cluster at its (mean) position."""
+
+    type: Literal["Feature"]
+    geometry: PointGeometry
+    properties: MapLeadProperties | MapClusterProperties
+
+
+class LeadMap(BaseModel):
+    """The leads of a map view, one by one (`mode` leads) or in clusters."""
+
+    type: Literal["FeatureCollection"]
+    mode: Literal["leads", "clusters"]
+    total: int
+    cell_degrees: float | None = Field(
+        default=None, description="cluster cell size (clusters only)"
+    )
+    features: list[MapFeature]

@@ -1,0 +1,31 @@
+"""What the map UI starts from: base map, view, and the server's controlled lists."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.labels import CodeLabel
+
+
+class Pm10Band(BaseModel):
+    """A colour band of the daily PM10 mean (µg/m³): above `from` up to `to` inclusive."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    from_: float = Field(alias="from")
+    to: float | None = Field(description="null: no upper bound")
+    colour: str = Field(examples=["#00c853"])
+    zh: str
+    en: str
+    source: str = Field(description="the standard the limits come from")
+
+
+class UiConfig(BaseModel):
+    """The optional raster base map, the initial view and the lists the UI shows."""
+
+    tile_url: str | None
+    tile_attribution: str
+    center: list[float] = Field(description="lat, lon")
+    zoom: int
+    languages: list[str]
+    categories: list[CodeLabel] = Field(description="report and lead categories")
+    lead_statuses: list[CodeLabel] = Field(description="the states of the lead workflow")
+    pm10_bands: list[Pm10Band] = Field(description="station colours by daily PM10 mean")

@@ -1,0 +1,39 @@
+// What the server owns and the UI shows: categories, lead statuses and PM10 bands, loaded
+// once at start from GET /api/v1/ui/config (geo/categories.py, geo/workflow.py,
+// geo/air/bands.py). Until then the lists are empty and codes show as themselves.
+import { pick } from "./i18n.js";
+
+let config = { categories: [], lead_statuses: [], pm10_bands: [] };
+
+/** Keep the UI config the server sent. */
+export function setConfig(next) {
+  config = { ...config, ...next };
+}
+
+export const categories = () => config.categories;
+export const statuses = () => config.lead_statuses;
+export const pm10Bands = () => config.pm10_bands;
+
+const labelIn = (list, code) => {
+  const found = list.find((x) => x.code === code);
+  return found ? pick(found) : code;
+};
+
+/** A category's label in the current language (its code if unknown). */
+export const categoryName = (code) => labelIn(config.categories, code);
+
+/** A lead status's label in the current language (its code if unknown). */
+export const statusName = (code) => labelIn(config.lead_statuses, code);
+
+/** The colour of a daily PM10 mean (µg/m³): the band above `from` up to `to`. */
+export function pm10Color(mean) {
+  const bands = config.pm10_bands;
+  const band = bands.find((b) => b.to === null || mean <= b.to) || bands[bands.length - 1];
+  return band ? band.colour : "#999";
+}
+
+/** A band's legend text: its range and category, e.g. "51–150 良". */
+export function bandText(band) {
+  const range = band.to === null ? `>${band.from}` : band.from === 0 ? `≤${band.to}` : `${band.from + 1}–${band.to}`;
+  return `${range} ${pick(band)}`;
+}

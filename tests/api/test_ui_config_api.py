@@ -1,0 +1,37 @@
+"""The UI's lists come from the server's tables: categories, lead statuses, PM10 bands."""
+
+from fastapi.testclient import TestClient
+
+from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
+from geo.air.standards import BREAKPOINTS
+from geo.categories import CATEGORIES
+from geo.workflow import STATUS_LABELS
+
+
+def test_config_lists_equal_the_server_tables(client: TestClient) -> None:
+    config = client.get("/api/v1/ui/config", headers={"Authorization": ""}).json()
+    assert config["categories"] == [
+        {"code": c, "zh": zh, "en": en} for c, (zh, en) in CATEGORIES.items()
+    ]
+    assert config["lead_statuses"] == [
+        {"code": s, "zh": zh, "en": en} for s, (zh, en) in STATUS_LABELS.items()
+    ]
+    assert config["pm10_bands"] == [
+        {
+            "from": b.lower,
+            "to": b.upper,
+            "colour": b.colour,
+            "zh": b.zh,
+            "en": b.en,
+            "source": PM10_BANDS_SOURCE,
+        }
+        for b in PM10_BANDS
+    ]
+
+
+def test_pm10_bands_follow_the_hj633_breakpoints() -> None:
+    bps = BREAKPOINTS[("pm10", "24h")]
+    assert [b.lower for b in PM10_BANDS] == list(bps[: len(PM10_BANDS)])
+    assert [b.upper for b in PM10_BANDS] == [*bps[1 : len(PM10_BANDS)], None]
+    assert [b.zh for b in PM10_BANDS][:2] == ["优", "良"]
+    assert PM10_BANDS[-1].zh == "重度污染及以上" and "HJ 633-2012" in PM10_BANDS_SOURCE
