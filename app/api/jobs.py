@@ -22,7 +22,12 @@ def read_job(job_id: str, session: SessionDep, caller: JobReader) -> JobRead:
     return JobRead.model_validate(get_job(session, job_id=job_id, user=caller.user))
 
 
-@router.get("/{job_id}/result", summary="Download a job's result file")
+@router.get(
+    "/{job_id}/result",
+    summary="Download a job's result file",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "the result file (CSV)"}},
+)
 def job_result(job_id: str, session: SessionDep, caller: JobReader) -> FileResponse:
     """Return the file a finished job produced (e.g. a batch geocode CSV)."""
     job = get_job(session, job_id=job_id, user=caller.user)

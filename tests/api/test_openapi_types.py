@@ -10,9 +10,8 @@ from app.schemas.air import HourValues
 from app.settings import Settings
 from geo.air.quality import VALUE_COLUMNS
 
-# Owned by the jobs module (a FileResponse without response_class): its CSV is documented
-# as an untyped JSON answer. Listed here until that route names its media type.
-KNOWN_UNTYPED = {("get", "/api/v1/jobs/{job_id}/result", "200")}
+# Every JSON answer is typed; files and GeoJSON streams name their media types instead.
+KNOWN_UNTYPED: set[tuple[str, str, str]] = set()
 
 
 def _described(schema: dict[str, Any]) -> bool:
