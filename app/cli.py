@@ -6,13 +6,10 @@ from typing import Annotated
 
 import typer
 
-import app.jobs.kinds  # noqa: F401  (registers the job kinds)
 from app import migrate
 from app.air_cli import air_cli
 from app.cli_support import dump, fails_cleanly, progress_bar, transaction
 from app.dossier.cli import dossier_cli
-from app.jobs.kinds import batch_geocode_file
-from app.jobs.registry import JobContext
 from app.settings import get_settings
 
 cli = typer.Typer(
@@ -74,6 +71,7 @@ def worker_cmd(
     SIGTERM or Ctrl-C: take no more jobs and finish the running ones; a second signal gives
     them back to the queue and exits at once.
     """
+    import app.jobs.kinds  # noqa: F401  (registers the job kinds the worker runs)
     from app.jobs.worker_process import run_worker
 
     raise typer.Exit(run_worker(get_settings(), concurrency=concurrency, once=once))
@@ -367,6 +365,8 @@ def geocode_batch_cmd(
     partner_distance_m: Annotated[float | None, typer.Option()] = None,
 ) -> None:
     """Geocode a CSV (lon,lat[,id]) or GeoJSON of points into a CSV, one row per point."""
+    from app.jobs.kinds import batch_geocode_file
+    from app.jobs.registry import JobContext
     from geo.crs import parse_crs
 
     settings = get_settings()

@@ -181,7 +181,8 @@ def test_overload_is_a_503_with_retry_after_never_a_500(
 @pytest.fixture
 def lone_sqlite(tmp_path: Path) -> Iterator[Backend]:
     """A SQLite database of its own (SQLite's single write lock has no PostGIS twin)."""
-    url = f"sqlite:///{tmp_path / 'lone.db'}"
+    (tmp_path / "db").mkdir()  # the database in a directory of its own, apart from the keys
+    url = f"sqlite:///{tmp_path / 'db' / 'lone.db'}"
     migrate.upgrade(url)
     engine = make_engine(url)
     yield Backend("sqlite", url, engine, make_sessionmaker(engine))

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from app import migrate
 from app.main import create_app
-from app.services.demo import load_demo
 from geo.photos import NEAR_DUPLICATE_BITS, PhotoLimits, hamming, process_photo
 from geo.photos.duplicates import phash_bands
 from models import ReportPhoto
-from tests.conftest import Backend, bearer, login_as, make_settings, wipe
+from tests.api.test_reports_api import demo  # noqa: F401 (module-scoped fixture)
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 ORIGINAL = (Path(__file__).parents[1] / "data" / "photos" / "gps_ne.jpg").read_bytes()
 
@@ -30,14 +30,12 @@ def _rotated(degrees: float) -> bytes:
 
 
 @pytest.fixture
-def c(db: Backend, tmp_path: Path) -> Iterator[TestClient]:
-    """A volunteer's client on the demo layers and organisations."""
-    with db.sessions.begin() as s:
-        load_demo(s)
-    with TestClient(create_app(make_settings(db, tmp_path))) as client:
-        client.headers.update(bearer(login_as(db, "volunteer")))
+def c(demo: Backend, tmp_path: Path) -> Iterator[TestClient]:  # noqa: F811
+    """A volunteer's client on the demo layers and organisations (loaded once per module)."""
+    with TestClient(create_app(make_settings(demo, tmp_path))) as client:
+        client.headers.update(bearer(login_as(demo, "volunteer")))
         yield client
-    wipe(db)
+    clear_activity(demo)
 
 
 def _submit(c: TestClient, data: bytes) -> dict[str, object]:
@@ -79,12 +77,15 @@ def test_different_photo_is_not_flagged(c: TestClient) -> None:
     assert other["duplicate_of_report_id"] is None
 
 
-def test_migration_fills_the_bands_of_stored_photos(c: TestClient, db: Backend) -> None:
+def test_migration_fills_the_bands_of_stored_photos(
+    c: TestClient,
+    demo: Backend,  # noqa: F811
+) -> None:
     _submit(c, ORIGINAL)
     _submit(c, _rotated(4))
-    migrate.downgrade(db.url, "20261202_audit_seq")
-    migrate.upgrade(db.url)
-    with db.sessions() as s:
+    migrate.downgrade(demo.url, "20261202_audit_seq")
+    migrate.upgrade(demo.url)
+    with demo.sessions() as s:
         rows = s.execute(select(ReportPhoto.phash, *ReportPhoto.band_columns())).all()
     assert len(rows) == 2
     for phash, *bands in rows:
