@@ -36,7 +36,9 @@ def signing_key(path: Path) -> bytes:
     return load_or_create_key(path)
 
 
-def _map_features(session: Session, lead_geom: Any, items: list[EvidenceItem]) -> list[MapFeature]:
+def _map_features(
+    session: Session, lead_id: int, lead_geom: Any, items: list[EvidenceItem]
+) -> list[MapFeature]:
     """The lead, its evidence and the protected zones around it (current layer versions)."""
     from app.services.layers import current_version_ids
     from models import Layer, LayerVersion
@@ -60,7 +62,8 @@ def _map_features(session: Session, lead_geom: Any, items: list[EvidenceItem]) -
         part = shapely.clip_by_rect(to_shape(f.geom), *window)
         if not part.is_empty:
             features.append(MapFeature(mapping(part), f.name or kind, style))
-    features.append(MapFeature(mapping(shape), f"线索 #{items[0].lead_id}", "lead"))
+    # A lead merged into another keeps its place but may have no evidence left.
+    features.append(MapFeature(mapping(shape), f"线索 #{lead_id}", "lead"))
     for n, item in enumerate(items, start=1):
         features.append(MapFeature(mapping(to_shape(item.geom).centroid), str(n), "evidence"))
     return features
@@ -150,7 +153,7 @@ def make_dossier(
             for e in audit.history(session, lead_id=lead.id)
         ],
         evidence=evidence,
-        map_features=_map_features(session, lead.geom, items),
+        map_features=_map_features(session, lead.id, lead.geom, items),
         files=files,
     )
     return build_dossier(content, signing_key(key_path))

@@ -191,6 +191,8 @@ def test_merge_split_and_reproducible_clustering(
     assert merged.status_code == 200, merged.text
     gone = c.get(f"/api/v1/leads/{second}", headers=pro).json()
     assert gone["status"] == "duplicate" and gone["evidence"] == []
+    # Its lead file still builds (found by fuzzing: it indexed the first evidence item).
+    assert c.get(f"/api/v1/leads/{second}/dossier", headers=pro).status_code == 200
     kept = c.get(f"/api/v1/leads/{first}", headers=pro).json()
     assert len(kept["evidence"]) == 2 and kept["timeline"][-1]["action"] == "score"
     assert "merge" in [e["action"] for e in kept["timeline"]]
