@@ -35,8 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from app import migrate  # noqa: E402
 from app.db import make_engine, make_sessionmaker  # noqa: E402
-from app.services.auth import create_user, issue_token  # noqa: E402
+from app.services.auth import create_user  # noqa: E402
 from app.services.demo import load_demo  # noqa: E402
+from app.services.tokens import issue_token  # noqa: E402
 from tests.conftest import wipe  # noqa: E402
 
 BASE_PHOTO = ROOT / "tests" / "data" / "photos" / "DSCN0010.jpg"
