@@ -66,11 +66,16 @@ def post_report(base: str, token: str, data: bytes, where: tuple[float, float]) 
 
 @pytest.fixture
 def served(demo: Backend, tmp_path: Path) -> Iterator[tuple[str, FastAPI, Backend]]:  # noqa: F811
-    # A burst of writers queues on SQLite's lock longer than any real load would (that is
-    # bench/load.py's question): here only correctness counts, so writers may wait long.
+    # A burst of writers queues on SQLite's lock (holding pooled connections) longer than any
+    # real load would (that is bench/load.py's question): here only correctness counts, so
+    # writers may wait long for the lock and for a connection.
     app = create_app(
         make_settings(
-            demo, tmp_path, reports_per_minute_per_token=1000, sqlite_busy_timeout_ms=300_000
+            demo,
+            tmp_path,
+            reports_per_minute_per_token=1000,
+            sqlite_busy_timeout_ms=300_000,
+            db_pool_timeout_s=300,
         )
     )
     with live(app) as base:
