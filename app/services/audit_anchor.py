@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from app.dossier.manifest import canonical_json
 from models.base import utcnow
 
 
+@lru_cache(maxsize=8)
 def _key(path: Path) -> Any:
+    """The server key, read and parsed once per process (not on every commit)."""
     return load_pem_private_key(load_or_create_key(path), password=None)
 
 
