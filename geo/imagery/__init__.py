@@ -1,0 +1,1 @@
+"""Imagery as evidence: sensors and band maps, indices, COGs, footprints, tiles, change."""
