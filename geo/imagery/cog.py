@@ -35,7 +35,6 @@ def write_cog(src: Path, dst: Path, *, progress: Progress = no_progress) -> None
     try:
         with rasterio.open(src) as ds:
             has_alpha = ColorInterp.alpha in ds.colorinterp
-            resampling = "nearest" if _is_categorical(ds) else "average"
             progress(0.1, "writing tiles, mask and overviews")
             cog_translate(
                 ds,
@@ -44,7 +43,7 @@ def write_cog(src: Path, dst: Path, *, progress: Progress = no_progress) -> None
                 # An alpha band becomes the internal mask (rio-cogeo drops it from the
                 # bands); nodata becomes the mask too, so every reader sees the same pixels.
                 add_mask=ds.nodata is not None or has_alpha,
-                overview_resampling=resampling,
+                overview_resampling="nearest" if _is_categorical(ds) else "average",
                 in_memory=False,
                 quiet=True,
             )

@@ -33,8 +33,9 @@ def trace_footprint(path: Path, *, max_side: int = 1024) -> Polygon | MultiPolyg
         transform = ds.transform * ds.transform.scale(ds.width / cols, ds.height / rows)
         crs = ds.crs
     valid = mask > 0
-    parts = [shape(geom) for geom, _ in shapes(valid.astype(np.uint8), mask=valid,
-                                                 transform=transform)]
+    parts = [
+        shape(geom) for geom, _ in shapes(valid.astype(np.uint8), mask=valid, transform=transform)
+    ]
     if not parts:
         raise RasterRefused("the image has no valid pixels")
     pixel = max(abs(transform.a), abs(transform.e))

@@ -93,8 +93,9 @@ def _check_header(ds: rasterio.DatasetReader, max_pixels: int) -> None:
 def _gsd_m(ds: rasterio.DatasetReader) -> float:
     """Mean geodesic length of the centre pixel's sides, in metres (any CRS)."""
     col, row = ds.width / 2, ds.height / 2
-    xs, ys = zip(*(ds.transform * (col + dc, row + dr) for dc, dr in ((0, 0), (1, 0), (0, 1))),
-                 strict=True)
+    xs, ys = zip(
+        *(ds.transform * (col + dc, row + dr) for dc, dr in ((0, 0), (1, 0), (0, 1))), strict=True
+    )
     lons, lats = transform(ds.crs, "EPSG:4326", list(xs), list(ys))
     _, _, across = _GEOD.inv(lons[0], lats[0], lons[1], lats[1])
     _, _, down = _GEOD.inv(lons[0], lats[0], lons[2], lats[2])
@@ -104,9 +105,11 @@ def _gsd_m(ds: rasterio.DatasetReader) -> float:
 def _max_value(ds: rasterio.DatasetReader, has_alpha: bool) -> float | None:
     factor = max(1.0, max(ds.width, ds.height) / _SAMPLE_SIDE)
     shape = (max(1, round(ds.height / factor)), max(1, round(ds.width / factor)))
-    indexes = [
-        i for i, ci in zip(ds.indexes, ds.colorinterp, strict=True) if ci != ColorInterp.alpha
-    ] if has_alpha else list(ds.indexes)
+    indexes = (
+        [i for i, ci in zip(ds.indexes, ds.colorinterp, strict=True) if ci != ColorInterp.alpha]
+        if has_alpha
+        else list(ds.indexes)
+    )
     data = ds.read(indexes, out_shape=(len(indexes), *shape), masked=True)
     values = data.compressed()
     values = values[np.isfinite(values)] if values.dtype.kind == "f" else values

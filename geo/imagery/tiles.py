@@ -62,6 +62,36 @@ def _index_image(img: ImageData, names: list[str], index: str, scale: Scale) -> 
     )
 
 
+def plan_style(
+    bands: dict[str, int],
+    scale: Scale,
+    index: str | None,
+    rescale: tuple[float, float] | None,
+    colormap: str | None,
+) -> tuple[list[str], tuple[float, float], str | None]:
+    """The band names to read, the stored range to stretch and the colormap to apply."""
+    if index is None:
+        return _true_colour_bands(bands), rescale or default_rescale(scale), colormap
+    spec = check_index(index)
+    return needed_bands(spec, bands), rescale or INDEX_RANGE, colormap or spec.colormap
+
+
+def render_image(
+    img: ImageData,
+    names: list[str],
+    *,
+    scale: Scale,
+    index: str | None,
+    in_range: tuple[float, float],
+    colormap: str | None,
+) -> bytes:
+    """Stretch (after computing the index, if any) and colour an image read by rio-tiler."""
+    if index is not None:
+        img = _index_image(img, names, index, scale)
+    img.rescale(in_range=(in_range,))
+    return img.render(img_format="PNG", colormap=cmap.get(colormap) if colormap else None)
+
+
 def render_tile(
     cog: Path,
     z: int,
@@ -76,27 +106,18 @@ def render_tile(
     tilesize: int = 256,
 ) -> bytes:
     """Return a WebMercatorQuad PNG tile of true colour or of an index."""
-    if index is None:
-        names = _true_colour_bands(bands)
-        in_range = rescale or default_rescale(scale)
-    else:
-        names = needed_bands(check_index(index), bands)
-        in_range = rescale or INDEX_RANGE
-        colormap = colormap or check_index(index).colormap
-    with Reader(cog) as src:
+    names, in_range, colormap = plan_style(bands, scale, index, rescale, colormap)
+    with Reader(str(cog)) as src:
         try:
             img = src.tile(x, y, z, tilesize=tilesize, indexes=[bands[n] for n in names])
         except TileOutsideBounds:
             raise TileOutside(f"tile {z}/{x}/{y} is outside the image") from None
-    if index is not None:
-        img = _index_image(img, names, index, scale)
-    img.rescale(in_range=(in_range,))
-    return img.render(img_format="PNG", colormap=cmap.get(colormap) if colormap else None)
+    return render_image(img, names, scale=scale, index=index, in_range=in_range, colormap=colormap)
 
 
 def zoom_range(cog: Path) -> tuple[int, int]:
     """The web zoom levels from the coarsest overview to the native resolution."""
-    with Reader(cog) as src:
+    with Reader(str(cog)) as src:
         return int(src.minzoom), int(src.maxzoom)
 
 
@@ -125,15 +146,25 @@ def tilejson(
     }
 
 
-def _describe(values: npt.NDArray[np.floating], inside: int, hist_range: tuple[float, float] | None
-              ) -> dict[str, Any]:
+def _describe(
+    values: npt.NDArray[np.floating], inside: int, hist_range: tuple[float, float] | None
+) -> dict[str, Any]:
     """Count, spread and a 10-bin histogram of the valid values inside the geometry."""
     count = int(values.size)
     percent = 100.0 * count / inside if inside else 0.0
     if count == 0:
-        return {"count": 0, "valid_percent": 0.0, "min": None, "max": None, "mean": None,
-                "std": None, "median": None, "p2": None, "p98": None,
-                "histogram": {"counts": [], "edges": []}}
+        return {
+            "count": 0,
+            "valid_percent": 0.0,
+            "min": None,
+            "max": None,
+            "mean": None,
+            "std": None,
+            "median": None,
+            "p2": None,
+            "p98": None,
+            "histogram": {"counts": [], "edges": []},
+        }
     v = values.astype(np.float64)
     counts, edges = np.histogram(v, bins=HISTOGRAM_BINS, range=hist_range)
     p2, median, p98 = np.percentile(v, [2, 50, 98])
@@ -165,7 +196,7 @@ def statistics(
     the pixels inside the geometry that hold valid data.
     """
     names = needed_bands(check_index(index), bands) if index else list(bands)
-    with Reader(cog) as src:
+    with Reader(str(cog)) as src:
         if not geometry.intersects(shapely.box(*src.get_geographic_bounds(WGS84_CRS))):
             raise TileOutside("the area does not intersect the image")
         img = src.feature(mapping(geometry), dst_crs=src.crs, indexes=[bands[n] for n in names])
