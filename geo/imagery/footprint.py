@@ -30,7 +30,7 @@ def trace_footprint(path: Path, *, max_side: int = 1024) -> Polygon | MultiPolyg
         factor = max(1.0, max(ds.width, ds.height) / max_side)
         rows, cols = max(1, round(ds.height / factor)), max(1, round(ds.width / factor))
         mask = ds.dataset_mask(out_shape=(rows, cols))
-        transform = ds.transform * ds.transform.scale(ds.width / cols, ds.height / rows)
+        transform = ds.transform @ ds.transform.scale(ds.width / cols, ds.height / rows)
         crs = ds.crs
     valid = mask > 0
     parts = [

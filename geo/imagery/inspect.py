@@ -94,7 +94,7 @@ def _gsd_m(ds: rasterio.DatasetReader) -> float:
     """Mean geodesic length of the centre pixel's sides, in metres (any CRS)."""
     col, row = ds.width / 2, ds.height / 2
     xs, ys = zip(
-        *(ds.transform * (col + dc, row + dr) for dc, dr in ((0, 0), (1, 0), (0, 1))), strict=True
+        *(ds.transform @ (col + dc, row + dr) for dc, dr in ((0, 0), (1, 0), (0, 1))), strict=True
     )
     lons, lats = transform(ds.crs, "EPSG:4326", list(xs), list(ys))
     _, _, across = _GEOD.inv(lons[0], lats[0], lons[1], lats[1])
