@@ -102,7 +102,7 @@ def test_inspect_landsat_describes_grid_and_values() -> None:
     assert info.dtypes == ("float32",) * 6 and info.epsg == 32619
     assert info.res == (30.0, 30.0) and info.gsd_m == pytest.approx(30.0, abs=0.1)
     assert info.bounds == (390330.0, -1426230.0, 393630.0, -1423110.0)
-    west, south, east, north = info.bounds_wgs84
+    west, _south, _east, north = info.bounds_wgs84
     assert west == pytest.approx(-70.011, abs=1e-3) and north == pytest.approx(-12.871, abs=1e-3)
     assert info.max_value == 5015.0 and info.nodata is None and not info.has_alpha
 
@@ -380,7 +380,7 @@ def test_index_on_uint16_dn_matches_float_reflectance() -> None:
     for code in ("ndvi", "ndwi", "mndwi", "nbr", "bsi"):
         from_dn = compute(INDICES[code], dn, scale)
         from_refl = compute(INDICES[code], refl, Scale(1.0))
-        assert -1.0 <= np.nanmin(from_dn) and np.nanmax(from_dn) <= 1.0
+        assert np.nanmin(from_dn) >= -1.0 and np.nanmax(from_dn) <= 1.0
         assert np.nanmax(np.abs(from_dn - from_refl)) < 1e-3
 
 
