@@ -342,7 +342,8 @@ def detect_change(
                         specks += 1
                     else:
                         kept.append(poly)
-                kept.sort(key=lambda p: p.area, reverse=True)
+                # Largest first; ties top-left first, so the order does not depend on windows.
+                kept.sort(key=lambda p: (-p.area, p.bounds[1], p.bounds[0]))
                 info = grid.describe()
                 if len(kept) > max_polygons:
                     info["notes"].append(
@@ -395,7 +396,7 @@ def restored_fraction(
                 out.append(None)
                 continue
             win = Window(c0, r0, c1 - c0, r1 - r0)
-            tr = grid.transform * Affine.translation(c0, r0)
+            tr = grid.transform @ Affine.translation(c0, r0)
             inside = features.geometry_mask([local], (win.height, win.width), tr, invert=True)
             diff = second.index(spec, win) - first.index(spec, win)
             sel = inside & np.isfinite(diff)
