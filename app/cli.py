@@ -10,6 +10,7 @@ from app import migrate
 from app.air_cli import air_cli
 from app.cli_support import dump, fails_cleanly, progress_bar, transaction
 from app.dossier.cli import dossier_cli
+from app.imagery_cli import imagery_cli
 from app.settings import get_settings
 
 cli = typer.Typer(
@@ -33,6 +34,7 @@ cli.add_typer(evidence_cli, name="evidence")
 cli.add_typer(leads_cli, name="leads")
 cli.add_typer(dossier_cli, name="dossier")
 cli.add_typer(air_cli, name="air")
+cli.add_typer(imagery_cli, name="imagery")
 
 
 @cli.command("migrate")
@@ -388,15 +390,18 @@ def demo_cmd() -> None:
     """Load the demo layers and organisations (only what changed since the last load)."""
     from app.services.demo import DEMO_PROSECUTOR, load_demo, load_demo_reports
     from app.services.demo_air import load_demo_air
+    from app.services.demo_imagery import load_demo_imagery
 
     with progress_bar("loading demo data") as report, transaction() as session:
         summary = load_demo(session, progress=report)
         reports = load_demo_reports(session, settings=get_settings())
         air = load_demo_air(session, settings=get_settings())
+        imagery = load_demo_imagery(session, settings=get_settings())
     typer.echo(
         f"demo: imported {summary['imported'] or 'nothing new'}; "
         f"{summary['organisations']} organisations; {reports} demo reports; "
         f"air: {', '.join(air) or 'nothing new'}; "
+        f"imagery: {', '.join(imagery) or 'nothing new'}; "
         f"demo prosecutor: {DEMO_PROSECUTOR[0]} / {DEMO_PROSECUTOR[1]}",
         err=True,
     )

@@ -24,8 +24,11 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
     """
     settings = settings or Settings()
     parsed = make_url(url)
-    pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_overflow,
-            "pool_timeout": settings.db_pool_timeout_s}
+    pool = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_pool_overflow,
+        "pool_timeout": settings.db_pool_timeout_s,
+    }
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             from pathlib import Path
@@ -34,8 +37,10 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
         engine = create_engine(
             url,
             module=sqlite_dbapi(),
-            connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000,
-                          "check_same_thread": False},
+            connect_args={
+                "timeout": settings.sqlite_busy_timeout_ms / 1000,
+                "check_same_thread": False,
+            },
             **pool,
         )
     else:
@@ -68,8 +73,11 @@ def make_status_sessions(settings: Settings) -> sessionmaker[Session]:
     """Return writer sessions for job status on a small pool of their own that waits only
     briefly for SQLite's write lock."""
     quick = settings.model_copy(
-        update={"sqlite_busy_timeout_ms": STATUS_BUSY_TIMEOUT_MS, "db_pool_size": 2,
-                "db_pool_overflow": 8}
+        update={
+            "sqlite_busy_timeout_ms": STATUS_BUSY_TIMEOUT_MS,
+            "db_pool_size": 2,
+            "db_pool_overflow": 8,
+        }
     )
     return make_sessionmaker(make_engine(settings.resolved_database_url, quick), write=True)
 

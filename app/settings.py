@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # Evidence files that no row references and nobody has stored for this long (s) are
     # swept at start-up and by `ecoleads evidence gc` (longer than any request can run).
     evidence_gc_grace_s: float = 900.0
+    # Imagery: the largest declared raster (pixels per band; 20,000 × 20,000).
+    imagery_max_pixels: int = 400_000_000
     # The server's secret keys (the dossier signing key): default <data dir>/keys/, kept out
     # of the SQLite database's directory (start-up refuses a key inside it).
     keys_dir: Path | None = None
@@ -152,6 +154,11 @@ class Settings(BaseSettings):
     def audit_anchor_path(self) -> Path:
         """The signed head of the audit chain, kept beside the key, outside the database."""
         return self.dossier_key_path.parent / "audit-head.json"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Scratch files of running jobs (change masks); each job cleans up its own."""
+        return self.data_dir / "scratch"
 
     @property
     def results_dir(self) -> Path:

@@ -13,6 +13,10 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "wetland_damage": ("破坏湿地", "wetland damage"),
     "groundwater_extraction": ("地下水超采", "groundwater extraction"),
     "illegal_fishing_hunting": ("非法捕捞狩猎", "illegal fishing/hunting"),
+    "land_disturbance": (
+        "地表扰动（植被破坏、新增裸土）",
+        "land disturbance (vegetation loss, bare soil)",
+    ),
     "other": ("其他", "other"),
 }
 

@@ -29,6 +29,7 @@ WATER_CATS = (
     "waste_dumping",
     "illegal_building_protected_area",
     "sand_gravel_extraction",
+    "land_disturbance",
 )
 
 
@@ -92,12 +93,22 @@ SEED: list[BasisRow] = [
             "waste_dumping",
             "sand_gravel_extraction",
             "illegal_building_protected_area",
+            "land_disturbance",
         ),
         "wetland",
         None,
         WETLAND,
         "第二十八条 (art. 28)",
         "禁止开（围）垦、排干自然湿地，禁止倾倒、堆放固体废物，禁止擅自采砂等破坏湿地的行为",
+        ("location_in_zone", "activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        ("land_disturbance", "illegal_mining", "sand_gravel_extraction"),
+        "nature_reserve",
+        None,
+        "中华人民共和国自然保护区条例 (Regulations on Nature Reserves)",
+        "第二十六条 (art. 26)",
+        "禁止在自然保护区内进行砍伐、放牧、狩猎、捕捞、采药、开垦、烧荒、开矿、采石、挖沙等活动",
         ("location_in_zone", "activity_evidence", "time_of_activity", "responsible_party"),
     ),
     *_rows(
@@ -183,6 +194,7 @@ class EvidenceFacts:
     photos: int
     dated: bool
     independent_sources: int
+    imagery: int = 0  # change polygons and drone photos showing the activity
 
 
 def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
@@ -193,7 +205,7 @@ def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
             for k, lv in facts.zones
         )
     if element == "activity_evidence":
-        return facts.photos > 0
+        return facts.photos > 0 or facts.imagery > 0
     if element == "time_of_activity":
         return facts.dated
     if element == "corroboration":

@@ -3,6 +3,7 @@
 from models.air import AirImport, AirReading, AirStation, AirSurface, FireHotspot
 from models.audit import AuditEntry
 from models.base import Base
+from models.imagery import ChangeDetection, ChangePolygon, Image, Recheck
 from models.job import Job
 from models.layer import Layer, LayerFeature, LayerVersion
 from models.lead import EvidenceItem, Lead, LegalBasis, ScoreWeights, Suggestion
@@ -16,8 +17,11 @@ __all__ = [
     "AirSurface",
     "AuditEntry",
     "Base",
+    "ChangeDetection",
+    "ChangePolygon",
     "EvidenceItem",
     "FireHotspot",
+    "Image",
     "Job",
     "Layer",
     "LayerFeature",
@@ -26,6 +30,7 @@ __all__ = [
     "LegalBasis",
     "LoginFailure",
     "Organisation",
+    "Recheck",
     "Report",
     "ReportPhoto",
     "ScoreWeights",

@@ -15,7 +15,7 @@ from app.dossier.manifest import (
     verify,
 )
 from app.dossier.mapfig import render_map
-from app.dossier.model import DossierContent, DossierFile, MapFeature
+from app.dossier.model import DossierContent, DossierFigure, DossierFile, MapFeature
 from app.dossier.pdf import REQUIRED_DEBIAN_PACKAGES, TEST_DEBIAN_PACKAGES, render_pdf
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "TEST_DEBIAN_PACKAGES",
     "DossierContent",
     "DossierError",
+    "DossierFigure",
     "DossierFile",
     "MapFeature",
     "VerifyResult",

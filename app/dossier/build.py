@@ -49,6 +49,7 @@ def build_dossier(content: DossierContent, private_key_pem: bytes) -> bytes:
         PDF_NAME: render_pdf(content, map_png, key_print),
         MAP_NAME: map_png,
         **{name: f.data for name, f in originals},
+        **{f.name: f.data for pair in content.figures for f in pair},
     }
     meta = {
         "lead_id": content.lead_id,

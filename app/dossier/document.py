@@ -5,6 +5,7 @@ Everything the caller supplies is escaped; the only external reference is the ma
 whose `src` is `map_png_name` (a file beside the HTML in the ZIP, or a data: URI).
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from html import escape
 from typing import Any
@@ -35,6 +36,8 @@ table.kv th { width: 30%; } table.fixed { table-layout: fixed; }
 .bar { background: #e2e8f0; height: 8px; width: 100%; min-width: 30mm; }
 .bar div { background: #2563eb; height: 8px; } .bar div.neg { background: #dc2626; }
 figure { margin: .3em 0; break-inside: avoid; }
+.pair { display: flex; gap: 4mm; break-inside: avoid; }
+.pair figure { flex: 1; }
 figure img { display: block; width: 100%; max-width: 160mm; margin: 0 auto;
   border: 1px solid #cbd5e1; }
 figcaption { color: #475569; font-size: 8.5pt; }
@@ -204,6 +207,23 @@ def _evidence(c: DossierContent) -> str:
     return _h2("六、证据清单", "Evidence") + _table(columns, rows)
 
 
+def _imagery(c: DossierContent, src: Callable[[str], str]) -> str:
+    """Change detections and re-checks: facts, then each before/after pair side by side."""
+    if not c.figures and not c.imagery:
+        return ""
+    pairs = "".join(
+        '<div class="pair">'
+        + "".join(
+            f'<figure><img src="{escape(src(f.name))}" alt="{escape(f.caption)}">'
+            f"<figcaption>{escape(f.caption)}</figcaption></figure>"
+            for f in pair
+        )
+        + "</div>"
+        for pair in c.figures
+    )
+    return _h2("六之一、影像证据", "Imagery: change and re-checks") + _kv(list(c.imagery)) + pairs
+
+
 def _timeline(c: DossierContent) -> str:
     columns = [
         ("时间", "At", 17),
@@ -244,9 +264,13 @@ def _verify(key_fingerprint: str | None) -> str:
 
 
 def render_html(
-    content: DossierContent, map_png_name: str, key_fingerprint: str | None = None
+    content: DossierContent,
+    map_png_name: str,
+    key_fingerprint: str | None = None,
+    figure_src: Callable[[str], str] | None = None,
 ) -> str:
-    """The complete dossier page; `map_png_name` is the map's `src` (e.g. "map.png")."""
+    """The complete dossier page; `map_png_name` is the map's `src` (e.g. "map.png") and
+    `figure_src` gives a figure's `src` from its archive name (default: the name)."""
     c = content
     page_footer = (
         f'@page {{ @bottom-center {{ content: "线索卷宗 Lead file #{int(c.lead_id)} · 第 "'
@@ -271,6 +295,7 @@ def render_html(
             _legal(c),
             geocode,
             _evidence(c),
+            _imagery(c, figure_src or (lambda name: name)),
             _timeline(c),
             _verify(key_fingerprint),
         ]

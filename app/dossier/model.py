@@ -49,6 +49,16 @@ class MapFeature:
             raise ValueError(f"unknown map style {self.style!r}; expected one of {MAP_STYLES}")
 
 
+@dataclass(frozen=True)
+class DossierFigure:
+    """A figure made for the dossier (e.g. an image before and after a change): shown in the
+    page and the PDF, and kept in the ZIP under `name` (listed in the manifest)."""
+
+    name: str  # archive path, e.g. "figures/change_12_before.png"
+    data: bytes  # PNG
+    caption: str
+
+
 @dataclass
 class DossierContent:
     """Everything a dossier shows.
@@ -59,6 +69,8 @@ class DossierContent:
     - timeline: dicts with at, actor, action, note, entry_hash (the audit-log chain)
     - evidence: dicts with n, kind, taken_at, location, source, sha256, flags, file_name;
       `file_name` links an item to the original in `files` with that name
+    - figures: pairs of images (before, after) shown side by side under "imagery"
+    - imagery: (label, value) rows describing change detections and re-checks
     """
 
     lead_id: int
@@ -77,6 +89,8 @@ class DossierContent:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     map_features: list[MapFeature] = field(default_factory=list)
     files: list[DossierFile] = field(default_factory=list)
+    figures: list[tuple[DossierFigure, DossierFigure]] = field(default_factory=list)
+    imagery: list[tuple[str, str]] = field(default_factory=list)
 
 
 def evidence_archive_name(n: int, name: str) -> str:

@@ -55,8 +55,13 @@ def render_pdf(
     """
     font_path(), font_path(bold=True)  # fail early, naming fonts-noto-cjk
     weasyprint = _weasyprint()
+    figures = {f.name: f.data for pair in content.figures for f in pair}
+
+    def figure_src(name: str) -> str:
+        return "data:image/png;base64," + base64.b64encode(figures[name]).decode("ascii")
+
     src = "data:image/png;base64," + base64.b64encode(map_png).decode("ascii")
-    html = render_html(content, src, key_fingerprint)
+    html = render_html(content, src, key_fingerprint, figure_src)
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = weasyprint.HTML(string=html, url_fetcher=fetcher)
     pdf: bytes = document.write_pdf()

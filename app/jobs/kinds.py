@@ -4,7 +4,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
-import app.jobs.air_kinds  # noqa: F401  (registers the air job kinds)
+import app.jobs.air_kinds
+import app.jobs.imagery_kinds  # noqa: F401  (registers the imagery job kinds)
 from app.jobs.registry import JobContext, job_kind
 from app.services.geocode_batch import ROW_COLUMNS, geocode_points
 from app.services.layers import import_layer

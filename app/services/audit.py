@@ -148,8 +148,10 @@ def _walk(session: Session, head: Head | None) -> ChainReport:
             return ChainReport(False, checked, e.id, f"its place {e.seq} should be {checked + 1}")
         if head is not None and e.seq == head.seq and e.hash != head.hash:
             return ChainReport(
-                False, checked, e.id, f"it is not the entry anchored as number {head.seq}: "
-                "the chain was rewritten"
+                False,
+                checked,
+                e.id,
+                f"it is not the entry anchored as number {head.seq}: the chain was rewritten",
             )
         prev = e.hash
         checked += 1

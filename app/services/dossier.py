@@ -14,6 +14,7 @@ from app.dossier.keys import load_or_create_key
 from app.services import audit
 from app.services.evidence_store import EvidenceStore, evidence_key
 from app.services.geocode import widened
+from app.services.imagery.dossier import imagery_part
 from app.services.report_queries import MEDIA_TYPES
 from app.services.workflow import get_lead
 from geo.categories import CATEGORIES
@@ -104,6 +105,9 @@ def make_dossier(
                     "file_name": name,
                 }
             )
+    imagery = imagery_part(session, lead_id=lead.id, items=items, store=store)
+    files += imagery.files
+    evidence = sorted([*evidence, *imagery.rows], key=lambda e: int(str(e["n"])))
     entry = audit.append(
         session,
         actor=f"user:{user.id}",
@@ -155,6 +159,8 @@ def make_dossier(
         evidence=evidence,
         map_features=_map_features(session, lead.id, lead.geom, items),
         files=files,
+        figures=imagery.figures,
+        imagery=imagery.facts,
     )
     return build_dossier(content, signing_key(key_path))
 

@@ -5,12 +5,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.evidence_store import LocalEvidenceStore, SweepResult
-from models import ReportPhoto
+from models import Image, ReportPhoto
 
 
 def referenced_digests(session: Session) -> set[str]:
-    """Every SHA-256 whose files (original, display copy, thumbnail) a row relies on."""
-    return set(session.scalars(select(ReportPhoto.sha256).distinct()))
+    """Every SHA-256 whose files (photo original, display copy, thumbnail; image original
+    and COG) a row relies on."""
+    return {
+        *session.scalars(select(ReportPhoto.sha256).distinct()),
+        *session.scalars(select(Image.original_sha256)),
+        *(d for d in session.scalars(select(Image.cog_sha256)) if d),
+    }
 
 
 def sweep_evidence(session: Session, *, store: LocalEvidenceStore, grace_s: float) -> SweepResult:

@@ -15,13 +15,14 @@ and by `ecoleads evidence gc`): unreferenced and untouched for a grace period.
 import fcntl
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -37,8 +38,14 @@ class EvidenceStore(Protocol):
         """Store data under key unless present (then freshen it); return the new file's
         claim, or None when the key was already stored."""
 
+    def put_file(self, key: str, source: Path) -> int | None:
+        """Like put, streaming the bytes from a file (large images)."""
+
     def get(self, key: str) -> bytes:
         """Return the bytes under key."""
+
+    def local_path(self, key: str) -> str:
+        """A path (or GDAL virtual path, e.g. /vsis3/…) GDAL can read the key from."""
 
     def exists(self, key: str) -> bool:
         """Tell whether key is stored."""
@@ -94,6 +101,18 @@ class LocalEvidenceStore:
     def put(self, key: str, data: bytes) -> int | None:
         """Store data under key unless present (then freshen it); return the new file's
         claim, or None when the key was already stored."""
+        return self._store(key, lambda fh: fh.write(data))
+
+    def put_file(self, key: str, source: Path) -> int | None:
+        """Like put, streaming the bytes from a file (large images)."""
+
+        def copy(fh: BinaryIO) -> None:
+            with source.open("rb") as src:
+                shutil.copyfileobj(src, fh, 1024 * 1024)
+
+        return self._store(key, copy)
+
+    def _store(self, key: str, write: Callable[[BinaryIO], object]) -> int | None:
         path = self._path(key)
         with self._locked(key):
             if path.exists():
@@ -106,7 +125,7 @@ class LocalEvidenceStore:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_PART)
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                    write(fh)
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.chmod(tmp, 0o444)
@@ -125,6 +144,10 @@ class LocalEvidenceStore:
     def exists(self, key: str) -> bool:
         """Tell whether key is stored."""
         return self._path(key).exists()
+
+    def local_path(self, key: str) -> str:
+        """The file's path on this machine."""
+        return str(self._path(key))
 
     def discard(self, key: str, claim: int) -> bool:
         """Delete key if nobody has put it since `claim`; return whether it was deleted."""
@@ -172,6 +195,13 @@ def stage(session: Session, store: EvidenceStore, key: str, data: bytes) -> None
     """Store a file for this transaction: if the transaction rolls back, the file goes again
     unless another request has put it since."""
     claim = store.put(key, data)
+    if claim is not None:
+        session.info.setdefault("staged_evidence", []).append((store, key, claim))
+
+
+def stage_file(session: Session, store: EvidenceStore, key: str, source: Path) -> None:
+    """Like stage, streaming the bytes from a file."""
+    claim = store.put_file(key, source)
     if claim is not None:
         session.info.setdefault("staged_evidence", []).append((store, key, claim))
 

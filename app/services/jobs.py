@@ -143,9 +143,10 @@ class Recovered:
 
 def stale_jobs(session: Session, *, now: datetime, timeout_s: float) -> list[tuple[str, int]]:
     """Return (id, attempts) of running jobs whose heartbeat is older than the timeout."""
-    return [(r.id, r.attempts) for r in session.execute(
-        select(Job.id, Job.attempts).where(_stale(now, timeout_s))
-    )]
+    return [
+        (r.id, r.attempts)
+        for r in session.execute(select(Job.id, Job.attempts).where(_stale(now, timeout_s)))
+    ]
 
 
 def _stale(now: datetime, timeout_s: float) -> ColumnElement[bool]:

@@ -18,10 +18,21 @@ from app.settings import Settings
 from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, assign
 from geo.distance import geodesic_distance_m
 from geo.legal import SEED, BasisRow, EvidenceFacts, suggest
+from geo.scoring.imagery import CONFIDENCE_VALUE, ImageryChange
 from geo.scoring.model import DEFAULT_WEIGHTS, Score, score
 from geo.scoring.signals import SIGNALS, LeadFacts
 from geo.workflow import CLOSED_STATUSES, OPEN_STATUSES
-from models import EvidenceItem, Lead, LegalBasis, Report, ReportPhoto, ScoreWeights, User
+from models import (
+    ChangePolygon,
+    EvidenceItem,
+    Lead,
+    LegalBasis,
+    Recheck,
+    Report,
+    ReportPhoto,
+    ScoreWeights,
+    User,
+)
 from models.base import SRID, utcnow
 from models.spatial import BBoxFilter
 
@@ -218,6 +229,12 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     sources = {i.source for i in items if i.source}
     weights = current_weights(session)
     air = lead_attribution(session, lead=lead, settings=settings)
+    imagery, imagery_items = _imagery_facts(session, lead, items)
+    extra: dict[str, Any] = {}
+    if air is not None:
+        extra["air"] = air
+    if imagery is not None:
+        extra["imagery"] = imagery
     result = score(
         LeadFacts(
             category=lead.category,
@@ -230,7 +247,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
             photos=photos,
             photos_with_consistent_gps=gps_ok,
             duplicate_photos=dups,
-            extra={"air": air} if air is not None else {},
+            extra=extra,
         ),
         weights.weights,
         weights_version=weights.id,
@@ -241,7 +258,13 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     lead.legal_bases = suggest(
         legal_rows(session),
         lead.category,
-        EvidenceFacts(zones=zones, photos=photos, dated=True, independent_sources=len(sources)),
+        EvidenceFacts(
+            zones=zones,
+            photos=photos,
+            dated=True,
+            independent_sources=len(sources),
+            imagery=imagery_items,
+        ),
     )
     session.flush()
     audit.append(
@@ -287,6 +310,30 @@ def _photo_facts(session: Session, items: list[EvidenceItem]) -> tuple[int, int,
         rep = reports[p.report_id]
         gps_ok += p.exif.get("lat") is not None and "exif_device_disagree" not in rep.flags
     return total, gps_ok, dups
+
+
+def _imagery_facts(
+    session: Session, lead: Lead, items: list[EvidenceItem]
+) -> tuple[ImageryChange | None, int]:
+    """The lead's change polygons in sum (with the latest re-check), and how many imagery
+    items (change polygons, drone photos) show the activity."""
+    drones = sum(i.kind == "drone_photo" for i in items)
+    ids = [i.id for i in items if i.kind == "change_polygon"]
+    if not ids:
+        return None, drones
+    polygons = session.scalars(
+        select(ChangePolygon).where(ChangePolygon.evidence_id.in_(ids))
+    ).all()
+    latest = session.scalar(
+        select(Recheck).where(Recheck.lead_id == lead.id).order_by(Recheck.id.desc()).limit(1)
+    )
+    change = ImageryChange(
+        area_ha=sum(p.area_ha for p in polygons),
+        confidence=max((p.confidence for p in polygons), key=list(CONFIDENCE_VALUE).index),
+        polygons=len(polygons),
+        restored_fraction=None if latest is None else latest.restored_fraction,
+    )
+    return change, len(polygons) + drones
 
 
 def _earlier_closed(session: Session, lead: Lead, geom: shapely.Geometry) -> int:

@@ -29,6 +29,8 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "leads:write",
             "air:read",
             "air:write",
+            "imagery:read",
+            "imagery:write",
         }
     ),
     "prosecutor": frozenset(
@@ -42,6 +44,8 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "reports:read",
             "leads:read",
             "leads:write",
+            "imagery:read",
+            "imagery:write",
         }
     ),
     "partner": frozenset({"air:read", "layers:read", "geocode", "jobs:read", "organisations:read"}),

@@ -85,7 +85,7 @@ def _check_header(ds: rasterio.DatasetReader, max_pixels: int) -> None:
         raise RasterRefused("the raster is rotated or sheared; warp it north-up first")
     if ds.width * ds.height > max_pixels:
         raise RasterRefused(
-            f"the raster declares {ds.width} × {ds.height} pixels, "
+            f"the raster declares {ds.width:,} × {ds.height:,} pixels, "
             f"more than the {max_pixels:,} accepted"
         )
 

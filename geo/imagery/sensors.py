@@ -120,7 +120,7 @@ def band_map(sensor: Sensor, count: int, given: dict[str, int] | None = None) ->
     if names is None:
         raise SensorError(
             f"no default band map for a {count}-band {sensor.title_en} file: "
-            "give one, e.g. {\"red\": 3, \"nir\": 4}"
+            'give one, e.g. {"red": 3, "nir": 4}'
         )
     return {name: i + 1 for i, name in enumerate(names)}
 
@@ -128,12 +128,13 @@ def band_map(sensor: Sensor, count: int, given: dict[str, int] | None = None) ->
 def reflectance_scale(sensor: Sensor, dtype: str, max_value: float | None) -> Scale:
     """The scale from stored values to reflectance (0…1) for this file.
 
-    Floats at most ~1.5 are reflectance already; floats or integers above that are DN of
-    the sensor's integer scale; 8-bit data (and any sensor without one) scale by 1/255,
-    which keeps ratio indices exact since they do not depend on a common gain.
+    Floats at most ~1.5 are reflectance already; larger floats are reflectance × 10,000 (the
+    usual way surface-reflectance products are saved as floats); integers are DN of the
+    sensor's integer scale; 8-bit data (and any sensor without one) scale by 1/255, which
+    keeps ratio indices exact since they do not depend on a common gain.
     """
-    if dtype.startswith("float") and (max_value is None or max_value <= 1.5):
-        return Scale(1.0)
+    if dtype.startswith("float"):
+        return Scale(1.0) if max_value is None or max_value <= 1.5 else Scale(1e-4)
     if dtype == "uint8" or sensor.integer_scale is None:
         return Scale(1 / 255)
     return sensor.integer_scale

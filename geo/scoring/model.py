@@ -11,16 +11,18 @@ from geo.scoring.signals import SIGNALS, LeadFacts, SignalFn
 
 # Platform defaults (weights are versioned in the database and editable by admins): where it
 # is weighs most, then what it is; corroboration and photo quality say how sure we are.
-# The air signal applies to air-pollution categories only; elsewhere its weight drops out,
-# so the others keep their proportions (0.30 : 0.20 : 0.15 : 0.10 : 0.10 : 0.15).
+# The air signal applies to air-pollution categories only and the imagery signal to leads
+# with change detected in imagery; elsewhere their weights drop out, so the others keep
+# their proportions (0.30 : 0.20 : 0.15 : 0.10 : 0.10 : 0.15).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "location_sensitivity": 0.27,
-    "category_severity": 0.18,
-    "corroboration": 0.135,
-    "recency": 0.09,
-    "recurrence": 0.09,
-    "evidence_quality": 0.135,
-    "air_quality": 0.10,
+    "location_sensitivity": 0.243,
+    "category_severity": 0.162,
+    "corroboration": 0.1215,
+    "recency": 0.081,
+    "recurrence": 0.081,
+    "evidence_quality": 0.1215,
+    "air_quality": 0.09,
+    "imagery_change": 0.10,
 }
 
 

@@ -151,6 +151,7 @@ CATEGORY_SEVERITY: dict[str, float] = {
     "sand_gravel_extraction": 0.75,
     "wetland_damage": 0.75,
     "illegal_building_protected_area": 0.7,
+    "land_disturbance": 0.7,
     "illegal_fishing_hunting": 0.65,
     "groundwater_extraction": 0.6,
     "construction_dust": 0.55,

@@ -174,7 +174,7 @@ def test_inspect_refuses_huge_header_before_reading_pixels(tmp_path: Path) -> No
         pass
     assert path.stat().st_size < 2_000_000  # header and empty tile index only
     t0 = time.perf_counter()
-    with pytest.raises(RasterRefused, match="50000 × 50000 pixels"):
+    with pytest.raises(RasterRefused, match="50,000 × 50,000 pixels"):
         inspect_raster(path, max_pixels=BIG)
     assert time.perf_counter() - t0 < 1.0
 

@@ -35,6 +35,7 @@ BUILT_IN = [
     "recurrence",
     "evidence_quality",
     "air_quality",
+    "imagery_change",
 ]
 
 # One complete lead, every signal worked by hand:
@@ -67,6 +68,7 @@ EXPECTED = {
     "recurrence": 0.7,
     "evidence_quality": 0.75,
     "air_quality": 0.0,
+    "imagery_change": 0.0,
 }
 
 
@@ -212,9 +214,13 @@ def test_total_worked_by_hand() -> None:
     for e in result.entries:
         assert e.value == pytest.approx(EXPECTED[e.name])
         assert e.weight == DEFAULT_WEIGHTS[e.name]
-        share = e.weight / 0.9 if e.applicable else 0.0  # the air weight (0.1) left the sum
+        # The air (0.09) and imagery (0.10) weights left the sum: 0.81 is applicable.
+        share = e.weight / 0.81 if e.applicable else 0.0
         assert e.points == pytest.approx(100 * share * e.value, abs=0.05 + 1e-9)
-    assert [e.name for e in result.entries if not e.applicable] == ["air_quality"]
+    assert [e.name for e in result.entries if not e.applicable] == [
+        "air_quality",
+        "imagery_change",
+    ]
     points = {e.name: e.points for e in result.entries}
     assert points["location_sensitivity"] == 25.5
     assert points["category_severity"] == 18.0
@@ -254,23 +260,23 @@ def test_unknown_weights_ignored_and_unweighted_signals_listed() -> None:
 def test_new_signal_changes_the_total_only_through_its_own_weight() -> None:
     registry: dict[str, SignalFn] = dict(SIGNALS)
 
-    @signal("imagery_change", registry=registry)
-    def imagery_change(f: LeadFacts) -> SignalResult:
-        share = f.extra.get("changed_share", 0.0)
-        return SignalResult(share, f"影像变化 {share:.0%} (imagery change {share:.0%})")
+    @signal("noise_complaints", registry=registry)
+    def noise_complaints(f: LeadFacts) -> SignalResult:
+        share = f.extra.get("noise_share", 0.0)
+        return SignalResult(share, f"噪声投诉 {share:.0%} (noise complaints {share:.0%})")
 
-    assert "imagery_change" not in SIGNALS
-    lead = facts(extra={"changed_share": 0.5})
+    assert "noise_complaints" not in SIGNALS
+    lead = facts(extra={"noise_share": 0.5})
     unweighted = score(lead, DEFAULT_WEIGHTS, signals=registry)
     assert unweighted.total == score(lead, DEFAULT_WEIGHTS).total == 81.0
-    assert unweighted.entries[-1].name == "imagery_change"
+    assert unweighted.entries[-1].name == "noise_complaints"
     assert unweighted.entries[-1].points == 0.0
     assert unweighted.entries[-1].value == 0.5
-    # Weight 0.25 on a 0.5 signal beside 0.9 of applicable built-in weight:
-    # (0.9 x 81 + 100 x 0.25 x 0.5) / 1.15 = (72.9 + 12.5) / 1.15 = 74.26 -> 74.3.
-    weighted = score(lead, {**DEFAULT_WEIGHTS, "imagery_change": 0.25}, signals=registry)
-    assert weighted.total == 74.3
-    assert weighted.entries[-1].points == pytest.approx(10.9)
+    # Weight 0.25 on a 0.5 signal beside 0.81 of applicable built-in weight:
+    # (0.81 x 81 + 100 x 0.25 x 0.5) / 1.06 = (65.61 + 12.5) / 1.06 = 73.69 -> 73.7.
+    weighted = score(lead, {**DEFAULT_WEIGHTS, "noise_complaints": 0.25}, signals=registry)
+    assert weighted.total == 73.7
+    assert weighted.entries[-1].points == pytest.approx(11.8)
     built_in = {e.name: e.value for e in weighted.entries[:-1]}
     assert built_in == {e.name: e.value for e in unweighted.entries[:-1]}
 

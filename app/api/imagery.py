@@ -1,0 +1,455 @@
+"""Imagery: upload (a job), STAC Items, originals and COGs, tiles, statistics, change
+detections and remediation re-checks."""
+
+import json
+from datetime import datetime
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
+from geoalchemy2.shape import to_shape
+from shapely.geometry import mapping
+
+from app.auth import Allow, Principal
+from app.deps import BBoxDep, DbId, Offset, SessionDep, SettingsDep
+from app.errors import Invalid, NotFound
+from app.responses import GEOJSON, accepted, media
+from app.schemas.imagery import (
+    ChangeDetectionCreate,
+    ChangeDetectionRead,
+    ChangePolygonRead,
+    IndexName,
+    RecheckCreate,
+    RecheckRead,
+    StacItem,
+    StacItemCollection,
+    Statistics,
+    StatisticsRequest,
+    TileJSON,
+)
+from app.schemas.jobs import JobRead
+from app.services import jobs as job_service
+from app.services.evidence_store import LocalEvidenceStore
+from app.services.geocode import resolve_input
+from app.services.imagery import catalog
+from app.services.imagery.change import ChangeRequest, check_request, polygons_of
+from app.services.imagery.ingest import ImageUpload, precheck
+from app.services.imagery.rechecks import check_recheck, list_rechecks
+from app.services.uploads import discard_upload, save_upload
+from app.services.workflow import get_lead
+from app.settings import Settings
+from geo.imagery.acquired import parse_acquired
+from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range
+from models import ChangeDetection, EvidenceItem
+
+router = APIRouter(prefix="/api/v1", tags=["imagery"])
+Reader = Annotated[Principal, Depends(Allow("imagery:read", "admin", "prosecutor"))]
+Writer = Annotated[Principal, Depends(Allow("imagery:write", "admin", "prosecutor"))]
+PNG = "image/png"
+TILE_CACHE = "private, max-age=86400, immutable"
+
+
+def _store(settings: Settings) -> LocalEvidenceStore:
+    return LocalEvidenceStore(settings.evidence_dir)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _bands_form(raw: str | None) -> dict[str, int] | None:
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"bands is not JSON: {exc.msg}") from exc
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+        for k, v in value.items()
+    ):
+        raise Invalid('bands must map band names to band numbers, e.g. {"red": 3, "nir": 4}')
+    return value
+
+
+@router.post(
+    "/imagery",
+    status_code=202,
+    summary="Upload a GeoTIFF scene or orthomosaic, or a drone photo (imported as a job)",
+    response_model=JobRead,
+)
+def upload_image(
+    session: SessionDep,
+    caller: Writer,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="GeoTIFF (scene, orthomosaic) or drone JPEG")],
+    sensor: Annotated[str, Form(description="sentinel2, landsat8, landsat7, drone or rgb")],
+    acquired: Annotated[
+        str | None, Form(description="ISO 8601; default: the file's own time tag")
+    ] = None,
+    bands: Annotated[
+        str | None, Form(description='band map as JSON, e.g. {"red": 3, "nir": 4}')
+    ] = None,
+    title: Annotated[str | None, Form(max_length=200)] = None,
+    illustrative: Annotated[
+        bool, Form(description="real pixels placed elsewhere, for demonstration only")
+    ] = False,
+    category: Annotated[
+        str | None, Form(description="drone photos: what they show (joins or starts a lead)")
+    ] = None,
+) -> JSONResponse:
+    """Check the file and queue its import; follow the job (Location) for the image id."""
+    path = save_upload(file.file, file.filename, settings.uploads_dir, settings.upload_max_bytes)
+    try:
+        upload = ImageUpload(
+            path=path,
+            name=file.filename or path.name,
+            sensor=sensor,
+            acquired=_acquired(acquired),
+            bands=_bands_form(bands),
+            title=title,
+            illustrative=illustrative,
+            category=category,
+        )
+        precheck(upload, settings)
+        job = job_service.create_job(
+            session,
+            kind="imagery_import",
+            created_by=caller.user,
+            params={**upload.params(), "user_id": caller.user.id},
+        )
+    except BaseException:
+        discard_upload(path)
+        raise
+    return accepted(JobRead.model_validate(job))
+
+
+def _acquired(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return parse_acquired(raw)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
+
+
+@router.get(
+    "/imagery",
+    summary="Images as a STAC ItemCollection (newest acquisition first)",
+    response_model=StacItemCollection,
+)
+def list_images(
+    request: Request,
+    session: SessionDep,
+    _: Reader,
+    bbox: BBoxDep,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    sensor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """Images whose footprint meets the bbox, acquired in [start, end)."""
+    images = catalog.list_images(
+        session, bbox=bbox, start=start, end=end, sensor=sensor, limit=limit, offset=offset
+    )
+    base = _base(request)
+    body = {
+        "type": "FeatureCollection",
+        "features": [catalog.stac_item(i, base) for i in images],
+        "numberReturned": len(images),
+        "links": [{"rel": "self", "href": str(request.url)}],
+    }
+    return JSONResponse(body, media_type=GEOJSON)
+
+
+@router.get(
+    "/imagery/{image_id}",
+    summary="An image as a STAC Item",
+    response_model=StacItem,
+    responses=media(GEOJSON, "a STAC Item", StacItem),
+)
+def get_image(request: Request, image_id: DbId, session: SessionDep, _: Reader) -> JSONResponse:
+    """The image's STAC Item: footprint, time, sensor, bands, checksums of its files."""
+    image = catalog.get_image(session, image_id)
+    return JSONResponse(catalog.stac_item(image, _base(request)), media_type=GEOJSON)
+
+
+@router.get(
+    "/imagery/{image_id}/original",
+    summary="The original file, byte for byte",
+    response_class=FileResponse,
+)
+def get_original(
+    image_id: DbId, session: SessionDep, _: Reader, settings: SettingsDep
+) -> FileResponse:
+    """The file as uploaded; its SHA-256 is the STAC Item's `file:checksum`."""
+    image = catalog.get_image(session, image_id)
+    media_type = "image/jpeg" if image.kind == "drone_photo" else catalog.GEOTIFF
+    return FileResponse(
+        _store(settings).local_path(image.original_key),
+        media_type=media_type,
+        filename=image.original_name,
+    )
+
+
+@router.get(
+    "/imagery/{image_id}/cog",
+    summary="The Cloud-Optimized GeoTIFF derived from the original",
+    response_class=FileResponse,
+)
+def get_cog(image_id: DbId, session: SessionDep, _: Reader, settings: SettingsDep) -> FileResponse:
+    """The COG (deflate, internal mask, overviews) tiles and change detection read."""
+    image = catalog.get_raster(session, image_id)
+    assert image.cog_key is not None
+    return FileResponse(
+        _store(settings).local_path(image.cog_key),
+        media_type=catalog.COG,
+        filename=f"image-{image.id}.cog.tif",
+    )
+
+
+@router.get(
+    "/imagery/{image_id}/tiles/WebMercatorQuad/{z}/{x}/{y}.png",
+    summary="A map tile (true colour, or an index with a colour map)",
+    response_class=Response,
+    responses={200: {"content": {PNG: {}}, "description": "a 256 × 256 PNG tile"}},
+)
+def get_tile(
+    image_id: DbId,
+    z: Annotated[int, Path(ge=0, le=24)],
+    x: Annotated[int, Path(ge=0, le=2**24)],
+    y: Annotated[int, Path(ge=0, le=2**24)],
+    session: SessionDep,
+    _: Reader,
+    settings: SettingsDep,
+    index: IndexName | None = None,
+    rescale: Annotated[str | None, Query(description="min,max of the values shown")] = None,
+    colormap: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """A PNG tile of the image in Web Mercator; 404 outside the image."""
+    image = catalog.get_raster(session, image_id)
+    if index is not None:
+        catalog.check_index_of(image, index)
+    if not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise Invalid(f"tile {z}/{x}/{y} does not exist")
+    assert image.cog_key is not None
+    try:
+        png = render_tile(
+            FilePath(_store(settings).local_path(image.cog_key)),
+            z,
+            x,
+            y,
+            bands=image.bands,
+            scale=catalog.scale_of(image),
+            index=index,
+            rescale=_rescale(rescale),
+            colormap=colormap,
+        )
+    except TileOutside as exc:
+        raise NotFound(f"tile {z}/{x}/{y} is outside image {image_id}") from exc
+    return Response(png, media_type=PNG, headers={"Cache-Control": TILE_CACHE})
+
+
+def _rescale(raw: str | None) -> tuple[float, float] | None:
+    if raw is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in raw.split(","))
+    except ValueError:
+        raise Invalid("rescale must be two numbers: min,max") from None
+    if not lo < hi:
+        raise Invalid("rescale needs min < max")
+    return lo, hi
+
+
+@router.get(
+    "/imagery/{image_id}/tilejson.json",
+    summary="TileJSON of the image's tiles (same query as the tiles)",
+    response_model=TileJSON,
+)
+def get_tilejson(
+    request: Request,
+    image_id: DbId,
+    session: SessionDep,
+    _: Reader,
+    settings: SettingsDep,
+    index: IndexName | None = None,
+) -> dict[str, Any]:
+    """Where the tiles are, their bounds and zoom range (add `?index=` for an index)."""
+    image = catalog.get_raster(session, image_id)
+    if index is not None:
+        catalog.check_index_of(image, index)
+    assert image.cog_key is not None
+    minzoom, maxzoom = zoom_range(FilePath(_store(settings).local_path(image.cog_key)))
+    return tilejson(
+        image.id,
+        _base(request),
+        to_shape(image.footprint).bounds,
+        minzoom,
+        maxzoom,
+        query=f"?index={index}" if index else "",
+    )
+
+
+@router.post(
+    "/imagery/{image_id}/statistics",
+    summary="Statistics of the image (or an index) within a GeoJSON geometry",
+    response_model=Statistics,
+)
+def post_statistics(
+    image_id: DbId,
+    body: StatisticsRequest,
+    session: SessionDep,
+    _: Reader,
+    settings: SettingsDep,
+) -> Statistics:
+    """Counts, min/max/mean/std, percentiles and a histogram inside the geometry."""
+    image = catalog.get_raster(session, image_id)
+    if body.index is not None:
+        catalog.check_index_of(image, body.index)
+    geometry = resolve_input(
+        lon=None,
+        lat=None,
+        geometry=body.geometry,
+        crs="EPSG:4326",
+        max_vertices=settings.geometry_max_vertices,
+    )
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise Invalid("statistics need a Polygon or MultiPolygon")
+    assert image.cog_key is not None
+    try:
+        stats = statistics(
+            FilePath(_store(settings).local_path(image.cog_key)),
+            geometry,
+            bands=image.bands,
+            scale=catalog.scale_of(image),
+            index=body.index,
+        )
+    except TileOutside as exc:
+        raise Invalid(f"the geometry does not meet image {image_id}") from exc
+    return Statistics(image_id=image.id, index=body.index, bands=stats)
+
+
+@router.post(
+    "/change-detections",
+    status_code=202,
+    summary="Detect change between two images (a job); changes in protected zones become evidence",
+    response_model=JobRead,
+)
+def create_change_detection(
+    body: ChangeDetectionCreate, session: SessionDep, caller: Writer
+) -> JSONResponse:
+    """Check the pair (same area, later after image, index available) and queue the job."""
+    req = ChangeRequest(**body.model_dump())
+    check_request(session, req)
+    job = job_service.create_job(
+        session,
+        kind="change_detection",
+        created_by=caller.user,
+        params={"request": body.model_dump(), "user_id": caller.user.id},
+    )
+    return accepted(JobRead.model_validate(job))
+
+
+def _detection_read(session: SessionDep, detection: ChangeDetection) -> ChangeDetectionRead:
+    polygons = polygons_of(session, detection.id)
+    items = {
+        i.id: i.lead_id
+        for i in session.query(EvidenceItem).filter(
+            EvidenceItem.id.in_([p.evidence_id for p in polygons if p.evidence_id])
+        )
+    }
+    return ChangeDetectionRead(
+        id=detection.id,
+        before_id=detection.before_id,
+        after_id=detection.after_id,
+        index=detection.index,
+        threshold=detection.threshold,
+        min_area_m2=detection.min_area_m2,
+        direction=detection.direction,
+        summary=detection.summary,
+        created_at=detection.created_at,
+        polygons=[
+            ChangePolygonRead(
+                id=p.id,
+                geometry=mapping(to_shape(p.geom)),
+                area_ha=p.area_ha,
+                mean_change=p.mean_change,
+                pixels=p.pixels,
+                confidence=p.confidence,
+                confirmations=p.confirmations,
+                zones=p.zones,
+                category=p.category,
+                evidence_id=p.evidence_id,
+                lead_id=items.get(p.evidence_id) if p.evidence_id else None,
+            )
+            for p in polygons
+        ],
+    )
+
+
+@router.get(
+    "/change-detections",
+    summary="Change detections, newest first",
+    response_model=list[ChangeDetectionRead],
+)
+def list_change_detections(
+    session: SessionDep,
+    _: Reader,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Offset = 0,
+) -> list[ChangeDetectionRead]:
+    """Each detection with its polygons."""
+    rows = (
+        session.query(ChangeDetection)
+        .order_by(ChangeDetection.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_detection_read(session, d) for d in rows]
+
+
+@router.get(
+    "/change-detections/{detection_id}",
+    summary="A change detection and its polygons",
+    response_model=ChangeDetectionRead,
+)
+def get_change_detection(detection_id: DbId, session: SessionDep, _: Reader) -> ChangeDetectionRead:
+    """Parameters, grid, summary and every change polygon with what it became."""
+    detection = session.get(ChangeDetection, detection_id)
+    if detection is None:
+        raise NotFound(f"no change detection {detection_id}")
+    return _detection_read(session, detection)
+
+
+@router.post(
+    "/leads/{lead_id}/rechecks",
+    status_code=202,
+    summary="Re-check a lead's changed areas on a newer image (a job)",
+    response_model=JobRead,
+)
+def create_recheck(
+    lead_id: DbId, body: RecheckCreate, session: SessionDep, caller: Writer
+) -> JSONResponse:
+    """Check the lead has change polygons the image covers, then queue the re-check."""
+    check_recheck(session, user=caller.user, lead_id=lead_id, after_id=body.after)
+    job = job_service.create_job(
+        session,
+        kind="imagery_recheck",
+        created_by=caller.user,
+        params={"lead_id": lead_id, "after": body.after, "user_id": caller.user.id},
+    )
+    return accepted(JobRead.model_validate(job))
+
+
+@router.get(
+    "/leads/{lead_id}/rechecks",
+    summary="A lead's remediation re-checks, newest first",
+    response_model=list[RecheckRead],
+)
+def get_rechecks(lead_id: DbId, session: SessionDep, caller: Reader) -> list[RecheckRead]:
+    """Each re-check with the restored fraction overall and per changed area."""
+    lead = get_lead(session, user=caller.user, lead_id=lead_id)
+    return [RecheckRead.model_validate(r) for r in list_rechecks(session, lead.id)]

@@ -1,0 +1,289 @@
+"""Use case: detect change between two images and turn what changed in protected zones
+into evidence.
+
+Each change polygon is geocoded like a report. One inside a protected zone becomes an
+evidence item that joins or starts a lead, with a category read from the index and the
+zone (vegetation lost or bare soil gained: land disturbance; water lost in a wetland:
+wetland damage; a burn scar: straw burning). Confidence climbs as other evidence agrees:
+low (one pair), high (a later image shows the same change, or a drone photo or citizen
+report was made there since), highest (both).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import Invalid
+from app.services import audit
+from app.services.evidence_store import EvidenceStore
+from app.services.geocode import geocode_geometry, widened
+from app.services.imagery.catalog import check_index_of, get_raster, scene_of
+from app.services.imagery.ingest import image_actor
+from app.services.leads import attach, refresh
+from app.settings import Settings
+from geo.imagery.change import ChangeParams, ChangeRefused, detect_change
+from geo.imagery.indices import check_index
+from geo.kinds import KINDS
+from geo.progress import Progress, no_progress
+from models import ChangeDetection, ChangePolygon, EvidenceItem, Image, Lead
+from models.base import SRID
+from models.spatial import BBoxFilter
+
+DIRECTIONS = ("decrease", "increase", "either")
+# Ground evidence this close to a change polygon (m) counts as seeing the same change.
+GROUND_RADIUS_M = 30.0
+GROUND_KINDS = ("drone_photo", "citizen_report")
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """What to compare and how."""
+
+    before: int
+    after: int
+    index: str
+    threshold: float
+    min_area_m2: float
+    direction: str | None = None
+
+    def params(self) -> ChangeParams:
+        """The detector's parameters (the index's harm direction by default)."""
+        return ChangeParams(self.index, self.threshold, self.min_area_m2, self.direction)
+
+
+def check_request(session: Session, req: ChangeRequest) -> tuple[Image, Image]:
+    """Refuse (422) a request that cannot run: unknown or non-raster images, the same image
+    twice, an index either image cannot give, images that do not overlap, bad numbers."""
+    if req.before == req.after:
+        raise Invalid("before and after are the same image")
+    if req.direction is not None and req.direction not in DIRECTIONS:
+        raise Invalid(f"direction must be one of {', '.join(DIRECTIONS)}")
+    if not 0 < req.threshold <= 2:
+        raise Invalid("threshold must be > 0 and <= 2 (an index difference)")
+    if req.min_area_m2 < 0:
+        raise Invalid("min_area_m2 must be >= 0")
+    before, after = get_raster(session, req.before), get_raster(session, req.after)
+    for image in (before, after):
+        check_index_of(image, req.index)
+    if not to_shape(before.footprint).intersects(to_shape(after.footprint)):
+        raise Invalid(f"images {before.id} and {after.id} do not overlap")
+    if after.acquired_at <= before.acquired_at:
+        raise Invalid("the after image must be acquired later than the before image")
+    return before, after
+
+
+def category_for(index: str, zones: list[dict[str, Any]]) -> str | None:
+    """The evidence category of a change in these zones; None outside protected zones."""
+    kinds = {z["kind"] for z in zones if KINDS.get(z["kind"]) and KINDS[z["kind"]].protected}
+    if not kinds:
+        return None
+    if index == "nbr":
+        return "straw_burning"
+    if index in ("ndwi", "mndwi") and kinds & {"wetland", "river_lake_range"}:
+        return "wetland_damage"
+    if kinds == {"wetland"}:
+        return "wetland_damage"
+    return "land_disturbance"
+
+
+def detect(
+    session: Session,
+    *,
+    req: ChangeRequest,
+    store: EvidenceStore,
+    settings: Settings,
+    user_id: int | None,
+    progress: Progress = no_progress,
+) -> ChangeDetection:
+    """Run a change detection, store its polygons and turn those in protected zones into
+    evidence (heavy: run as a job)."""
+    before, after = check_request(session, req)
+    params = req.params()
+    scratch = settings.scratch_dir
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        result = detect_change(
+            scene_of(before, store),
+            scene_of(after, store),
+            params,
+            workdir=scratch,
+            progress=lambda f, m: progress(0.05 + 0.75 * f, m),
+        )
+    except ChangeRefused as exc:
+        raise Invalid(str(exc)) from exc
+    direction = params.direction or check_index(req.index).harm
+    detection = ChangeDetection(
+        before_id=before.id,
+        after_id=after.id,
+        index=req.index,
+        threshold=req.threshold,
+        min_area_m2=req.min_area_m2,
+        direction=direction,
+        summary={
+            "grid": result.grid,
+            "polygons": len(result.polygons),
+            "changed_area_ha": round(result.changed_area_m2 / 1e4, 4),
+            "removed_specks": result.removed_specks,
+            "valid_pixels": result.valid_pixels,
+            "illustrative": before.illustrative or after.illustrative,
+        },
+        created_by_id=user_id,
+    )
+    session.add(detection)
+    session.flush()
+    actor = image_actor(user_id)
+    progress(0.85, f"geocoding {len(result.polygons)} change polygons")
+    evidence: list[int] = []
+    leads: set[int] = set()
+    for found in result.polygons:
+        zones = geocode_geometry(
+            session,
+            geometry=found.geom,
+            partner_distance_m=settings.partner_distance_m,
+            nearest_max_m=settings.nearest_max_m,
+        )["zones"]
+        polygon = ChangePolygon(
+            detection_id=detection.id,
+            geom=from_shape(found.geom, srid=SRID),
+            area_ha=found.area_m2 / 1e4,
+            mean_change=found.mean_change,
+            pixels=found.pixels,
+            confidence="low",
+            confirmations=[],
+            zones=zones,
+            category=category_for(req.index, zones),
+        )
+        session.add(polygon)
+        session.flush()
+        _confirm(session, polygon, detection, settings)
+        if polygon.category is not None:
+            item = _evidence(session, polygon, detection, before, after)
+            evidence.append(item.id)
+            leads.add(attach(session, item=item, actor=actor, settings=settings).id)
+    audit.append(
+        session,
+        actor=actor,
+        action="change_detection",
+        change={
+            "detection": detection.id,
+            "before": before.id,
+            "after": after.id,
+            "index": req.index,
+            "threshold": req.threshold,
+            "min_area_m2": req.min_area_m2,
+            "polygons": len(result.polygons),
+            "evidence": evidence,
+        },
+    )
+    detection.summary = {**detection.summary, "evidence": evidence, "leads": sorted(leads)}
+    session.flush()
+    progress(1.0, f"{len(result.polygons)} change polygons, {len(evidence)} evidence items")
+    return detection
+
+
+def _evidence(
+    session: Session,
+    polygon: ChangePolygon,
+    detection: ChangeDetection,
+    before: Image,
+    after: Image,
+) -> EvidenceItem:
+    item = EvidenceItem(
+        kind="change_polygon",
+        category=polygon.category,
+        geom=polygon.geom,
+        observed_at=after.acquired_at,
+        source=f"imagery:{after.sensor}",
+        provenance={
+            "change_polygon_id": polygon.id,
+            "detection_id": detection.id,
+            "index": detection.index,
+            "threshold": detection.threshold,
+            "direction": detection.direction,
+            "area_ha": round(polygon.area_ha, 4),
+            "mean_change": round(polygon.mean_change, 4),
+            "confidence": polygon.confidence,
+            "before": {
+                "image_id": before.id,
+                "sha256": before.original_sha256,
+                "acquired_at": before.acquired_at.isoformat(),
+            },
+            "after": {
+                "image_id": after.id,
+                "sha256": after.original_sha256,
+                "acquired_at": after.acquired_at.isoformat(),
+            },
+            "illustrative": before.illustrative or after.illustrative,
+        },
+    )
+    session.add(item)
+    session.flush()
+    polygon.evidence_id = item.id
+    return item
+
+
+def _near(session: Session, geom: BaseGeometry, model: Any, column: Any) -> list[Any]:
+    return list(
+        session.scalars(
+            select(model).where(BBoxFilter(model.id, column, widened(geom.bounds, GROUND_RADIUS_M)))
+        )
+    )
+
+
+def _confirm(
+    session: Session, polygon: ChangePolygon, detection: ChangeDetection, settings: Settings
+) -> None:
+    """Set the polygon's confidence from other detections and ground evidence, and raise
+    the confidence of earlier polygons this one confirms."""
+    geom = to_shape(polygon.geom)
+    confirmations: list[dict[str, Any]] = []
+    for other in _near(session, geom, ChangePolygon, ChangePolygon.geom):
+        if other.detection_id == detection.id or not to_shape(other.geom).intersects(geom):
+            continue
+        earlier = session.get_one(ChangeDetection, other.detection_id)
+        if earlier.index != detection.index or earlier.direction != detection.direction:
+            continue
+        confirmations.append({"kind": "image", "detection": earlier.id, "polygon": other.id})
+        mark = {"kind": "image", "detection": detection.id, "polygon": polygon.id}
+        other.confirmations = [*other.confirmations, mark]
+        _rate(session, other, settings)
+    since = session.get_one(Image, detection.before_id).acquired_at
+    buffered = geom.buffer(GROUND_RADIUS_M / 111_320)
+    for item in _near(session, geom, EvidenceItem, EvidenceItem.geom):
+        seen = item.kind in GROUND_KINDS and item.observed_at >= since
+        if seen and to_shape(item.geom).intersects(buffered):
+            confirmations.append({"kind": item.kind, "evidence": item.id})
+    polygon.confirmations = confirmations
+    _rate(session, polygon, settings)
+
+
+def _rate(session: Session, polygon: ChangePolygon, settings: Settings) -> None:
+    """Confidence from confirmations; a changed rating re-scores the polygon's lead."""
+    images = any(c["kind"] == "image" for c in polygon.confirmations)
+    ground = any(c["kind"] in GROUND_KINDS for c in polygon.confirmations)
+    rating = "highest" if images and ground else "high" if images or ground else "low"
+    if rating == polygon.confidence:
+        return
+    polygon.confidence = rating
+    if polygon.evidence_id is None:
+        return
+    item = session.get_one(EvidenceItem, polygon.evidence_id)
+    item.provenance = {**item.provenance, "confidence": rating}
+    if item.lead_id is not None:
+        lead = session.get_one(Lead, item.lead_id)
+        refresh(session, lead=lead, actor="system:imagery", settings=settings)
+
+
+def polygons_of(session: Session, detection_id: int) -> list[ChangePolygon]:
+    """A detection's change polygons, largest first."""
+    return list(
+        session.scalars(
+            select(ChangePolygon)
+            .where(ChangePolygon.detection_id == detection_id)
+            .order_by(ChangePolygon.area_ha.desc(), ChangePolygon.id)
+        )
+    )
