@@ -56,7 +56,7 @@ def _png(data: bytes) -> np.ndarray:
 
 def _lonlat(path: Path, col: float, row: float) -> tuple[float, float]:
     with rasterio.open(path) as ds:
-        x, y = ds.transform * (col, row)
+        x, y = ds.transform @ (col, row)
         to = Transformer.from_crs(ds.crs, "EPSG:4326", always_xy=True)
         return to.transform(x, y)
 
@@ -235,7 +235,7 @@ def test_footprint_follows_irregular_valid_area(cogs: dict[str, Path]) -> None:
 def test_footprint_of_full_image_is_its_outline() -> None:
     fp = trace_footprint(LANDSAT, max_side=64)  # decimated: 64 × 61
     with rasterio.open(LANDSAT) as ds:
-        corners = [ds.transform * c for c in ((0, 0), (110, 0), (110, 104), (0, 104))]
+        corners = [ds.transform @ c for c in ((0, 0), (110, 0), (110, 104), (0, 104))]
     to = Transformer.from_crs("EPSG:32619", "EPSG:4326", always_xy=True)
     outline = shapely.Polygon([to.transform(x, y) for x, y in corners])
     assert fp.symmetric_difference(outline).area / outline.area < 0.01
