@@ -39,7 +39,7 @@ from geo.imagery.sensors import Scale
 from geo.progress import Progress, no_progress
 
 DIRECTIONS = ("decrease", "increase", "either")
-# GDAL block cache (MB): bounds memory while streaming; GDAL's default is 5 % of RAM.
+# GDAL block cache (MB) while a pair is open.
 _CACHE_MB = 128
 # Temporary rasters: 256-pixel tiles, zstd (fast; the mask compresses to almost nothing).
 _TMP_PROFILE = {"driver": "GTiff", "tiled": True, "blockxsize": 256, "blockysize": 256,
@@ -131,7 +131,7 @@ class _Reader:
 
     def index(self, spec: IndexSpec, window: Window) -> FloatArray:
         data = self.vrt.read([*self.numbers, self.vrt.count], window=window)
-        value = compute(spec, dict(zip(self.names, data, strict=False)), self.scale)
+        value = compute(spec, dict(zip(self.names, data[:-1], strict=True)), self.scale)
         value[data[-1] == 0] = np.nan
         return value
 
@@ -197,28 +197,34 @@ def _grid(a: DatasetReader, b: DatasetReader) -> _Grid:
 
 @contextmanager
 def _open_pair(
-    first: Scene, second: Scene, spec: IndexSpec
+    first: Scene, second: Scene, spec: IndexSpec, labels: tuple[str, str]
 ) -> Iterator[tuple[_Grid, _Reader, _Reader]]:
-    """Open both scenes, find their grid and warp each onto it (bilinear, with alpha)."""
+    """Open both scenes, find their grid and warp each onto it (bilinear, with alpha).
+
+    GDAL's block cache is capped meanwhile: its default (5 % of RAM) would grow with the scene.
+    """
     with ExitStack() as stack:
+        stack.enter_context(rasterio.Env(GDAL_CACHEMAX=_CACHE_MB))
         dss = [stack.enter_context(rasterio.open(s.path)) for s in (first, second)]
-        for label, scene, ds in zip(("before", "after"), (first, second), dss, strict=True):
+        names = []
+        for label, scene, ds in zip(labels, (first, second), dss, strict=True):
+            if ds.crs is None:
+                raise ChangeRefused(f"{label} image has no CRS")
             try:
-                names = needed_bands(spec, scene.bands)
+                names.append(needed_bands(spec, scene.bands))
             except IndexUnavailable as exc:
                 raise ChangeRefused(f"{label} image: {exc}") from None
-            bad = [n for n in names if not 1 <= scene.bands[n] <= ds.count]
+            bad = [n for n in names[-1] if not 1 <= scene.bands[n] <= ds.count]
             if bad:
                 raise ChangeRefused(f"{label} image has no band for {', '.join(bad)}")
         grid = _grid(*dss)
         readers = []
-        for scene, ds in zip((first, second), dss, strict=True):
+        for scene, ds, used in zip((first, second), dss, names, strict=True):
             vrt = stack.enter_context(
                 WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width,
                           height=grid.height, resampling=Resampling.bilinear, add_alpha=True)
             )  # fmt: skip
-            names = needed_bands(spec, scene.bands)
-            readers.append(_Reader(vrt, names, [scene.bands[n] for n in names], scene.scale))
+            readers.append(_Reader(vrt, used, [scene.bands[n] for n in used], scene.scale))
         yield grid, readers[0], readers[1]
 
 
@@ -308,8 +314,7 @@ def detect_change(
         raise ChangeRefused("window and max_polygons must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="change-", dir=workdir))
     try:
-        with rasterio.Env(GDAL_CACHEMAX=_CACHE_MB), _open_pair(before, after, spec) as opened:
-            grid, first, second = opened
+        with _open_pair(before, after, spec, ("before", "after")) as (grid, first, second):
             profile = {**_TMP_PROFILE, "width": grid.width, "height": grid.height, "count": 1,
                        "crs": grid.crs, "transform": grid.transform}  # fmt: skip
             px_area = grid.res**2
@@ -376,8 +381,7 @@ def restored_fraction(
     """
     spec, direction = _check(params)
     out: list[float | None] = []
-    with rasterio.Env(GDAL_CACHEMAX=_CACHE_MB), _open_pair(before, recheck, spec) as opened:
-        grid, first, second = opened
+    with _open_pair(before, recheck, spec, ("before", "recheck")) as (grid, first, second):
         to_grid = Transformer.from_crs(4326, grid.crs, always_xy=True)
         for geom in polygons:
             local = shapely.transform(
