@@ -298,6 +298,64 @@ def _stats(poly: Polygon, mask: DatasetReader, diff: DatasetReader) -> tuple[int
     return int(sel.sum()), float(values.mean()) if values.size else math.nan
 
 
+def _stream(
+    pair: tuple[_Grid, _Reader, _Reader],
+    spec: IndexSpec,
+    direction: str,
+    params: ChangeParams,
+    tmp: Path,
+    size: int,
+    progress: Progress,
+) -> tuple[list[Polygon], list[Polygon], int, int]:
+    """Write mask.tif and diff.tif window by window; polygonise each window's patches.
+
+    Return the patches kept, those cut by window edges, the specks dropped and the pixels
+    valid in both images.
+    """
+    grid, first, second = pair
+    profile = {**_TMP_PROFILE, "width": grid.width, "height": grid.height, "count": 1,
+               "crs": grid.crs, "transform": grid.transform}  # fmt: skip
+    kept: list[Polygon] = []
+    edge: list[Polygon] = []
+    specks = valid = 0
+    wins = _windows(grid, size)
+    with (
+        rasterio.open(tmp / "mask.tif", "w", dtype="uint8", **profile) as mask_out,
+        rasterio.open(tmp / "diff.tif", "w", dtype="float32", nodata=np.nan, **profile) as diff_out,
+    ):
+        for n, win in enumerate(wins, 1):
+            diff = second.index(spec, win) - first.index(spec, win)
+            changed = _changed(diff, direction, params.threshold)
+            valid += int(np.isfinite(diff).sum())
+            mask_out.write(changed.astype(np.uint8), 1, window=win)
+            diff_out.write(diff, 1, window=win)
+            for poly in _shapes(changed, win.col_off, win.row_off):
+                if _touches_inner_edge(poly, win, grid):
+                    edge.append(poly)
+                elif poly.area * grid.res**2 < params.min_area_m2:
+                    specks += 1
+                else:
+                    kept.append(poly)
+            progress(_STREAM_SHARE * n / len(wins), f"window {n}/{len(wins)}")
+    return kept, edge, specks, valid
+
+
+def _describe(
+    polys: list[Polygon], grid: _Grid, mask: DatasetReader, diff: DatasetReader, progress: Progress
+) -> list[ChangePolygon]:
+    """Pixel-unit polygons → ChangePolygons in EPSG:4326 with their pixel counts and means."""
+    g = grid.transform
+    out = []
+    for n, poly in enumerate(polys, 1):
+        pixels, mean = _stats(poly, mask, diff)
+        metric = affinity.affine_transform(poly, [g.a, g.b, g.d, g.e, g.c, g.f])
+        geom = _to_wgs84(metric, grid.crs)
+        out.append(ChangePolygon(geom, poly.area * grid.res**2, mean, pixels))
+        if n % 100 == 0:
+            progress(_STREAM_SHARE + (1 - _STREAM_SHARE) * n / len(polys), f"polygon {n}")
+    return out
+
+
 def detect_change(
     before: Scene,
     after: Scene,
@@ -308,65 +366,36 @@ def detect_change(
     window: int = 1024,
     max_polygons: int = 5000,
 ) -> ChangeResult:
-    """Polygons where the index changed by at least the threshold from before to after."""
+    """Polygons where the index changed by at least the threshold from before to after.
+
+    Temporary rasters live in a fresh directory under `workdir`, removed on return or error.
+    """
     spec, direction = _check(params)
     if window < 1 or max_polygons < 1:
         raise ChangeRefused("window and max_polygons must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="change-", dir=workdir))
     try:
-        with _open_pair(before, after, spec, ("before", "after")) as (grid, first, second):
-            profile = {**_TMP_PROFILE, "width": grid.width, "height": grid.height, "count": 1,
-                       "crs": grid.crs, "transform": grid.transform}  # fmt: skip
-            px_area = grid.res**2
-            kept: list[Polygon] = []
-            edge: list[Polygon] = []
-            specks = valid = 0
-            wins = _windows(grid, window)
-            with (
-                rasterio.open(tmp / "mask.tif", "w", dtype="uint8", **profile) as mask_out,
-                rasterio.open(tmp / "diff.tif", "w", dtype="float32", nodata=np.nan,
-                              **profile) as diff_out,
-            ):  # fmt: skip
-                for n, win in enumerate(wins, 1):
-                    diff = second.index(spec, win) - first.index(spec, win)
-                    changed = _changed(diff, direction, params.threshold)
-                    valid += int(np.isfinite(diff).sum())
-                    mask_out.write(changed.astype(np.uint8), 1, window=win)
-                    diff_out.write(diff, 1, window=win)
-                    for poly in _shapes(changed, win.col_off, win.row_off):
-                        if _touches_inner_edge(poly, win, grid):
-                            edge.append(poly)
-                        elif poly.area * px_area < params.min_area_m2:
-                            specks += 1
-                        else:
-                            kept.append(poly)
-                    progress(_STREAM_SHARE * n / len(wins), f"window {n}/{len(wins)}")
-            with rasterio.open(tmp / "mask.tif") as mask, rasterio.open(tmp / "diff.tif") as d:
+        with _open_pair(before, after, spec, ("before", "after")) as pair:
+            grid = pair[0]
+            streamed = _stream(pair, spec, direction, params, tmp, window, progress)
+            kept, edge, specks, valid = streamed
+            with rasterio.open(tmp / "mask.tif") as mask, rasterio.open(tmp / "diff.tif") as diff:
                 for poly in _merge(edge, mask) if edge else []:
-                    if poly.area * px_area < params.min_area_m2:
+                    if poly.area * grid.res**2 < params.min_area_m2:
                         specks += 1
                     else:
                         kept.append(poly)
                 # Largest first; ties top-left first, so the order does not depend on windows.
                 kept.sort(key=lambda p: (-p.area, p.bounds[1], p.bounds[0]))
-                info = grid.describe()
-                if len(kept) > max_polygons:
-                    info["notes"].append(
-                        f"{len(kept)} polygons found; only the largest {max_polygons} are returned"
-                    )
-                changed_area = sum(p.area for p in kept) * px_area
-                out = []
-                g = grid.transform
-                for n, poly in enumerate(kept[:max_polygons], 1):
-                    pixels, mean = _stats(poly, mask, d)
-                    metric = affinity.affine_transform(poly, [g.a, g.b, g.d, g.e, g.c, g.f])
-                    out.append(ChangePolygon(_to_wgs84(metric, grid.crs), poly.area * px_area,
-                                             mean, pixels))  # fmt: skip
-                    if n % 100 == 0:
-                        share = _STREAM_SHARE + (1 - _STREAM_SHARE) * n / len(kept[:max_polygons])
-                        progress(share, f"polygon {n}")
+                out = _describe(kept[:max_polygons], grid, mask, diff, progress)
+        info = grid.describe()
+        if len(kept) > max_polygons:
+            info["notes"].append(
+                f"{len(kept)} polygons found; only the largest {max_polygons} are returned"
+            )
         progress(1.0, f"{len(out)} polygons")
-        return ChangeResult(out, info, changed_area, specks, valid)
+        area = sum(p.area for p in kept) * grid.res**2
+        return ChangeResult(out, info, area, specks, valid)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
