@@ -39,7 +39,7 @@ from geo.imagery.sensors import Scale
 from geo.progress import Progress, no_progress
 
 DIRECTIONS = ("decrease", "increase", "either")
-# GDAL block cache (MB): bounds memory while streaming; GDAL's default is 5 % of RAM.
+# GDAL block cache (MB) while a pair is open.
 _CACHE_MB = 128
 # Temporary rasters: 256-pixel tiles, zstd (fast; the mask compresses to almost nothing).
 _TMP_PROFILE = {"driver": "GTiff", "tiled": True, "blockxsize": 256, "blockysize": 256,
@@ -131,7 +131,7 @@ class _Reader:
 
     def index(self, spec: IndexSpec, window: Window) -> FloatArray:
         data = self.vrt.read([*self.numbers, self.vrt.count], window=window)
-        value = compute(spec, dict(zip(self.names, data, strict=False)), self.scale)
+        value = compute(spec, dict(zip(self.names, data[:-1], strict=True)), self.scale)
         value[data[-1] == 0] = np.nan
         return value
 
@@ -197,28 +197,34 @@ def _grid(a: DatasetReader, b: DatasetReader) -> _Grid:
 
 @contextmanager
 def _open_pair(
-    first: Scene, second: Scene, spec: IndexSpec
+    first: Scene, second: Scene, spec: IndexSpec, labels: tuple[str, str]
 ) -> Iterator[tuple[_Grid, _Reader, _Reader]]:
-    """Open both scenes, find their grid and warp each onto it (bilinear, with alpha)."""
+    """Open both scenes, find their grid and warp each onto it (bilinear, with alpha).
+
+    GDAL's block cache is capped meanwhile: its default (5 % of RAM) would grow with the scene.
+    """
     with ExitStack() as stack:
+        stack.enter_context(rasterio.Env(GDAL_CACHEMAX=_CACHE_MB))
         dss = [stack.enter_context(rasterio.open(s.path)) for s in (first, second)]
-        for label, scene, ds in zip(("before", "after"), (first, second), dss, strict=True):
+        names = []
+        for label, scene, ds in zip(labels, (first, second), dss, strict=True):
+            if ds.crs is None:
+                raise ChangeRefused(f"{label} image has no CRS")
             try:
-                names = needed_bands(spec, scene.bands)
+                names.append(needed_bands(spec, scene.bands))
             except IndexUnavailable as exc:
                 raise ChangeRefused(f"{label} image: {exc}") from None
-            bad = [n for n in names if not 1 <= scene.bands[n] <= ds.count]
+            bad = [n for n in names[-1] if not 1 <= scene.bands[n] <= ds.count]
             if bad:
                 raise ChangeRefused(f"{label} image has no band for {', '.join(bad)}")
         grid = _grid(*dss)
         readers = []
-        for scene, ds in zip((first, second), dss, strict=True):
+        for scene, ds, used in zip((first, second), dss, names, strict=True):
             vrt = stack.enter_context(
                 WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width,
                           height=grid.height, resampling=Resampling.bilinear, add_alpha=True)
             )  # fmt: skip
-            names = needed_bands(spec, scene.bands)
-            readers.append(_Reader(vrt, names, [scene.bands[n] for n in names], scene.scale))
+            readers.append(_Reader(vrt, used, [scene.bands[n] for n in used], scene.scale))
         yield grid, readers[0], readers[1]
 
 
@@ -292,6 +298,64 @@ def _stats(poly: Polygon, mask: DatasetReader, diff: DatasetReader) -> tuple[int
     return int(sel.sum()), float(values.mean()) if values.size else math.nan
 
 
+def _stream(
+    pair: tuple[_Grid, _Reader, _Reader],
+    spec: IndexSpec,
+    direction: str,
+    params: ChangeParams,
+    tmp: Path,
+    size: int,
+    progress: Progress,
+) -> tuple[list[Polygon], list[Polygon], int, int]:
+    """Write mask.tif and diff.tif window by window; polygonise each window's patches.
+
+    Return the patches kept, those cut by window edges, the specks dropped and the pixels
+    valid in both images.
+    """
+    grid, first, second = pair
+    profile = {**_TMP_PROFILE, "width": grid.width, "height": grid.height, "count": 1,
+               "crs": grid.crs, "transform": grid.transform}  # fmt: skip
+    kept: list[Polygon] = []
+    edge: list[Polygon] = []
+    specks = valid = 0
+    wins = _windows(grid, size)
+    with (
+        rasterio.open(tmp / "mask.tif", "w", dtype="uint8", **profile) as mask_out,
+        rasterio.open(tmp / "diff.tif", "w", dtype="float32", nodata=np.nan, **profile) as diff_out,
+    ):
+        for n, win in enumerate(wins, 1):
+            diff = second.index(spec, win) - first.index(spec, win)
+            changed = _changed(diff, direction, params.threshold)
+            valid += int(np.isfinite(diff).sum())
+            mask_out.write(changed.astype(np.uint8), 1, window=win)
+            diff_out.write(diff, 1, window=win)
+            for poly in _shapes(changed, win.col_off, win.row_off):
+                if _touches_inner_edge(poly, win, grid):
+                    edge.append(poly)
+                elif poly.area * grid.res**2 < params.min_area_m2:
+                    specks += 1
+                else:
+                    kept.append(poly)
+            progress(_STREAM_SHARE * n / len(wins), f"window {n}/{len(wins)}")
+    return kept, edge, specks, valid
+
+
+def _describe(
+    polys: list[Polygon], grid: _Grid, mask: DatasetReader, diff: DatasetReader, progress: Progress
+) -> list[ChangePolygon]:
+    """Pixel-unit polygons → ChangePolygons in EPSG:4326 with their pixel counts and means."""
+    g = grid.transform
+    out = []
+    for n, poly in enumerate(polys, 1):
+        pixels, mean = _stats(poly, mask, diff)
+        metric = affinity.affine_transform(poly, [g.a, g.b, g.d, g.e, g.c, g.f])
+        geom = _to_wgs84(metric, grid.crs)
+        out.append(ChangePolygon(geom, poly.area * grid.res**2, mean, pixels))
+        if n % 100 == 0:
+            progress(_STREAM_SHARE + (1 - _STREAM_SHARE) * n / len(polys), f"polygon {n}")
+    return out
+
+
 def detect_change(
     before: Scene,
     after: Scene,
@@ -302,66 +366,36 @@ def detect_change(
     window: int = 1024,
     max_polygons: int = 5000,
 ) -> ChangeResult:
-    """Polygons where the index changed by at least the threshold from before to after."""
+    """Polygons where the index changed by at least the threshold from before to after.
+
+    Temporary rasters live in a fresh directory under `workdir`, removed on return or error.
+    """
     spec, direction = _check(params)
     if window < 1 or max_polygons < 1:
         raise ChangeRefused("window and max_polygons must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="change-", dir=workdir))
     try:
-        with rasterio.Env(GDAL_CACHEMAX=_CACHE_MB), _open_pair(before, after, spec) as opened:
-            grid, first, second = opened
-            profile = {**_TMP_PROFILE, "width": grid.width, "height": grid.height, "count": 1,
-                       "crs": grid.crs, "transform": grid.transform}  # fmt: skip
-            px_area = grid.res**2
-            kept: list[Polygon] = []
-            edge: list[Polygon] = []
-            specks = valid = 0
-            wins = _windows(grid, window)
-            with (
-                rasterio.open(tmp / "mask.tif", "w", dtype="uint8", **profile) as mask_out,
-                rasterio.open(tmp / "diff.tif", "w", dtype="float32", nodata=np.nan,
-                              **profile) as diff_out,
-            ):  # fmt: skip
-                for n, win in enumerate(wins, 1):
-                    diff = second.index(spec, win) - first.index(spec, win)
-                    changed = _changed(diff, direction, params.threshold)
-                    valid += int(np.isfinite(diff).sum())
-                    mask_out.write(changed.astype(np.uint8), 1, window=win)
-                    diff_out.write(diff, 1, window=win)
-                    for poly in _shapes(changed, win.col_off, win.row_off):
-                        if _touches_inner_edge(poly, win, grid):
-                            edge.append(poly)
-                        elif poly.area * px_area < params.min_area_m2:
-                            specks += 1
-                        else:
-                            kept.append(poly)
-                    progress(_STREAM_SHARE * n / len(wins), f"window {n}/{len(wins)}")
-            with rasterio.open(tmp / "mask.tif") as mask, rasterio.open(tmp / "diff.tif") as d:
+        with _open_pair(before, after, spec, ("before", "after")) as pair:
+            grid = pair[0]
+            streamed = _stream(pair, spec, direction, params, tmp, window, progress)
+            kept, edge, specks, valid = streamed
+            with rasterio.open(tmp / "mask.tif") as mask, rasterio.open(tmp / "diff.tif") as diff:
                 for poly in _merge(edge, mask) if edge else []:
-                    if poly.area * px_area < params.min_area_m2:
+                    if poly.area * grid.res**2 < params.min_area_m2:
                         specks += 1
                     else:
                         kept.append(poly)
                 # Largest first; ties top-left first, so the order does not depend on windows.
                 kept.sort(key=lambda p: (-p.area, p.bounds[1], p.bounds[0]))
-                info = grid.describe()
-                if len(kept) > max_polygons:
-                    info["notes"].append(
-                        f"{len(kept)} polygons found; only the largest {max_polygons} are returned"
-                    )
-                changed_area = sum(p.area for p in kept) * px_area
-                out = []
-                g = grid.transform
-                for n, poly in enumerate(kept[:max_polygons], 1):
-                    pixels, mean = _stats(poly, mask, d)
-                    metric = affinity.affine_transform(poly, [g.a, g.b, g.d, g.e, g.c, g.f])
-                    out.append(ChangePolygon(_to_wgs84(metric, grid.crs), poly.area * px_area,
-                                             mean, pixels))  # fmt: skip
-                    if n % 100 == 0:
-                        share = _STREAM_SHARE + (1 - _STREAM_SHARE) * n / len(kept[:max_polygons])
-                        progress(share, f"polygon {n}")
+                out = _describe(kept[:max_polygons], grid, mask, diff, progress)
+        info = grid.describe()
+        if len(kept) > max_polygons:
+            info["notes"].append(
+                f"{len(kept)} polygons found; only the largest {max_polygons} are returned"
+            )
         progress(1.0, f"{len(out)} polygons")
-        return ChangeResult(out, info, changed_area, specks, valid)
+        area = sum(p.area for p in kept) * grid.res**2
+        return ChangeResult(out, info, area, specks, valid)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -376,8 +410,7 @@ def restored_fraction(
     """
     spec, direction = _check(params)
     out: list[float | None] = []
-    with rasterio.Env(GDAL_CACHEMAX=_CACHE_MB), _open_pair(before, recheck, spec) as opened:
-        grid, first, second = opened
+    with _open_pair(before, recheck, spec, ("before", "recheck")) as (grid, first, second):
         to_grid = Transformer.from_crs(4326, grid.crs, always_xy=True)
         for geom in polygons:
             local = shapely.transform(

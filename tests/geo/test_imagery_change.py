@@ -174,9 +174,7 @@ def test_windowing_invariance_real(tmp_path: Path) -> None:
     same_polygons(results[0], results[2])
 
 
-def test_planted_square_found_and_speck_removed(
-    pair: tuple[Scene, Scene], tmp_path: Path
-) -> None:
+def test_planted_square_and_speck(pair: tuple[Scene, Scene], tmp_path: Path) -> None:
     result = run(*pair, ChangeParams("ndvi", threshold=0.3, min_area_m2=1000), tmp_path)
     assert result.grid["epsg"] == 32650 and result.grid["res_m"] == RES
     assert result.grid["width"] == result.grid["height"] == SIZE
@@ -191,6 +189,11 @@ def test_planted_square_found_and_speck_removed(
     # Vegetation loss is not an increase.
     up = run(*pair, ChangeParams("ndvi", 0.3, 0, direction="increase"), tmp_path)
     assert up.polygons == [] and up.changed_area_m2 == 0
+    # The cap keeps the largest polygons and says so; the changed area still counts all.
+    capped = run(*pair, ChangeParams("ndvi", 0.3, 0), tmp_path, max_polygons=1)
+    assert [p.pixels for p in capped.polygons] == [900] and capped.removed_specks == 0
+    assert capped.changed_area_m2 == pytest.approx(90_400)
+    assert capped.grid["notes"] == ["2 polygons found; only the largest 1 are returned"]
 
 
 def test_nodata_and_internal_mask_are_honoured(tmp_path: Path) -> None:
@@ -248,6 +251,7 @@ def test_refusals(pair: tuple[Scene, Scene], tmp_path: Path) -> None:
         run(*pair, ChangeParams("ndvi", 0.3, 0, "sideways"), tmp_path)
     with pytest.raises(ChangeRefused, match="unknown index"):
         run(*pair, ChangeParams("evi", 0.3, 0), tmp_path)
+    assert list((tmp_path / "work").iterdir()) == []  # no temporary rasters left behind
 
 
 def test_restored_fraction(pair: tuple[Scene, Scene], tmp_path: Path) -> None:
