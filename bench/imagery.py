@@ -5,6 +5,9 @@
 `render_tile` and by bare `Reader(cog).tile(x, y, z).render(img_format="PNG")`, interleaved
 (order alternating per tile), each opening the file per call. Prints median and p95 in ms
 and their ratio. Target: ratio <= 2.
+(a') The same tiles through the service's endpoint (`ecoleads serve` on SQLite in its own
+process, bearer token, keep-alive HTTP) against the same bare rio-tiler calls in this process.
+Target: ratio <= 2 (moonshot <= 1.3).
 (b) COG conversion: `write_cog` vs the `rio cogeo create -p deflate` CLI on the same
 upsampled source, best of 3. The CLI time includes its interpreter start-up.
 
@@ -15,6 +18,9 @@ Usage: `python bench/imagery.py` from the repository root.
 
 import argparse
 import importlib.util
+import json
+import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import morecantile
 import numpy as np
 import rasterio
@@ -108,6 +115,106 @@ def tile_bench(cog: Path, tiles: list[morecantile.Tile]) -> None:
     )
 
 
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def endpoint_bench(src: Path, cog: Path, tiles: list[morecantile.Tile], tmp: Path) -> None:
+    """The tile endpoint over HTTP (its own process) against bare rio-tiler here."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ECOLEADS_DATA_DIR": str(tmp / "service"),
+        "ECOLEADS_PORT": str(port),
+        "ECOLEADS_LOG_LEVEL": "WARNING",
+    }
+    _cli(env, "migrate")
+    _cli(
+        env,
+        "orgs",
+        "upsert",
+        "--code",
+        "130700",
+        "--name",
+        "bench",
+        "--role",
+        "own",
+        "--level",
+        "city",
+    )
+    _cli(
+        env,
+        "users",
+        "create",
+        "--username",
+        "bench-admin",
+        "--password",
+        "bench-password-2026-x",
+        "--role",
+        "admin",
+        "--org",
+        "130700",
+    )
+    token = _cli(env, "tokens", "create", "--username", "bench-admin", "--name", "bench")
+    item = json.loads(
+        _cli(env, "imagery", "import", str(src), "--sensor", "drone", "--acquired", "2019-05-01")
+    )
+    image_id = int(item["id"].rsplit("-", 1)[1])
+    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(headers={"Authorization": f"Bearer {token.strip()}"}) as http:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    http.get(f"{base}/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+
+            def get(t: morecantile.Tile) -> bytes:
+                url = (
+                    f"{base}/api/v1/imagery/{image_id}/tiles/WebMercatorQuad/{t.z}/{t.x}/{t.y}.png"
+                )
+                r = http.get(url)
+                r.raise_for_status()
+                return r.content
+
+            for t in tiles[:5]:
+                get(t)
+                bare(cog, t)
+            http_ms, base_ms = [], []
+            for i, t in enumerate(tiles):
+                pair = [(http_ms, lambda t=t: get(t)), (base_ms, lambda t=t: bare(cog, t))]
+                for out, fn in pair if i % 2 == 0 else pair[::-1]:
+                    out.append(timed(fn) * 1000)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"endpoint: the same {len(tiles)} tiles over HTTP (service in its own process)")
+    for name, ms in (("bare rio-tiler, in process", base_ms), ("GET .../tiles/...png", http_ms)):
+        print(f"  {name:34s} median {np.median(ms):6.2f} ms | p95 {np.percentile(ms, 95):6.2f} ms")
+    print(
+        f"  ratio endpoint / bare rio-tiler: median {np.median(http_ms) / np.median(base_ms):.2f}x,"
+        f" p95 {np.percentile(http_ms, 95) / np.percentile(base_ms, 95):.2f}x "
+        "(target <= 2, moonshot <= 1.3)"
+    )
+
+
 def cog_bench(src: Path, tmp: Path, runs: int) -> None:
     ours_s = best_of(runs, lambda: write_cog(src, tmp / "ours.tif"))
     cli = [str(RIO), "cogeo", "create", str(src), str(tmp / "cli.tif"), "-p", "deflate", "-q"]
@@ -124,7 +231,7 @@ def main() -> None:
     parser.add_argument("--tiles", type=int, default=200)
     parser.add_argument("--factor", type=int, default=6)
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
         big = tmp / "ortho_big.tif"
@@ -137,7 +244,9 @@ def main() -> None:
             f"source: {SOURCE.name} ×{args.factor} = {w} × {h} px RGBA uint8; "
             f"COG overviews {overviews}, zooms {zoom_range(cog)}"
         )
-        tile_bench(cog, pick_tiles(cog, args.tiles, np.random.default_rng(20261202)))
+        tiles = pick_tiles(cog, args.tiles, np.random.default_rng(20261202))
+        tile_bench(cog, tiles)
+        endpoint_bench(big, cog, tiles, tmp)
         cog_bench(big, tmp, args.runs)
     if importlib.util.find_spec("bench.imagery_change") is not None:
         from bench.imagery_change import main as change_main

@@ -125,7 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="streamed change detection benchmark")
     parser.add_argument("--sizes", type=int, nargs="+", default=[2500, 10_000])
     parser.add_argument("--patches-per-mpx", type=float, default=4.0)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-change-") as tmp:
         for size in sorted(args.sizes):

@@ -25,6 +25,7 @@ from app.main import create_app
 from app.services.demo import load_demo
 from models import ChangePolygon, EvidenceItem, Image
 from tests.api.helpers import wait_for_job
+from tests.api.test_cli import ecoleads as ecoleads_in
 from tests.conftest import Backend, bearer, login_as, make_settings, wipe
 
 pytestmark = pytest.mark.db
@@ -344,3 +345,37 @@ def test_volunteers_and_partners_may_not_upload_imagery(
                 headers=bearer(login_as(backend, role)),
             )
         assert r.status_code == 403
+
+
+def test_cli_imports_with_progress_and_refuses_in_one_line(
+    env: tuple[TestClient, Path], backend: Backend, tmp_path: Path
+) -> None:
+    c, data_dir = env
+    bad = _no_crs(tmp_path / "plain.tif")
+    refused = ecoleads_in(backend, data_dir, "imagery", "import", str(bad), "--sensor", "rgb")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "coordinate reference system" in refused.stderr
+    done = ecoleads_in(
+        backend,
+        data_dir,
+        "imagery",
+        "import",
+        str(DATA / "LC08_003069_20180906_clip.tif"),
+        "--sensor",
+        "landsat8",
+        "--acquired",
+        "2018-09-06",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "importing" in done.stderr and "100%" in done.stderr
+    item = json.loads(done.stdout)
+    assert item["properties"]["proj:epsg"] == 32619
+    names = [b.get("common_name") for b in item["properties"]["eo:bands"]]
+    assert names == ["blue", "green", "red", "nir", "swir1", "swir2"]
+    image_id = int(item["id"].rsplit("-", 1)[1])
+    stats = c.post(
+        f"/api/v1/imagery/{image_id}/statistics",
+        json={"geometry": item["geometry"], "index": "ndvi"},
+    ).json()["bands"]["ndvi"]
+    assert -1 <= stats["min"] <= stats["mean"] <= stats["max"] <= 1 and stats["mean"] > 0.3

@@ -121,6 +121,8 @@ def imagery_part(
         for polygon in ranked[:2]:
             detection = session.get_one(ChangeDetection, polygon.detection_id)
             before = session.get_one(Image, detection.before_id)
+            item = session.get_one(EvidenceItem, polygon.evidence_id)
+            add(numbered[item.id], item, checked, "整改复核影像 re-check")
             part.figures.append(_pair(store, polygon, detection.index, before, checked, "recheck"))
     return part
 
