@@ -90,9 +90,7 @@ def test_fifty_concurrent_submissions_all_succeed_and_chain_verifies(
     tokens = [login_as(db, "volunteer") for _ in range(10)]
     with ThreadPoolExecutor(25) as pool:
         answers = list(
-            pool.map(
-                lambda n: post_report(base, tokens[n % 10], photo(n % 20), ZJK), range(50)
-            )
+            pool.map(lambda n: post_report(base, tokens[n % 10], photo(n % 20), ZJK), range(50))
         )
     assert [r.status_code for r in answers] == [201] * 50, [r.text for r in answers if r.is_error]
     assert count(db, Report) == 50

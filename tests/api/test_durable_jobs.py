@@ -127,9 +127,7 @@ def kill_mid_job(db: Backend, tmp_path: Path, job_id: str, **env: str) -> Job:
 
 def versions(db: Backend, name: str) -> list[int]:
     with db.sessions() as s:
-        return list(
-            s.scalars(select(LayerVersion.version).join(Layer).where(Layer.name == name))
-        )
+        return list(s.scalars(select(LayerVersion.version).join(Layer).where(Layer.name == name)))
 
 
 def test_killed_worker_job_runs_again(service: TestClient, db: Backend, tmp_path: Path) -> None:
@@ -159,8 +157,9 @@ def test_job_out_of_attempts_fails_as_interrupted(
     second = start_worker(db, tmp_path, ECOLEADS_JOB_MAX_ATTEMPTS="1")
     try:
         job = wait_until(
-            lambda: (j := service.get(f"/api/v1/jobs/{job_id}").json())["status"] != "running"
-            and j,
+            lambda: (
+                (j := service.get(f"/api/v1/jobs/{job_id}").json())["status"] != "running" and j
+            ),
             60,
             "recovery",
         )

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ from PIL import Image as PILImage
 from rasterio.transform import from_origin
 from rio_cogeo.cogeo import cog_validate
 from rio_tiler.io import Reader
+from shapely.geometry import shape
 from sqlalchemy import func, select
 
 from app.dossier.manifest import verify
 from app.main import create_app
-from app.services.demo import load_demo
+from app.services.demo import _demo_photo, load_demo
 from models import ChangePolygon, EvidenceItem, Image
 from tests.api.helpers import wait_for_job
 from tests.api.test_cli import ecoleads as ecoleads_in
@@ -205,6 +207,59 @@ def test_change_detection_makes_leads_with_figures_and_a_recheck(
     assert "recheck" in [e["action"] for e in detail["timeline"]]
     signal = next(e for e in detail["score_breakdown"] if e["name"] == "imagery_change")
     assert "restored" in signal["reason"]
+
+    # A later image showing the same loss confirms it: both pairs' polygons become "high";
+    # a drone photo taken there since the first image makes them "highest".
+    second = c.post(
+        "/api/v1/change-detections",
+        json={"before": scenes["before"], "after": scenes["later"], "threshold": 0.2},
+    )
+    job = wait_for_job(c, second.json()["id"], timeout_s=120)
+    assert job["status"] == "succeeded", job
+    confirmed = c.get(job["result"]["href"]).json()["polygons"]
+    assert any(p["confidence"] == "high" for p in confirmed)
+    first = {
+        p["id"]: p for p in c.get(f"/api/v1/change-detections/{detection['id']}").json()["polygons"]
+    }
+    assert first[in_zone[0]["id"]]["confidence"] == "high"
+    assert any(x["kind"] == "image" for x in first[in_zone[0]["id"]]["confirmations"])
+    again = c.post(
+        "/api/v1/change-detections",
+        json={"before": scenes["before"], "after": scenes["later"], "threshold": 0.2},
+    )
+    assert (
+        again.status_code == 409
+        and f"change detection {job['result']['detection_id']}" in (again.json()["detail"])
+    )
+    centre = shape(in_zone[0]["geometry"]).representative_point()
+    taken = datetime.now(UTC) - timedelta(hours=1)
+    report = c.post(
+        "/api/v1/reports",
+        headers={**bearer(login_as(backend, "volunteer")), "Idempotency-Key": "ground"},
+        files=[("photos", ("ground.jpg", _demo_photo(centre.x, centre.y, taken, 1)))],
+        data={
+            "category": "land_disturbance",
+            "description": "林地被推平",
+            "lon": centre.x,
+            "lat": centre.y,
+        },
+    )
+    assert report.status_code == 201, report.text
+    third = c.post(
+        "/api/v1/change-detections",
+        json={"before": scenes["before"], "after": scenes["later"], "threshold": 0.25},
+    )
+    job = wait_for_job(c, third.json()["id"], timeout_s=120)
+    seen = [
+        p
+        for p in c.get(job["result"]["href"]).json()["polygons"]
+        if shape(p["geometry"]).buffer(0.0003).contains(centre)
+    ]
+    assert seen and seen[0]["confidence"] == "highest"
+    assert {x["kind"] for x in seen[0]["confirmations"]} == {"image", "citizen_report"}
+    rescored = c.get(f"/api/v1/leads/{lead_id}").json()
+    value = next(e for e in rescored["score_breakdown"] if e["name"] == "imagery_change")["value"]
+    assert value > signal["value"]
 
     dossier = c.get(f"/api/v1/leads/{lead_id}/dossier")
     assert dossier.status_code == 200

@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import Invalid
+from app.errors import Conflict, Invalid
 from app.services import audit
 from app.services.evidence_store import EvidenceStore
 from app.services.geocode import geocode_geometry, widened
@@ -73,6 +73,19 @@ def check_request(session: Session, req: ChangeRequest) -> tuple[Image, Image]:
         raise Invalid(f"images {before.id} and {after.id} do not overlap")
     if after.acquired_at <= before.acquired_at:
         raise Invalid("the after image must be acquired later than the before image")
+    direction = req.direction or check_index(req.index).harm
+    twin = session.scalar(
+        select(ChangeDetection.id).where(
+            ChangeDetection.before_id == before.id,
+            ChangeDetection.after_id == after.id,
+            ChangeDetection.index == req.index,
+            ChangeDetection.threshold == req.threshold,
+            ChangeDetection.min_area_m2 == req.min_area_m2,
+            ChangeDetection.direction == direction,
+        )
+    )
+    if twin is not None:
+        raise Conflict(f"this pair was already compared this way: change detection {twin}")
     return before, after
 
 
