@@ -46,7 +46,13 @@ function build(lead, evidence, onError) {
 
   let view = L.latLng(evidence.lat, evidence.lon).toBounds(AROUND_M);
   const maps = frames.map(({ which, box }) => {
-    const m = L.map(box, { attributionControl: false, scrollWheelZoom: false, minZoom: 10, maxZoom: 18 });
+    const m = L.map(box, {
+      attributionControl: false,
+      zoomControl: which === "before", // one is enough: the maps move together
+      scrollWheelZoom: false, // the panel scrolls
+      minZoom: 10,
+      maxZoom: 18,
+    });
     imageTiles(p[which].image_id, p.index || "rgb").addTo(m);
     return m;
   });
