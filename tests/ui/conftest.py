@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from app.main import create_app
 from app.services.demo import load_demo, load_demo_reports
 from app.services.demo_air import load_demo_air
+from app.services.demo_imagery import load_demo_imagery
 from tests.conftest import Backend, make_settings, wipe
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,13 +53,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def live(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The demo dataset on this backend, served for real over HTTP."""
+    """The demo dataset (imagery included) on this backend, served for real over HTTP."""
     data_dir = tmp_path_factory.mktemp("ui")
     settings = make_settings(backend, data_dir)
     with backend.sessions.begin() as s:
         load_demo(s)
         load_demo_reports(s, settings=settings)
         load_demo_air(s, settings=settings)
+        load_demo_imagery(s, settings=settings)
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
     server = uvicorn.Server(config)

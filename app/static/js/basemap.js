@@ -9,6 +9,7 @@ import { ADMIN_STYLE, WATER_STYLE, levelRank } from "./symbology.js";
 // Panes bottom to top; "passive" panes let the pointer through to the interactive canvas.
 const PANES = [
   ["water", 260, true],
+  ["imagery", 270, true],
   ["surface", 300, true],
   ["boundaries", 430, true],
   ["labels", 440, true],

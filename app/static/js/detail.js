@@ -1,6 +1,7 @@
 // The lead detail panel: [data-testid=lead-detail][data-lead-id][data-status].
 import { actionsPanel } from "./actions.js";
 import { api } from "./api.js";
+import { beforeAfter } from "./before_after.js";
 import {
   evidenceSection, geocodeSection, legalSection, scoreSection, suggestionsSection, timelineSection,
 } from "./detail_sections.js";
@@ -19,6 +20,7 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
   let assignees = [];
   let reports = null;
   let seq = 0;
+  const imagery = beforeAfter(onError);
 
   function header() {
     const org = lookups.orgName(lead.org_id);
@@ -58,6 +60,7 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
       suggestionsSection(lead),
       photosSection(reports, onError),
       reportsSection(reports),
+      imagery.section(lead),
       scoreSection(lead),
       legalSection(lead),
       geocodeSection(lead),
@@ -85,6 +88,7 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
       lead = null;
       reports = null;
       releasePhotos();
+      imagery.release();
       delete root.dataset.status;
       body.replaceChildren(el("p", { class: "muted loading" }, t("loading")));
     }
@@ -115,6 +119,7 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
     lead = null;
     reports = null;
     releasePhotos();
+    imagery.release();
     root.hidden = true;
     delete root.dataset.leadId;
     delete root.dataset.status;

@@ -90,7 +90,7 @@ export function legalSection(lead) {
   return section("detail-legal", "sec_legal", bases.length ? bases : el("p", { class: "muted" }, t("none")));
 }
 
-function row(label, ...value) {
+export function row(label, ...value) {
   return el("div", { class: "kv" }, el("span", { class: "k" }, label), el("span", { class: "v" }, ...value));
 }
 

@@ -3,7 +3,7 @@ import { bandText, pm10Bands } from "./config.js";
 import { el } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
 import {
-  ADMIN_STYLE, FLAME_SVG, HOTSPOT_EVIDENCE, HOTSPOT_OTHER, INVALID_COLOR, SCORE_BANDS,
+  ADMIN_STYLE, CAMERA_SVG, FLAME_SVG, FOOTPRINT_STYLE, HOTSPOT_EVIDENCE, HOTSPOT_OTHER, INVALID_COLOR, SCORE_BANDS,
   SURFACE_STOPS, ZONE_LEVELS, ZONE_STYLE, clusterSize, leadRadius, surfaceColor,
 } from "./symbology.js";
 
@@ -86,6 +86,13 @@ function airBlock(on) {
   return parts;
 }
 
+function imageryBlock(on) {
+  if (!on("imagery")) return null;
+  const camera = el("span", { class: "camera-marker lg-camera" });
+  camera.innerHTML = CAMERA_SVG;
+  return block(t("legend_imagery"), item(box(FOOTPRINT_STYLE), t("legend_footprint")), item(camera, t("drone_photo")));
+}
+
 /** The legend control; `isOn(key)` says whether a toggle is on. Returns {update}. */
 export function legend(map, isOn) {
   const body = el("div", { class: "legend-body" });
@@ -107,7 +114,8 @@ export function legend(map, isOn) {
   new Legend({ position: "bottomleft" }).addTo(map);
   function update() {
     title.textContent = t("legend");
-    body.replaceChildren(...[isOn("leads") ? leadsBlock() : null, zonesBlock(isOn), ...airBlock(isOn)].filter(Boolean));
+    const blocks = [isOn("leads") ? leadsBlock() : null, zonesBlock(isOn), imageryBlock(isOn), ...airBlock(isOn)];
+    body.replaceChildren(...blocks.filter(Boolean));
   }
   update();
   onLangChange(update);

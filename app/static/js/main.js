@@ -8,6 +8,7 @@ import { leadDetail } from "./detail.js";
 import { $, debounce } from "./dom.js";
 import { filterBar } from "./filters.js";
 import { applyStatic, isEn, onLangChange, setLang, t } from "./i18n.js";
+import { imageryToggle } from "./imagery.js";
 import { leadsLayer } from "./leads_layer.js";
 import { legend } from "./legend.js";
 import { leadList } from "./list.js";
@@ -114,6 +115,7 @@ async function start(config, me) {
   const { jurisdictions } = baseMap(map, layers, showError);
   const toggles = [
     { key: "jurisdictions", group: "base", label: () => t("layer_jurisdictions"), layer: jurisdictions, on: true },
+    imageryToggle(map, showError),
     ...zoneToggles(map, layers, showError),
     { key: "leads", group: "leads", label: () => t("layer_leads"), layer: leads.layer, on: true },
     ...airToggles(map, showError),

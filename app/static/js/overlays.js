@@ -10,7 +10,7 @@ import { zoneStyle } from "./symbology.js";
 const ZONE_KINDS = ["water_source_zone", "wetland", "ecological_redline", "no_burn_area"];
 const BASE_KINDS = ["admin_division", "water_body"];
 const DEFAULT_ON = ["water_source_zone"];
-const GROUPS = ["base", "zones", "leads", "air"];
+const GROUPS = ["base", "imagery", "zones", "leads", "air"];
 const ZONE_RANK = 10; // minus the kind's index: water-source zones on top of the others
 
 const levelLabel = (level) => (level ? tOr(`level_${level}`, tOr(`lvl_${level}`, level)) : "");

@@ -25,6 +25,10 @@ export const HOTSPOT_EVIDENCE = "#dc2626";
 export const HOTSPOT_OTHER = "#f59e0b";
 export const FLAME_SVG = `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M8 1c1 3 4 4.5 4 8.2A4 4 0 0 1 4 9.3C4 7.4 5 6.3 6 5.4c0 1.4.5 2.3 1.4 2.8C7 6 7.2 3.2 8 1z"/></svg>`;
 
+// Imagery: footprints outlined in purple, drone photos as small cameras.
+export const FOOTPRINT_STYLE = { color: "#7b1fa2", weight: 1.5, dashArray: "5 3", fillColor: "#7b1fa2", fillOpacity: 0.04 };
+export const CAMERA_SVG = `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path fill-rule="evenodd" d="M5.5 3 4.6 4.5H2.5A1.5 1.5 0 0 0 1 6v6a1.5 1.5 0 0 0 1.5 1.5h11A1.5 1.5 0 0 0 15 12V6a1.5 1.5 0 0 0-1.5-1.5h-2.1L10.5 3zM8 6.2a2.8 2.8 0 1 1 0 5.6 2.8 2.8 0 0 1 0-5.6z"/></svg>`;
+
 // A continuous ramp for PM10 surfaces, anchored on the same breakpoints.
 export const SURFACE_STOPS = [
   [0, [230, 245, 208]],
