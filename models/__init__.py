@@ -8,6 +8,13 @@ from models.job import Job
 from models.layer import Layer, LayerFeature, LayerVersion
 from models.lead import EvidenceItem, Lead, LegalBasis, ScoreWeights, Suggestion
 from models.org import LoginFailure, Organisation, Token, User
+from models.partners import (
+    LeadOrganisation,
+    PartnerShare,
+    Referral,
+    Subscription,
+    WebhookDelivery,
+)
 from models.report import Report, ReportPhoto
 
 __all__ = [
@@ -27,14 +34,19 @@ __all__ = [
     "LayerFeature",
     "LayerVersion",
     "Lead",
+    "LeadOrganisation",
     "LegalBasis",
     "LoginFailure",
     "Organisation",
+    "PartnerShare",
     "Recheck",
+    "Referral",
     "Report",
     "ReportPhoto",
     "ScoreWeights",
+    "Subscription",
     "Suggestion",
     "Token",
     "User",
+    "WebhookDelivery",
 ]

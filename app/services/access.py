@@ -2,16 +2,28 @@
 
 One module for row visibility, so a rule is stated once and every query uses it: volunteers
 see their own reports; prosecutors the reports and leads of their organisation and those
-below it; admins everything; a job is seen by whoever created it (and admins).
+below it, and leads shared with it; partners (other regions' procuratorates and agencies)
+only the leads shared with them; admins everything; a job is seen by whoever created it
+(and admins).
 """
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden
-from models import Job, Lead, Organisation, Report, ReportPhoto, User
+from models import (
+    Job,
+    Lead,
+    LeadOrganisation,
+    Organisation,
+    PartnerShare,
+    Referral,
+    Report,
+    ReportPhoto,
+    User,
+)
 
 # Roles that review reports and so may follow a duplicate to the earlier report or photo.
 REVIEWERS = ("prosecutor", "admin")
@@ -42,13 +54,49 @@ def visible_reports(session: Session, user: User) -> ColumnElement[bool]:
     raise Forbidden(f"a {user.role} may not read reports")
 
 
+def shared_with(org_ids: set[int]) -> ColumnElement[bool]:
+    """Leads shared with these organisations: referred to them, handled jointly with them,
+    or lying in an area agreed with them (a live sharing agreement)."""
+    referred = exists().where(Referral.lead_id == Lead.id, Referral.to_org_id.in_(org_ids))
+    joint = exists().where(
+        LeadOrganisation.lead_id == Lead.id, LeadOrganisation.org_id.in_(org_ids)
+    )
+    in_area = exists().where(
+        PartnerShare.org_id.in_(org_ids),
+        PartnerShare.revoked_at.is_(None),
+        func.ST_Intersects(PartnerShare.geom, Lead.geom),
+    )
+    return or_(referred, joint, in_area)
+
+
 def visible_leads(session: Session, user: User) -> ColumnElement[bool]:
-    """Prosecutors see their organisation's leads and those below it; admins all."""
+    """Prosecutors see their organisation's leads and those below it, and what is shared with
+    it; partners only what is shared with theirs; admins all."""
     if user.role == "admin":
         return true()
     if user.role == "prosecutor":
-        return Lead.org_id.in_(org_subtree(session, user.org_id))
+        own = org_subtree(session, user.org_id)
+        return or_(Lead.org_id.in_(own), shared_with(own))
+    if user.role == "partner":
+        return shared_with(org_subtree(session, user.org_id))
     raise Forbidden(f"a {user.role} may not read leads")
+
+
+def may_see_originals(session: Session, user: User, lead_id: int) -> bool:
+    """Original photos of a lead: its own procuratorate (and admins); a partner only through
+    a referral to its organisation that grants them."""
+    if user.role in ("admin", "prosecutor"):
+        return True
+    return (
+        session.scalar(
+            select(Referral.id).where(
+                Referral.lead_id == lead_id,
+                Referral.to_org_id.in_(org_subtree(session, user.org_id)),
+                Referral.grants_originals.is_(True),
+            )
+        )
+        is not None
+    )
 
 
 def may_see_job(user: User, job: Job) -> bool:

@@ -31,6 +31,9 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "air:write",
             "imagery:read",
             "imagery:write",
+            "ogc:read",
+            "referrals:write",
+            "subscriptions:write",
         }
     ),
     "prosecutor": frozenset(
@@ -46,9 +49,24 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "leads:write",
             "imagery:read",
             "imagery:write",
+            "ogc:read",
+            "referrals:write",
+            "subscriptions:write",
         }
     ),
-    "partner": frozenset({"air:read", "layers:read", "geocode", "jobs:read", "organisations:read"}),
+    "partner": frozenset(
+        {
+            "air:read",
+            "layers:read",
+            "geocode",
+            "jobs:read",
+            "organisations:read",
+            "leads:read",
+            "ogc:read",
+            "referrals:write",
+            "subscriptions:write",
+        }
+    ),
     "volunteer": frozenset({"reports:read", "reports:write"}),
 }
 
