@@ -24,6 +24,7 @@ from app.api import (
     layers,
     leads,
     organisations,
+    referrals,
     reports,
     ui,
 )
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         geocode,
         jobs,
         organisations,
+        referrals,
         ui,
         docs,
     ):

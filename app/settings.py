@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # Evidence files that no row references and nobody has stored for this long (s) are
     # swept at start-up and by `ecoleads evidence gc` (longer than any request can run).
     evidence_gc_grace_s: float = 900.0
+    # A partner organisation acknowledges a referral within this many days (回执期限).
+    referral_receipt_days: int = Field(default=7, ge=1, le=90)
     # Imagery: the largest declared raster (pixels per band; 20,000 × 20,000).
     imagery_max_pixels: int = 400_000_000
     # The server's secret keys (the dossier signing key): default <data dir>/keys/, kept out

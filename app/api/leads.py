@@ -47,6 +47,8 @@ from models import Lead
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
+# Partners read the leads shared with them (app/services/access.py), and nothing else here.
+SharedReader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin", "partner"))]
 Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
 Admin = Annotated[Principal, Depends(Allow("leads:write", "admin"))]
 
@@ -125,7 +127,7 @@ FilterDep = Annotated[LeadFilter, Depends(lead_filter)]
 )
 def leads(
     session: SessionDep,
-    caller: Reader,
+    caller: SharedReader,
     response: Response,
     where: FilterDep,
     sort: Annotated[str, Query(pattern="^(score|time)$")] = "score",
@@ -169,7 +171,7 @@ def leads(
 )
 def leads_map(
     session: SessionDep,
-    caller: Reader,
+    caller: SharedReader,
     where: FilterDep,
     zoom: Annotated[float, Query(ge=0, le=22, description="web-mercator zoom of the view")],
 ) -> GeoJSONResponse:
@@ -184,7 +186,7 @@ def leads_map(
     summary="A lead with evidence, score, legal bases, timeline",
     response_model_exclude_unset=True,  # a score entry has `details` only when it has some
 )
-def lead(lead_id: DbId, session: SessionDep, caller: Reader) -> LeadRead:
+def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
     """Return one lead with everything a prosecutor needs to triage it."""
     found = get_lead(session, user=caller.user, lead_id=lead_id)
     return LeadRead.model_validate(

@@ -36,7 +36,9 @@ from models import Report, ReportPhoto, User
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Submitter = Annotated[Principal, Depends(Allow("reports:write", "volunteer", "admin"))]
-Reader = Annotated[Principal, Depends(Allow("reports:read", "volunteer", "prosecutor", "admin"))]
+Reader = Annotated[
+    Principal, Depends(Allow("reports:read", "volunteer", "prosecutor", "admin", "partner"))
+]
 
 
 def store_of(settings: Settings) -> LocalEvidenceStore:

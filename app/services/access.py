@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Forbidden
 from models import (
+    EvidenceItem,
     Job,
     Lead,
     LeadOrganisation,
@@ -44,13 +45,25 @@ def org_subtree(session: Session, org_id: int) -> set[int]:
 
 
 def visible_reports(session: Session, user: User) -> ColumnElement[bool]:
-    """Volunteers see their own reports; prosecutors their jurisdiction's; admins all."""
+    """Volunteers see their own reports; prosecutors their jurisdiction's; partners those of
+    leads referred to them with the originals granted; admins all."""
     if user.role == "volunteer":
         return Report.user_id == user.id
     if user.role == "prosecutor":
         return Report.org_id.in_(org_subtree(session, user.org_id))
     if user.role == "admin":
         return true()
+    if user.role == "partner":  # only the reports of leads referred with their originals
+        granted = (
+            select(EvidenceItem.report_id)
+            .join(Referral, Referral.lead_id == EvidenceItem.lead_id)
+            .where(
+                Referral.to_org_id.in_(org_subtree(session, user.org_id)),
+                Referral.grants_originals.is_(True),
+                EvidenceItem.report_id.is_not(None),
+            )
+        )
+        return Report.id.in_(granted)
     raise Forbidden(f"a {user.role} may not read reports")
 
 
@@ -82,21 +95,9 @@ def visible_leads(session: Session, user: User) -> ColumnElement[bool]:
     raise Forbidden(f"a {user.role} may not read leads")
 
 
-def may_see_originals(session: Session, user: User, lead_id: int) -> bool:
-    """Original photos of a lead: its own procuratorate (and admins); a partner only through
-    a referral to its organisation that grants them."""
-    if user.role in ("admin", "prosecutor"):
-        return True
-    return (
-        session.scalar(
-            select(Referral.id).where(
-                Referral.lead_id == lead_id,
-                Referral.to_org_id.in_(org_subtree(session, user.org_id)),
-                Referral.grants_originals.is_(True),
-            )
-        )
-        is not None
-    )
+# Roles that may download original evidence files of the reports they can see (a partner
+# sees a report only through a referral that grants its originals).
+ORIGINALS_ROLES = ("prosecutor", "admin", "partner")
 
 
 def may_see_job(user: User, job: Job) -> bool:

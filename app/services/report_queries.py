@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, NotFound
-from app.services.access import visible_reports
+from app.services.access import ORIGINALS_ROLES, visible_reports
 from app.services.evidence_store import EvidenceStore, evidence_key
 from geo.categories import REPORT_STATUS_OF_LEAD
 from models import EvidenceItem, Lead, Organisation, Report, ReportPhoto, User
@@ -72,7 +72,7 @@ def photo_file(
     if photo is None:
         raise NotFound(f"report {report_id} has no photo {position}")
     if variant == "original":
-        if user.role not in ("prosecutor", "admin"):
+        if user.role not in ORIGINALS_ROLES:
             raise Forbidden("only prosecutors may download original evidence files")
         return store.get(evidence_key("originals", photo.sha256)), MEDIA_TYPES[photo.format], photo
     kind = "thumbs" if variant == "thumb" else "display"

@@ -62,6 +62,7 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             "jobs:read",
             "organisations:read",
             "leads:read",
+            "reports:read",
             "ogc:read",
             "referrals:write",
             "subscriptions:write",

@@ -1,0 +1,1 @@
+"""Use cases of cross-region work: sharing agreements, referrals with receipts, joint cases."""

@@ -1,0 +1,215 @@
+"""Use cases: refer a lead to a partner organisation, and follow the referral — receipt
+(回执), progress reports and the outcome. Each step is in the audit log (so in the lead's
+timeline); receipts not given by their due date show as overdue."""
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services import audit
+from app.services.access import org_subtree, visible_leads
+from app.services.partners.common import member_of, own_lead, partner_org
+from app.settings import Settings
+from models import Lead, Organisation, Referral, User
+from models.base import utcnow
+
+# sent → received → in_progress → concluded; the receiving side may also decline.
+OPEN = ("sent", "received", "in_progress")
+
+
+def refer(
+    session: Session,
+    *,
+    user: User,
+    lead_id: int,
+    to_org: str,
+    basis: str,
+    note: str | None,
+    grants_originals: bool,
+    settings: Settings,
+) -> Referral:
+    """Refer one of the caller's own leads to a partner organisation."""
+    lead = own_lead(session, user=user, lead_id=lead_id)
+    target = partner_org(session, to_org)
+    if not basis.strip():
+        raise Invalid("a referral needs its basis (the legal or factual ground)")
+    twin = session.scalar(
+        select(Referral.id).where(
+            Referral.lead_id == lead.id, Referral.to_org_id == target.id, Referral.status.in_(OPEN)
+        )
+    )
+    if twin is not None:
+        raise Conflict(f"lead {lead.id} is already referred to {target.code} (referral {twin})")
+    referral = Referral(
+        lead_id=lead.id,
+        from_org_id=lead.org_id or user.org_id,
+        to_org_id=target.id,
+        basis=basis.strip(),
+        note=note,
+        grants_originals=grants_originals,
+        status="sent",
+        receipt_due_at=utcnow() + timedelta(days=settings.referral_receipt_days),
+        progress=[],
+        created_by_id=user.id,
+    )
+    session.add(referral)
+    session.flush()
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="refer",
+        lead_id=lead.id,
+        change={
+            "referral": referral.id,
+            "to_org": target.code,
+            "basis": referral.basis,
+            "note": note,
+            "grants_originals": grants_originals,
+            "receipt_due_at": referral.receipt_due_at.isoformat(),
+        },
+    )
+    return referral
+
+
+def get_referral(session: Session, *, user: User, referral_id: int) -> Referral:
+    """A referral the caller's organisation sent or received (admins: any)."""
+    referral = session.get(Referral, referral_id)
+    if referral is None or not (
+        member_of(session, user, referral.to_org_id)
+        or member_of(session, user, referral.from_org_id)
+    ):
+        raise NotFound(f"no referral {referral_id}")
+    return referral
+
+
+def _receiving(session: Session, user: User, referral_id: int) -> Referral:
+    referral = get_referral(session, user=user, referral_id=referral_id)
+    if user.role != "admin" and referral.to_org_id not in org_subtree(session, user.org_id):
+        raise Forbidden("only the receiving organisation answers a referral")
+    return referral
+
+
+def receipt(session: Session, *, user: User, referral_id: int, note: str | None) -> Referral:
+    """The receiving organisation acknowledges the referral (once)."""
+    referral = _receiving(session, user, referral_id)
+    if referral.status != "sent":
+        raise Conflict(f"referral {referral.id} was already acknowledged ({referral.status})")
+    referral.status = "received"
+    referral.received_at = utcnow()
+    referral.received_by_id = user.id
+    referral.receipt_note = note
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="referral_receipt",
+        lead_id=referral.lead_id,
+        change={"referral": referral.id, "note": note},
+    )
+    return referral
+
+
+def report_progress(
+    session: Session,
+    *,
+    user: User,
+    referral_id: int,
+    note: str,
+    outcome: str | None,
+    declined: bool = False,
+) -> Referral:
+    """The receiving organisation reports progress; an outcome concludes the referral, a
+    decline ends it. A referral not yet acknowledged is acknowledged by its first report."""
+    referral = _receiving(session, user, referral_id)
+    if referral.status not in OPEN:
+        raise Conflict(f"referral {referral.id} is {referral.status}: nothing more to report")
+    if not note.strip():
+        raise Invalid("a progress report needs a note")
+    now = utcnow()
+    if referral.received_at is None:
+        referral.received_at, referral.received_by_id = now, user.id
+    referral.progress = [
+        *referral.progress,
+        {"at": now.isoformat(), "by": user.id, "note": note, "outcome": outcome},
+    ]
+    if declined:
+        referral.status, referral.concluded_at = "declined", now
+    elif outcome:
+        referral.status, referral.outcome, referral.concluded_at = "concluded", outcome, now
+    else:
+        referral.status = "in_progress"
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="referral_progress",
+        lead_id=referral.lead_id,
+        change={
+            "referral": referral.id,
+            "note": note,
+            "outcome": outcome,
+            "status": referral.status,
+        },
+    )
+    return referral
+
+
+def referrals_of_lead(session: Session, *, user: User, lead_id: int) -> list[Referral]:
+    """A visible lead's referrals the caller may see, oldest first."""
+    lead = session.scalar(select(Lead).where(Lead.id == lead_id, visible_leads(session, user)))
+    if lead is None:
+        raise NotFound(f"lead {lead_id} not found")
+    mine = org_subtree(session, user.org_id)
+    q = select(Referral).where(Referral.lead_id == lead.id).order_by(Referral.id)
+    if user.role == "partner":
+        q = q.where(Referral.to_org_id.in_(mine))
+    return list(session.scalars(q))
+
+
+def referral_box(session: Session, *, user: User, box: str) -> list[Referral]:
+    """The caller's organisation's referrals: `in` (received), `out` (sent) or `all`."""
+    mine = org_subtree(session, user.org_id)
+    received, sent = Referral.to_org_id.in_(mine), Referral.from_org_id.in_(mine)
+    where = {"in": received, "out": sent, "all": or_(received, sent)}[box]
+    if user.role == "admin" and box == "all":
+        return list(session.scalars(select(Referral).order_by(Referral.id.desc())))
+    return list(session.scalars(select(Referral).where(where).order_by(Referral.id.desc())))
+
+
+def overdue_receipts(session: Session, *, user: User) -> list[Referral]:
+    """Referrals the caller's organisation sent or received whose receipt is past due."""
+    rows = referral_box(session, user=user, box="all")
+    now = utcnow()
+    return [r for r in rows if r.status == "sent" and r.receipt_due_at < now]
+
+
+def referral_dict(session: Session, referral: Referral) -> dict[str, Any]:
+    """A referral as the API shows it (organisations by code and name)."""
+    orgs = {
+        o.id: o
+        for o in session.scalars(
+            select(Organisation).where(
+                Organisation.id.in_((referral.from_org_id, referral.to_org_id))
+            )
+        )
+    }
+    frm, to = orgs[referral.from_org_id], orgs[referral.to_org_id]
+    return {
+        "id": referral.id,
+        "lead_id": referral.lead_id,
+        "from_org": {"code": frm.code, "name": frm.name},
+        "to_org": {"code": to.code, "name": to.name},
+        "basis": referral.basis,
+        "note": referral.note,
+        "grants_originals": referral.grants_originals,
+        "status": referral.status,
+        "receipt_due_at": referral.receipt_due_at,
+        "received_at": referral.received_at,
+        "receipt_note": referral.receipt_note,
+        "overdue": referral.status == "sent" and referral.receipt_due_at < utcnow(),
+        "progress": referral.progress,
+        "outcome": referral.outcome,
+        "concluded_at": referral.concluded_at,
+        "created_at": referral.created_at,
+    }

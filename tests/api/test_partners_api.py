@@ -1,0 +1,285 @@
+"""Cross-region partners on both backends: referrals with receipts and progress, what a
+partner may see (referred, jointly handled, shared by area), originals only when granted,
+overdue receipts, and refusals that change nothing."""
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from app.main import create_app
+from app.services.demo import load_demo
+from models import AuditEntry, Referral
+from models.base import utcnow
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+
+PHOTOS = Path(__file__).parents[1] / "data" / "photos"
+GUANTING = (115.6436, 40.3214)  # in the demo's level-I zone, 17 km from Yanqing (Beijing)
+ZJK = (114.88, 40.77)  # Zhangjiakou city, far from Beijing
+Env = tuple[TestClient, dict[str, str], dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def demo(backend: Backend) -> Iterator[Backend]:
+    """The demo layers and organisations (with the partner procuratorates)."""
+    with backend.sessions.begin() as s:
+        load_demo(s)
+    yield backend
+    wipe(backend)
+
+
+@pytest.fixture
+def env(
+    demo: Backend, tmp_path: Path
+) -> Iterator[tuple[TestClient, dict[str, str], dict[str, str]]]:
+    """A volunteer's client, a Zhangjiakou prosecutor's and a Beijing partner's headers."""
+    with TestClient(create_app(make_settings(demo, tmp_path))) as c:
+        c.headers.update(bearer(login_as(demo, "volunteer")))
+        yield (
+            c,
+            bearer(login_as(demo, "prosecutor", org_code="130700")),
+            bearer(login_as(demo, "partner", org_code="110000")),
+        )
+    clear_activity(demo)
+
+
+def lead_at(c: TestClient, pro: dict[str, str], lon: float, lat: float, key: str) -> int:
+    """A volunteer's report at a place; return the id of its lead."""
+    r = c.post(
+        "/api/v1/reports",
+        headers={"Idempotency-Key": key},
+        files=[("photos", ("plain.png", (PHOTOS / "plain.png").read_bytes()))],
+        data={"category": "waste_dumping", "description": "倾倒垃圾", "lon": lon, "lat": lat},
+    )
+    assert r.status_code == 201, r.text
+    leads = c.get(
+        "/api/v1/leads",
+        headers=pro,
+        params={"bbox": f"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"},
+    )
+    return int(leads.json()[0]["id"])
+
+
+def counts(demo: Backend) -> tuple[int, int]:
+    with demo.sessions() as s:
+        return (
+            s.scalar(select(func.count()).select_from(Referral)) or 0,
+            s.scalar(select(func.count()).select_from(AuditEntry)) or 0,
+        )
+
+
+def test_referral_receipt_progress_and_what_the_partner_sees(env: Env, demo: Backend) -> None:
+    c, pro, partner = env
+    referred = lead_at(c, pro, *GUANTING, "a")
+    other = lead_at(c, pro, *ZJK, "b")
+    assert c.get("/api/v1/leads", headers=partner).json() == []
+    assert c.get(f"/api/v1/leads/{referred}", headers=partner).status_code == 404
+    r = c.post(
+        f"/api/v1/leads/{referred}/referrals",
+        headers=pro,
+        json={"to_org": "110000", "basis": "官厅水库为北京备用水源", "note": "请回执"},
+    )
+    assert r.status_code == 201, r.text
+    referral = r.json()
+    assert referral["status"] == "sent" and referral["to_org"]["code"] == "110000"
+    assert r.headers["Location"] == f"/api/v1/referrals/{referral['id']}"
+    seen = [x["id"] for x in c.get("/api/v1/leads", headers=partner).json()]
+    assert seen == [referred]
+    assert c.get(f"/api/v1/leads/{referred}", headers=partner).status_code == 200
+    assert c.get(f"/api/v1/leads/{other}", headers=partner).status_code == 404
+    # Originals are not granted by this referral: the partner cannot read the report.
+    report_id = c.get(f"/api/v1/leads/{referred}", headers=partner).json()["evidence"][0][
+        "report_id"
+    ]
+    assert (
+        c.get(f"/api/v1/reports/{report_id}/photos/1?original=true", headers=partner).status_code
+        == 404
+    )
+    inbox = c.get("/api/v1/referrals", headers=partner, params={"box": "in"}).json()
+    assert [x["id"] for x in inbox] == [referral["id"]]
+    assert (
+        c.get("/api/v1/referrals", headers=pro, params={"box": "out"}).json()[0]["id"]
+        == referral["id"]
+    )
+    # The sender cannot acknowledge its own referral; the partner does, once.
+    assert (
+        c.post(f"/api/v1/referrals/{referral['id']}/receipt", headers=pro, json={}).status_code
+        == 403
+    )
+    ack = c.post(
+        f"/api/v1/referrals/{referral['id']}/receipt", headers=partner, json={"note": "已收到"}
+    )
+    assert (
+        ack.status_code == 200 and ack.json()["status"] == "received" and ack.json()["received_at"]
+    )
+    again = c.post(f"/api/v1/referrals/{referral['id']}/receipt", headers=partner, json={})
+    assert again.status_code == 409
+    step = c.post(
+        f"/api/v1/referrals/{referral['id']}/progress", headers=partner, json={"note": "已立案调查"}
+    )
+    assert step.json()["status"] == "in_progress"
+    done = c.post(
+        f"/api/v1/referrals/{referral['id']}/progress",
+        headers=partner,
+        json={"note": "已清理", "outcome": "责令清除垃圾并罚款"},
+    ).json()
+    assert done["status"] == "concluded" and done["outcome"] == "责令清除垃圾并罚款"
+    assert len(done["progress"]) == 2
+    timeline = [
+        e["action"] for e in c.get(f"/api/v1/leads/{referred}", headers=pro).json()["timeline"]
+    ]
+    assert timeline[-4:] == ["refer", "referral_receipt", "referral_progress", "referral_progress"]
+
+
+def test_originals_only_through_a_granting_referral(env: Env) -> None:
+    c, pro, partner = env
+    lead = lead_at(c, pro, *GUANTING, "c")
+    c.post(
+        f"/api/v1/leads/{lead}/referrals",
+        headers=pro,
+        json={"to_org": "110000", "basis": "跨界", "grants_originals": True},
+    )
+    report_id = c.get(f"/api/v1/leads/{lead}", headers=partner).json()["evidence"][0]["report_id"]
+    original = c.get(f"/api/v1/reports/{report_id}/photos/1?original=true", headers=partner)
+    assert original.status_code == 200
+    assert original.content == (PHOTOS / "plain.png").read_bytes()
+
+
+def test_overdue_receipts_show_for_both_sides(env: Env, demo: Backend) -> None:
+    c, pro, partner = env
+    lead = lead_at(c, pro, *GUANTING, "d")
+    rid = c.post(
+        f"/api/v1/leads/{lead}/referrals", headers=pro, json={"to_org": "110000", "basis": "跨界"}
+    ).json()["id"]
+    assert c.get("/api/v1/referrals/overdue", headers=pro).json() == []
+    with demo.sessions.begin() as s:
+        s.execute(
+            update(Referral)
+            .where(Referral.id == rid)
+            .values(receipt_due_at=utcnow() - timedelta(hours=1))
+        )
+    for side in (pro, partner):
+        late = c.get("/api/v1/referrals/overdue", headers=side).json()
+        assert [x["id"] for x in late] == [rid] and late[0]["overdue"] is True
+    c.post(f"/api/v1/referrals/{rid}/receipt", headers=partner, json={})
+    assert c.get("/api/v1/referrals/overdue", headers=pro).json() == []
+
+
+def test_sharing_by_area_and_joint_handling(env: Env, demo: Backend) -> None:
+    c, pro, partner = env
+    near = lead_at(c, pro, *GUANTING, "e")
+    far = lead_at(c, pro, *ZJK, "f")
+    admin = bearer(login_as(demo, "admin"))
+    share = c.post(
+        "/api/v1/partner-shares",
+        headers=admin,
+        json={"org": "110119", "jurisdiction_buffer_m": 20000, "note": "官厅水库协作"},
+    )
+    assert share.status_code == 201, share.text
+    assert [x["id"] for x in c.get("/api/v1/leads", headers=partner).json()] == [near]
+    with demo.sessions() as s:
+        grant = s.scalar(select(AuditEntry).where(AuditEntry.action == "share_grant"))
+        assert grant is not None and grant.change["org"] == "110119"
+    c.delete(f"/api/v1/partner-shares/{share.json()['id']}", headers=admin)
+    assert c.get("/api/v1/leads", headers=partner).json() == []
+    # A co-handling organisation sees the joint case.
+    r = c.post(
+        f"/api/v1/leads/{far}/organisations", headers=pro, json={"org": "110000", "role": "co"}
+    )
+    assert r.status_code == 201 and r.json()[0]["org"]["code"] == "110000"
+    assert [x["id"] for x in c.get("/api/v1/leads", headers=partner).json()] == [far]
+
+
+def test_basin_share(env: Env, demo: Backend, tmp_path: Path) -> None:
+    c, pro, partner = env
+    near = lead_at(c, pro, *GUANTING, "g")
+    basin = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "永定河上游（示意）"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[115.5, 40.2], [115.8, 40.2], [115.8, 40.5], [115.5, 40.5], [115.5, 40.2]]
+                    ],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "basin.geojson"
+    path.write_text(json.dumps(basin, ensure_ascii=False), encoding="utf-8")
+    admin = bearer(login_as(demo, "admin"))
+    with path.open("rb") as fh:
+        up = c.post(
+            "/api/v1/layers",
+            headers=admin,
+            files={"file": ("basin.geojson", fh)},
+            data={"name": "basins-test", "kind": "basin"},
+        )
+    assert up.status_code == 201, up.text
+    feature_id = c.get("/api/v1/layers/basins-test/features", headers=admin).json()["features"][0][
+        "id"
+    ]
+    share = c.post(
+        "/api/v1/partner-shares",
+        headers=admin,
+        json={"org": "110000", "basin": {"layer": "basins-test", "feature_id": feature_id}},
+    )
+    assert share.status_code == 201, share.text
+    assert [x["id"] for x in c.get("/api/v1/leads", headers=partner).json()] == [near]
+
+
+def test_bad_referrals_change_nothing(env: Env, demo: Backend) -> None:
+    c, pro, partner = env
+    lead = lead_at(c, pro, *ZJK, "h")
+    before = counts(demo)
+    cases = [
+        (
+            f"/api/v1/leads/{lead}/referrals",
+            {"to_org": "130730", "basis": "x"},
+            422,
+            "not a partner",
+        ),
+        (
+            f"/api/v1/leads/{lead}/referrals",
+            {"to_org": "999999", "basis": "x"},
+            422,
+            "no organisation",
+        ),
+        ("/api/v1/leads/2000000/referrals", {"to_org": "110000", "basis": "x"}, 404, "not found"),
+        (
+            f"/api/v1/leads/{lead}/referrals",
+            {"to_org": "110000", "basis": "x", "extra": 1},
+            422,
+            "extra",
+        ),
+    ]
+    for url, body, status, words in cases:
+        r = c.post(url, headers=pro, json=body)
+        assert r.status_code == status, (body, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+        assert words in r.text
+    # A partner may not refer, and may not share.
+    assert (
+        c.post(
+            f"/api/v1/leads/{lead}/referrals",
+            headers=partner,
+            json={"to_org": "110000", "basis": "x"},
+        ).status_code
+        == 403
+    )
+    assert (
+        c.post(
+            "/api/v1/partner-shares",
+            headers=pro,
+            json={"org": "110000", "jurisdiction_buffer_m": 1},
+        ).status_code
+        == 403
+    )
+    assert counts(demo) == before
