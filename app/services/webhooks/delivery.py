@@ -75,7 +75,7 @@ def load_message(session: Session, delivery_id: int) -> Message | None:
     ).first()
     if row is None:
         return None
-    d, sub = row.tuple()
+    d, sub = row
     return Message(d.id, sub.id, sub.url, sub.secret, d.message_id, d.payload)
 
 

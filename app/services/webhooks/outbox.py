@@ -61,7 +61,7 @@ def emit(
         )
     body = envelope(event, payload)
     rows = []
-    for sub, user in session.execute(query.order_by(Subscription.id)).tuples():
+    for sub, user in session.execute(query.order_by(Subscription.id)):
         if event not in sub.events or not may_receive(user, event):
             continue
         if lead_id is not None and not _sees_lead(session, user, lead_id):
