@@ -1,11 +1,13 @@
 """Subscriptions and signed webhooks on both backends, delivered to a real HTTP receiver on
 127.0.0.1 that verifies every delivery with the `standardwebhooks` package."""
 
+import json
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from app.services.webhooks.egress import EgressRefused, check_url
 from app.services.webhooks.signing import new_secret
 from app.settings import Settings
 from models import Layer, LayerFeature, LayerVersion, Subscription, User, WebhookDelivery
+from tests.api.test_air_api import MAPPING, air_import, mapped_csv
 from tests.api.test_leads_api import ZJK, submit
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
 
@@ -369,3 +372,33 @@ def test_other_organisations_see_nothing(
         r = c.delete(base, headers=pro)
         assert r.status_code == 200 and r.json()["active"] is False
         assert r.json()["disabled_reason"].startswith("deactivated")
+
+
+def test_exceedance_of_an_import(
+    apps: AppFactory, receivers: Callable[..., Receiver], demo: Backend
+) -> None:
+    hook = receivers(200)
+    day1 = datetime(2024, 1, 9, 16, tzinfo=UTC)  # 2024-01-10 00:00 Beijing time
+    rows = [("A", 116.0, 40.0, day1 + timedelta(hours=h), 200.0, 0.0, 2.0) for h in range(20)]
+    rows += [  # 300 on a 19-hour day: not a valid daily mean
+        ("A", 116.0, 40.0, day1 + timedelta(days=1, hours=h), 300.0, 0.0, 2.0) for h in range(19)
+    ]
+    with apps() as c:
+        admin = bearer(login_as(demo, "admin"))  # imports readings
+        c.headers.update(admin)
+        sub = subscribe(c, admin, hook.url, events=["exceedance"])
+        job = air_import(c, "csv", [("v.csv", mapped_csv(rows))], mapping=json.dumps(MAPPING))
+        assert job["status"] == "succeeded" and job["result"]
+        headers, body = hook.wait(1)[0]
+        event = Webhook(sub["secret"]).verify(body, headers)
+        assert event["type"] == "exceedance"
+        data = event["data"]
+        assert (data["station"], data["date"], data["mean"], data["limit"]) == (
+            "A",
+            "2024-01-10",
+            200.0,
+            150.0,
+        )
+        assert (data["lon"], data["lat"]) == (116.0, 40.0)
+        time.sleep(0.3)
+        assert len(hook.got) == 1
