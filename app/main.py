@@ -26,6 +26,7 @@ from app.api import (
     organisations,
     referrals,
     reports,
+    subscriptions,
     ui,
 )
 from app.auth import check_routes
@@ -42,6 +43,7 @@ from app.services.evidence_gc import sweep_evidence
 from app.services.evidence_store import LocalEvidenceStore
 from app.services.jobs import pending_inputs
 from app.services.uploads import prune_uploads
+from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("ecoleads")
@@ -67,7 +69,8 @@ def _start_runner(
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application: routers, problem-details errors, the job runner."""
+    """Build the application: routers, problem-details errors, the job runner and the
+    webhook dispatcher."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     check_key_location(settings.dossier_key_path, settings.resolved_database_url)
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runner = _start_runner(settings, app.state.sessions, app.state.write_sessions)
+        dispatcher = start_dispatcher(settings, app.state.sessions, app.state.write_sessions)
         log.info(
             "service started", extra={"database": settings.resolved_database_url.split("@")[-1]}
         )
@@ -84,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             attach_runner(app.state.sessions, None)
             attach_runner(app.state.write_sessions, None)
             runner.shutdown()
+            if dispatcher is not None:
+                dispatcher.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -127,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs,
         organisations,
         referrals,
+        subscriptions,
         ui,
         docs,
     ):

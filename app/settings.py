@@ -115,6 +115,25 @@ class Settings(BaseSettings):
     # Upload directories no pending job refers to are removed at start-up once this old (s):
     # younger ones may belong to a request still running in another service process.
     upload_prune_grace_s: float = 3600.0
+    # Webhooks (app/services/webhooks/): the hosts subscriptions may send to, as host names
+    # ("hooks.example.org", "*.example.org"), IP addresses or CIDRs; empty: no webhooks at
+    # all. A resolved private, loopback or link-local address is refused unless listed here
+    # as an address or CIDR; plain http only to a host listed exactly.
+    webhook_allowed_hosts: list[str] = Field(default_factory=list)
+    # Deliver from this process (dispatcher threads beside the job runner, and in
+    # `ecoleads worker`); any number of processes may share the outbox.
+    webhook_dispatcher: bool = True
+    webhook_dispatchers: int = Field(default=1, ge=1)
+    webhook_poll_s: float = Field(default=1.0, gt=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    # Waits (s) after the 1st, 2nd, … failed attempt (the last repeats), and the attempts
+    # before a delivery is failed (Standard Webhooks suggests backoff over about a day).
+    webhook_backoff_s: list[float] = Field(
+        default_factory=lambda: [5.0, 30.0, 120.0, 600.0, 3600.0, 21600.0]
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    # An import emits `exceedance` events only for its newest local days (bounded work).
+    webhook_exceedance_days: int = Field(default=7, ge=1)
 
     @property
     def resolved_database_url(self) -> str:

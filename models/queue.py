@@ -1,4 +1,5 @@
-"""Claiming queued jobs: the one place that knows how the two databases hand out work.
+"""Claiming queued jobs and due webhook deliveries: the one place that knows how the two
+databases hand out work.
 
 PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` lets many workers take different jobs at once
 without waiting on each other. SQLite has no row locks: the caller's writer transaction
@@ -7,7 +8,7 @@ UPDATE is conditional on the job still being queued, so a claim is never given t
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select, update
@@ -15,12 +16,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models.job import Job
+from models.partners import Subscription, WebhookDelivery
 
 
-def _skip_locked(stmt: Select[Any], dialect_name: str) -> Select[Any]:
-    """Lock the chosen row and skip rows other workers hold (PostgreSQL only)."""
+def _skip_locked(stmt: Select[Any], dialect_name: str, of: Any = None) -> Select[Any]:
+    """Lock the chosen rows (of `of`'s table only, in a join) and skip rows other workers
+    hold (PostgreSQL only)."""
     if dialect_name == "postgresql":
-        return stmt.with_for_update(skip_locked=True)
+        return stmt.with_for_update(skip_locked=True, of=of)
     return stmt  # SQLite: the writer transaction already excludes every other writer
 
 
@@ -48,6 +51,36 @@ def claim_next(session: Session, *, worker: str, now: datetime) -> str | None:
         .execution_options(synchronize_session=False)
     )
     return job_id if claimed.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def claim_delivery(session: Session, *, worker: str, now: datetime, lease_s: float) -> int | None:
+    """Hold the most overdue pending delivery of an active subscription for `worker` until
+    now + lease_s and return its id (None if none is due). A delivery whose hold expired
+    (its worker stopped mid-send) is due again. Commit at once, as for claim_next."""
+    due = (
+        (WebhookDelivery.status == "pending")
+        & (WebhookDelivery.next_attempt_at <= now)
+        & ((WebhookDelivery.claimed_until.is_(None)) | (WebhookDelivery.claimed_until < now))
+    )
+    pick = (
+        select(WebhookDelivery.id)
+        .join(Subscription, Subscription.id == WebhookDelivery.subscription_id)
+        .where(due, Subscription.active.is_(True))
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(1)
+    )
+    delivery_id = session.scalar(
+        _skip_locked(pick, session.get_bind().dialect.name, of=WebhookDelivery)
+    )
+    if delivery_id is None:
+        return None
+    claimed = session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, due)
+        .values(claimed_by=worker, claimed_until=now + timedelta(seconds=lease_s))
+        .execution_options(synchronize_session=False)
+    )
+    return delivery_id if claimed.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
 def write_window_probe(session: Session) -> Callable[[], bool]:

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services.air_attribution import leads_near
+from app.services.air_stats import emit_exceedances
 from app.services.geocode_batch import geocode_points
 from app.services.leads import refresh
 from app.settings import Settings
 from geo.air.formats import (
+    LOCAL_TZ,
     ColumnMapping,
     Parsed,
     ReadingsError,
@@ -215,7 +217,13 @@ def import_readings(
     }
     session.flush()
     rescored = _rescore(session, ids.values(), frame, actor, settings)
-    record.report = {**record.report, "leads_rescored": rescored}
+    events = emit_exceedances(
+        session,
+        station_ids=list(ids.values()),
+        days=list(frame.loc[~stored, "at"].dt.tz_convert(LOCAL_TZ).dt.date.unique()),
+        max_days=settings.webhook_exceedance_days,
+    )
+    record.report = {**record.report, "leads_rescored": rescored, "exceedance_events": events}
     session.flush()
     return record
 

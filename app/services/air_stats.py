@@ -1,4 +1,5 @@
-"""Use cases: GB 3095-2012 statistics of a station and exceedances over an area."""
+"""Use cases: GB 3095-2012 statistics of a station and exceedances over an area; the
+`exceedance` webhook events of an import."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -6,14 +7,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from geoalchemy2.shape import to_shape
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services.air_queries import daily, hourly, local_day_range, stations_in
+from app.services.webhooks import emit
+from app.services.webhooks.outbox import has_subscribers
 from geo.air import stats
 from geo.air.formats import LOCAL_TZ
 from geo.air.standards import BREAKPOINTS, LIMITS
 from models import AirStation
+
+# Webhook `exceedance`: a valid 24-hour PM10 mean above the GB 3095-2012 表1 grade II limit.
+EXCEEDANCE_POLLUTANT, EXCEEDANCE_GRADE = "pm10", "II"
 
 PERIODS = ("day", "month", "year")
 
@@ -144,3 +152,40 @@ def exceedances(
         "hourly_exceedances_total": len(hour_rows),
         "by_station": summary,
     }
+
+
+def emit_exceedances(
+    session: Session, *, station_ids: Sequence[int], days: Sequence[date], max_days: int
+) -> int:
+    """Emit one `exceedance` event per station and local day (the newest max_days of
+    `days`) whose valid PM10 mean exceeds the 24-hour limit; return how many."""
+    if not days or not has_subscribers(session, "exceedance"):
+        return 0
+    newest = sorted(set(days))[-max_days:]
+    means = daily(session, station_ids, newest[0], newest[-1], EXCEEDANCE_POLLUTANT)
+    limit = LIMITS[(EXCEEDANCE_POLLUTANT, "24h")][EXCEEDANCE_GRADE]
+    over = stats.exceedances(means, EXCEEDANCE_POLLUTANT, limit=limit)
+    over = over[over["date"].isin(newest)]
+    if over.empty:
+        return 0
+    stations = {
+        s.code: s
+        for s in session.scalars(select(AirStation).where(AirStation.id.in_(list(station_ids))))
+    }
+    for row in records(over):
+        station = stations[row["station_code"]]
+        point = to_shape(station.geom)
+        data = {
+            "station": station.code,
+            "station_name": station.name,
+            "date": row["date"],
+            "pollutant": EXCEEDANCE_POLLUTANT,
+            "mean": row["mean"],
+            "limit": limit,
+            "ratio": row["ratio"],
+            "hours": row["hours"],
+            "lon": point.x,
+            "lat": point.y,
+        }
+        emit(session, "exceedance", data, point)
+    return len(over)

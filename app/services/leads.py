@@ -14,6 +14,7 @@ from app.errors import Invalid
 from app.services import audit
 from app.services.air_attribution import lead_attribution
 from app.services.geocode import geocode_geometry, widened
+from app.services.webhooks import emit
 from app.settings import Settings
 from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, assign
 from geo.distance import geodesic_distance_m
@@ -147,7 +148,8 @@ def add_report_evidence(session: Session, *, report: Report, settings: Settings)
 
 
 def attach(session: Session, *, item: EvidenceItem, actor: str, settings: Settings) -> Lead:
-    """Join the open lead the clustering rules pick, or start a new one; then re-score."""
+    """Join the open lead the clustering rules pick, or start a new one (emitting
+    lead.created); then re-score."""
     point = _point(item)
     near = widened((point.lon, point.lat, point.lon, point.lat), SEARCH_M)
     candidates = session.scalars(
@@ -158,6 +160,7 @@ def attach(session: Session, *, item: EvidenceItem, actor: str, settings: Settin
         for lead in candidates
     ]
     lead_id = assign(point, open_leads)
+    created = lead_id is None
     if lead_id is None:
         lead = Lead(
             category=item.category,
@@ -189,6 +192,15 @@ def attach(session: Session, *, item: EvidenceItem, actor: str, settings: Settin
         change={"evidence": item.id, "kind": item.kind},
     )
     refresh(session, lead=lead, actor=actor, settings=settings)
+    if created:
+        data = {
+            "lead_id": lead.id,
+            "category": lead.category,
+            "status": lead.status,
+            "lon": point.lon,
+            "lat": point.lat,
+        }
+        emit(session, "lead.created", data, to_shape(item.geom), lead_id=lead.id)
     return lead
 
 

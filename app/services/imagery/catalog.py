@@ -5,7 +5,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from geo.imagery.change import Scene
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound
 from app.services.evidence_store import EvidenceStore
+from geo.imagery.change import Scene
 from geo.imagery.indices import IndexUnavailable, check_index, needed_bands
 from geo.imagery.sensors import CENTRE_UM, SENSORS, Scale
 from models import Image

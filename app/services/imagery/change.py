@@ -12,6 +12,7 @@ report was made there since), highest (both).
 from dataclasses import dataclass
 from typing import Any
 
+import shapely
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from app.services.geocode import geocode_geometry, widened
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
 from app.services.leads import attach, refresh
+from app.services.webhooks import emit
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, detect_change
 from geo.imagery.indices import check_index
@@ -152,6 +154,7 @@ def detect(
     progress(0.85, f"geocoding {len(result.polygons)} change polygons")
     evidence: list[int] = []
     leads: set[int] = set()
+    polygons: list[ChangePolygon] = []
     for found in result.polygons:
         zones = geocode_geometry(
             session,
@@ -172,6 +175,7 @@ def detect(
         )
         session.add(polygon)
         session.flush()
+        polygons.append(polygon)
         _confirm(session, polygon, detection, settings)
         if polygon.category is not None:
             item = _evidence(session, polygon, detection, before, after)
@@ -194,8 +198,31 @@ def detect(
     )
     detection.summary = {**detection.summary, "evidence": evidence, "leads": sorted(leads)}
     session.flush()
+    if result.polygons:
+        _emit_change(session, detection, polygons, [f.geom for f in result.polygons], evidence)
     progress(1.0, f"{len(result.polygons)} change polygons, {len(evidence)} evidence items")
     return detection
+
+
+def _emit_change(
+    session: Session,
+    detection: ChangeDetection,
+    polygons: list[ChangePolygon],
+    shapes: list[BaseGeometry],
+    evidence: list[int],
+) -> None:
+    """Tell subscribers whose area the changed polygons meet (webhook change_detected)."""
+    data = {
+        "detection_id": detection.id,
+        "before": detection.before_id,
+        "after": detection.after_id,
+        "index": detection.index,
+        "polygons": [
+            {"id": p.id, "area_ha": round(p.area_ha, 4), "category": p.category} for p in polygons
+        ],
+        "evidence": evidence,
+    }
+    emit(session, "change_detected", data, shapely.union_all(shapes))
 
 
 def _evidence(

@@ -5,6 +5,7 @@ timeline); receipts not given by their due date show as overdue."""
 from datetime import timedelta
 from typing import Any
 
+from geoalchemy2.shape import to_shape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import audit
 from app.services.access import org_subtree, visible_leads
 from app.services.partners.common import member_of, own_lead, partner_org
+from app.services.webhooks import emit
 from app.settings import Settings
 from models import Lead, Organisation, Referral, User
 from models.base import utcnow
@@ -71,7 +73,24 @@ def refer(
             "receipt_due_at": referral.receipt_due_at.isoformat(),
         },
     )
+    emit(
+        session,
+        "lead.referred",
+        {
+            "referral_id": referral.id,
+            "lead_id": lead.id,
+            "from_org": _code(session, referral.from_org_id),
+            "to_org": target.code,
+            "receipt_due_at": referral.receipt_due_at.isoformat(),
+        },
+        to_shape(lead.geom),
+        lead_id=lead.id,
+    )
     return referral
+
+
+def _code(session: Session, org_id: int) -> str:
+    return session.get_one(Organisation, org_id).code
 
 
 def get_referral(session: Session, *, user: User, referral_id: int) -> Referral:
@@ -107,6 +126,20 @@ def receipt(session: Session, *, user: User, referral_id: int, note: str | None)
         action="referral_receipt",
         lead_id=referral.lead_id,
         change={"referral": referral.id, "note": note},
+    )
+    lead = session.get_one(Lead, referral.lead_id)
+    emit(
+        session,
+        "referral.receipted",
+        {
+            "referral_id": referral.id,
+            "lead_id": lead.id,
+            "to_org": _code(session, referral.to_org_id),
+            "received_at": referral.received_at.isoformat(),
+            "receipt_note": note,
+        },
+        to_shape(lead.geom),
+        lead_id=lead.id,
     )
     return referral
 
