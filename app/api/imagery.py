@@ -249,6 +249,8 @@ def get_tile(
         )
     except TileOutside as exc:
         raise NotFound(f"tile {z}/{x}/{y} is outside image {image_id}") from exc
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
     return Response(png, media_type=PNG, headers={"Cache-Control": TILE_CACHE})
 
 

@@ -69,7 +69,10 @@ def plan_style(
     rescale: tuple[float, float] | None,
     colormap: str | None,
 ) -> tuple[list[str], tuple[float, float], str | None]:
-    """The band names to read, the stored range to stretch and the colormap to apply."""
+    """The band names to read, the stored range to stretch and the colormap to apply.
+    Raise ValueError for a colormap rio-tiler does not know."""
+    if colormap is not None and colormap not in cmap.list():
+        raise ValueError(f"unknown colormap {colormap!r}: use a rio-tiler name, e.g. viridis")
     if index is None:
         return _true_colour_bands(bands), rescale or default_rescale(scale), colormap
     spec = check_index(index)

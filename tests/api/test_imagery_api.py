@@ -434,3 +434,16 @@ def test_cli_imports_with_progress_and_refuses_in_one_line(
         json={"geometry": item["geometry"], "index": "ndvi"},
     ).json()["bands"]["ndvi"]
     assert -1 <= stats["min"] <= stats["mean"] <= stats["max"] <= 1 and stats["mean"] > 0.3
+
+
+def test_unknown_colormap_is_a_clear_error(
+    env: tuple[TestClient, Path], scenes: dict[str, int]
+) -> None:
+    c, _ = env
+    tj = c.get(f"/api/v1/imagery/{scenes['before']}/tilejson.json").json()
+    z = tj["maxzoom"]
+    r = c.get(
+        f"/api/v1/imagery/{scenes['before']}/tiles/WebMercatorQuad/{z}/0/0.png",
+        params={"colormap": "then"},
+    )
+    assert r.status_code == 422 and "colormap" in r.json()["detail"]
