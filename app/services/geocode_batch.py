@@ -1,7 +1,7 @@
 """Batch geocoding: many points in one pass, answered as columns (one value per point)."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from geo.geocode import (
     OrgInfo,
     nearest_for_points,
     org_roles,
+    zone_entries,
     zone_label,
     zone_sort_key,
 )
@@ -49,10 +50,17 @@ ROW_COLUMNS = ("id", "lon", "lat", *COLUMNS)
 
 @dataclass
 class BatchResult:
-    """Geocoding answers for n points as columns, and the layer versions used."""
+    """Geocoding answers for n points as columns, the layer versions used, and the features
+    each point met (so callers need not read the zone labels back)."""
 
     columns: dict[str, list[Any]]
     layers: LayerContext
+    hits: list[tuple[int, ...]] = field(default_factory=list)
+    infos: dict[int, FeatureInfo] = field(default_factory=dict)
+
+    def zones(self, k: int) -> list[dict[str, Any]]:
+        """Point k's zone entries, in the shape a single geocode stores them."""
+        return zone_entries([(self.infos[f], "within") for f in self.hits[k] if f in self.infos])
 
     def rows(self, ids: list[str], xs: np.ndarray, ys: np.ndarray) -> Iterator[dict[str, Any]]:
         """Yield one row per point, in input order, led by its id and input coordinates."""
@@ -95,7 +103,8 @@ def geocode_points(
         "lon_wgs84": np.round(lons, 7).tolist(),
         "lat_wgs84": np.round(lats, 7).tolist(),
     }
-    columns.update(_place_columns(hits, _feature_infos(session, np.unique(feature_pairs[1]))))
+    infos = _feature_infos(session, np.unique(feature_pairs[1]))
+    columns.update(_place_columns(hits, infos))
     progress(0.5, "measuring distances to neighbouring jurisdictions")
     orgs = {
         o.id: o
@@ -115,7 +124,7 @@ def geocode_points(
         _nearest_columns(session, ctx, lons, lats, widened(bounds, nearest_max_m), nearest_max_m)
     )
     progress(1.0, f"{n} points geocoded")
-    return BatchResult({c: columns[c] for c in COLUMNS}, ctx)
+    return BatchResult({c: columns[c] for c in COLUMNS}, ctx, hits, infos)
 
 
 def _group(pidx: np.ndarray, ids: np.ndarray, n: int) -> list[tuple[int, ...]]:

@@ -11,18 +11,26 @@ from sqlalchemy.orm import Session
 from app.errors import Invalid
 from app.services import audit
 from app.services.air_attribution import attribution_at
-from app.services.geocode_batch import geocode_points
-from app.services.leads import breakdown_rows, current_weights, legal_rows, refresh
+from app.services.geocode import widened
+from app.services.geocode_batch import BatchResult, geocode_points
+from app.services.lead_assess import Gathered, assess, imagery_facts, photo_facts
+from app.services.leads import (
+    RECURRENCE_RADIUS_M,
+    breakdown_rows,
+    current_weights,
+    legal_rows,
+    refresh,
+)
 from app.services.workflow import get_lead
 from app.settings import Settings
 from geo.clustering import EvidencePoint, cluster
-from geo.kinds import ADMIN_LEVELS, KINDS
-from geo.legal import EvidenceFacts, suggest
+from geo.distance import geodesic_distance_m
+from geo.kinds import ADMIN_LEVELS
 from geo.progress import Progress, no_progress
-from geo.scoring.model import score
-from geo.scoring.signals import LeadFacts
+from geo.workflow import CLOSED_STATUSES
 from models import AirStation, EvidenceItem, Lead, Organisation, User
 from models.base import SRID, utcnow
+from models.spatial import BBoxFilter
 
 
 def merge(
@@ -138,26 +146,12 @@ def recluster_preview(session: Session) -> list[list[int]]:
     return cluster(_points(items))
 
 
-def _place(
-    columns: dict[str, list[Any]], k: int, responsible: list[Organisation]
-) -> dict[str, Any]:
+def _place(result: BatchResult, k: int, responsible: list[Organisation]) -> dict[str, Any]:
     """A batch geocode row in the shape single geocodes are stored in (what readers use)."""
-    zones = []
-    for label in filter(None, columns["zones"][k].split(";")):
-        kind, level, name = label.split("/", 2)
-        spec = KINDS.get(kind)
-        zones.append(
-            {
-                "kind": kind,
-                "kind_title": spec.title_zh if spec else kind,
-                "protected": bool(spec and spec.protected),
-                "level": level or None,
-                "name": name or None,
-            }
-        )
+    columns = result.columns
     return {
         "admin": [{"level": lv, "name": columns[lv][k]} for lv in ADMIN_LEVELS if columns[lv][k]],
-        "zones": zones,
+        "zones": result.zones(k),
         "responsible_organisations": [
             {"id": o.id, "code": o.code, "name": o.name, "role": o.role, "level": o.level}
             for o in responsible
@@ -165,6 +159,30 @@ def _place(
         "partners": columns["partners"][k],
         "cross_boundary": columns["cross_boundary"][k],
     }
+
+
+def _earlier_closed(session: Session, hulls: list[shapely.Geometry]) -> list[int]:
+    """For each new lead, the closed leads within RECURRENCE_RADIUS_M (one query for all)."""
+    if not hulls:
+        return []
+    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(np.asarray(hulls)))
+    box = widened((minx, miny, maxx, maxy), RECURRENCE_RADIUS_M)
+    closed = [
+        to_shape(g)
+        for g in session.scalars(
+            select(Lead.geom).where(
+                Lead.status.in_(CLOSED_STATUSES), BBoxFilter(Lead.id, Lead.geom, box)
+            )
+        )
+    ]
+    if not closed:
+        return [0] * len(hulls)
+    tree = shapely.STRtree(closed)
+    out = []
+    for hull in hulls:
+        near = tree.query(shapely.box(*widened(hull.bounds, RECURRENCE_RADIUS_M)))
+        out.append(sum(geodesic_distance_m(hull, closed[j]) <= RECURRENCE_RADIUS_M for j in near))
+    return out
 
 
 def cluster_unassigned(
@@ -193,74 +211,65 @@ def cluster_unassigned(
         for g in groups
     ]
     centres = shapely.get_coordinates(shapely.centroid(np.asarray(hulls)))
-    places = geocode_points(
+    found = geocode_points(
         session,
         lons=centres[:, 0],
         lats=centres[:, 1],
         partner_distance_m=settings.partner_distance_m,
         nearest_max_m=settings.nearest_max_m,
-    ).columns
+    )
     orgs = {o.code: o for o in session.scalars(select(Organisation))}
     weights, rows, now = current_weights(session), legal_rows(session), utcnow()
     with_air = session.scalar(select(exists().where(AirStation.id.is_not(None))))
     progress(0.6, "scoring")
+    members_of = [[by_id[i] for i in g] for g in groups]
+    photos = photo_facts(session, members_of)
+    imagery = imagery_facts(session, members_of, [None] * len(groups))
+    recurring = _earlier_closed(session, hulls)
     leads: list[dict[str, Any]] = []
-    for k, group in enumerate(groups):
-        members = [by_id[i] for i in group]
-        zones = tuple(
-            (z.split("/")[0], z.split("/")[1] or None) for z in places["zones"][k].split(";") if z
-        )
-        sources = {m.source for m in members if m.source}
-        air = (
-            attribution_at(
-                session,
+    for k, members in enumerate(members_of):
+        first = min(m.observed_at for m in members)
+        last = max(m.observed_at for m in members)
+        zones = found.zones(k)
+        result = assess(
+            Gathered(
                 category=members[0].category,
-                lon=float(centres[k, 0]),
-                lat=float(centres[k, 1]),
-                first=min(m.observed_at for m in members),
-                last=max(m.observed_at for m in members),
-                settings=settings,
-            )
-            if with_air
-            else None
-        )
-        result = score(
-            LeadFacts(
-                category=members[0].category,
-                zones=zones,
-                reporters=len(sources),
-                source_kinds=tuple(sorted({m.kind for m in members})),
-                last_evidence_at=max(m.observed_at for m in members),
-                now=now,
-                earlier_closed_leads=0,
-                photos=0,
-                photos_with_consistent_gps=0,
-                duplicate_photos=0,
-                extra={"air": air} if air is not None else {},
+                zones=tuple((z["kind"], z["level"]) for z in zones),
+                items=members,
+                photos=photos[k],
+                earlier_closed=recurring[k],
+                imagery=imagery[k][0],
+                imagery_items=imagery[k][1],
+                air=attribution_at(
+                    session,
+                    category=members[0].category,
+                    lon=float(centres[k, 0]),
+                    lat=float(centres[k, 1]),
+                    first=first,
+                    last=last,
+                    settings=settings,
+                )
+                if with_air
+                else None,
             ),
-            weights.weights,
-            weights_version=weights.id,
+            weights=weights,
+            rows=rows,
+            now=now,
         )
-        responsible = [c for c in places["responsible"][k].split(";") if c]
+        responsible = [c for c in found.columns["responsible"][k].split(";") if c]
         leads.append(
             dict(
                 category=members[0].category,
                 geom=from_shape(hulls[k], srid=SRID),
                 org_id=orgs[responsible[0]].id if responsible else None,
                 status="new",
-                score=result.total,
+                score=result.score.total,
                 weights_version=weights.id,
-                score_breakdown=breakdown_rows(result),
-                legal_bases=suggest(
-                    rows,
-                    members[0].category,
-                    EvidenceFacts(
-                        zones=zones, photos=0, dated=True, independent_sources=len(sources)
-                    ),
-                ),
-                geocode=_place(places, k, [orgs[c] for c in responsible]),
-                first_evidence_at=min(m.observed_at for m in members),
-                last_evidence_at=max(m.observed_at for m in members),
+                score_breakdown=breakdown_rows(result.score),
+                legal_bases=result.legal_bases,
+                geocode=_place(found, k, [orgs[c] for c in responsible]),
+                first_evidence_at=first,
+                last_evidence_at=last,
             )
         )
     # Core executemany with RETURNING (ORM objects flush far slower), in calls of 1,000 rows:

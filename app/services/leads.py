@@ -14,21 +14,19 @@ from app.errors import Invalid
 from app.services import audit
 from app.services.air_attribution import lead_attribution
 from app.services.geocode import geocode_geometry, widened
+from app.services.lead_assess import Gathered, assess, imagery_facts, photo_facts
 from app.services.webhooks import emit
 from app.settings import Settings
 from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, assign
 from geo.distance import geodesic_distance_m
-from geo.legal import SEED, BasisRow, EvidenceFacts, suggest
-from geo.scoring.imagery import CONFIDENCE_VALUE, ImageryChange
+from geo.legal import SEED, BasisRow
 from geo.scoring.model import DEFAULT_WEIGHTS, Score, score
 from geo.scoring.signals import SIGNALS, LeadFacts
 from geo.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from models import (
-    ChangePolygon,
     EvidenceItem,
     Lead,
     LegalBasis,
-    Recheck,
     Report,
     ReportPhoto,
     ScoreWeights,
@@ -236,48 +234,28 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     )
     own = [o for o in lead.geocode["responsible_organisations"] if o["role"] == "own"]
     lead.org_id = own[0]["id"] if own else None
-    zones = tuple((z["kind"], z["level"]) for z in lead.geocode["zones"])
-    photos, gps_ok, dups = _photo_facts(session, items)
-    sources = {i.source for i in items if i.source}
+    (photos,) = photo_facts(session, [items])
+    ((imagery, imagery_items),) = imagery_facts(session, [items], [lead.id])
     weights = current_weights(session)
-    air = lead_attribution(session, lead=lead, settings=settings)
-    imagery, imagery_items = _imagery_facts(session, lead, items)
-    extra: dict[str, Any] = {}
-    if air is not None:
-        extra["air"] = air
-    if imagery is not None:
-        extra["imagery"] = imagery
-    result = score(
-        LeadFacts(
+    result = assess(
+        Gathered(
             category=lead.category,
-            zones=zones,
-            reporters=len(sources),
-            source_kinds=tuple(sorted({i.kind for i in items})),
-            last_evidence_at=lead.last_evidence_at,
-            now=utcnow(),
-            earlier_closed_leads=_earlier_closed(session, lead, hull),
+            zones=tuple((z["kind"], z["level"]) for z in lead.geocode["zones"]),
+            items=items,
             photos=photos,
-            photos_with_consistent_gps=gps_ok,
-            duplicate_photos=dups,
-            extra=extra,
+            earlier_closed=_earlier_closed(session, lead, hull),
+            imagery=imagery,
+            imagery_items=imagery_items,
+            air=lead_attribution(session, lead=lead, settings=settings),
         ),
-        weights.weights,
-        weights_version=weights.id,
+        weights=weights,
+        rows=legal_rows(session),
+        now=utcnow(),
     )
-    lead.score = result.total
+    lead.score = result.score.total
     lead.weights_version = weights.id
-    lead.score_breakdown = breakdown_rows(result)
-    lead.legal_bases = suggest(
-        legal_rows(session),
-        lead.category,
-        EvidenceFacts(
-            zones=zones,
-            photos=photos,
-            dated=True,
-            independent_sources=len(sources),
-            imagery=imagery_items,
-        ),
-    )
+    lead.score_breakdown = breakdown_rows(result.score)
+    lead.legal_bases = result.legal_bases
     session.flush()
     audit.append(
         session,
@@ -306,46 +284,6 @@ def breakdown_rows(result: Score) -> list[dict[str, Any]]:
         }
         for e in result.entries
     ]
-
-
-def _photo_facts(session: Session, items: list[EvidenceItem]) -> tuple[int, int, int]:
-    """Photos, photos whose EXIF GPS agrees with the device, and duplicate photos."""
-    report_ids = [i.report_id for i in items if i.report_id is not None]
-    if not report_ids:
-        return 0, 0, 0
-    photos = session.scalars(select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids)))
-    reports = {r.id: r for r in session.scalars(select(Report).where(Report.id.in_(report_ids)))}
-    total = gps_ok = dups = 0
-    for p in photos:
-        total += 1
-        dups += p.duplicate_of_id is not None
-        rep = reports[p.report_id]
-        gps_ok += p.exif.get("lat") is not None and "exif_device_disagree" not in rep.flags
-    return total, gps_ok, dups
-
-
-def _imagery_facts(
-    session: Session, lead: Lead, items: list[EvidenceItem]
-) -> tuple[ImageryChange | None, int]:
-    """The lead's change polygons in sum (with the latest re-check), and how many imagery
-    items (change polygons, drone photos) show the activity."""
-    drones = sum(i.kind == "drone_photo" for i in items)
-    ids = [i.id for i in items if i.kind == "change_polygon"]
-    if not ids:
-        return None, drones
-    polygons = session.scalars(
-        select(ChangePolygon).where(ChangePolygon.evidence_id.in_(ids))
-    ).all()
-    latest = session.scalar(
-        select(Recheck).where(Recheck.lead_id == lead.id).order_by(Recheck.id.desc()).limit(1)
-    )
-    change = ImageryChange(
-        area_ha=sum(p.area_ha for p in polygons),
-        confidence=max((p.confidence for p in polygons), key=list(CONFIDENCE_VALUE).index),
-        polygons=len(polygons),
-        restored_fraction=None if latest is None else latest.restored_fraction,
-    )
-    return change, len(polygons) + drones
 
 
 def _earlier_closed(session: Session, lead: Lead, geom: shapely.Geometry) -> int:

@@ -14,7 +14,8 @@ from app.dossier.manifest import verify
 from app.main import create_app
 from app.services.audit import verify as verify_chain
 from app.services.demo import load_demo
-from models import Suggestion, User
+from app.services.leads import refresh
+from models import Lead, Suggestion, User
 from models.base import utcnow
 from tests.api.test_cli import ecoleads
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
@@ -302,6 +303,16 @@ def test_bulk_clustering_of_new_evidence(
     assert detail["geocode"]["zones"][0]["kind"] == "water_source_zone"
     assert detail["geocode"]["responsible_organisations"][0]["code"] == "130730"
     assert c.get(f"/api/v1/leads/{leads[0]['id']}/dossier", headers=pro).status_code == 200
+    # One assessment path: assessing the bulk-built leads one by one gives the same result.
+    with demo.sessions.begin() as s:
+        for lead in s.scalars(select(Lead)):
+            bulk = (lead.score, lead.legal_bases, lead.score_breakdown)
+            refresh(s, lead=lead, actor="test", settings=c.app.state.settings)  # type: ignore[attr-defined]
+            assert lead.score == pytest.approx(bulk[0], abs=0.05)
+            assert lead.legal_bases == bulk[1]
+            assert [(e["name"], e["applicable"]) for e in lead.score_breakdown] == [
+                (e["name"], e["applicable"]) for e in bulk[2]
+            ]
     assert ecoleads(demo, tmp_path, "leads", "check").returncode == 0
     with demo.sessions() as s:
         assert verify_chain(s).ok
