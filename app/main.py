@@ -23,6 +23,7 @@ from app.api import (
     jobs,
     layers,
     leads,
+    ogc,
     organisations,
     reports,
     ui,
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         geocode,
         jobs,
         organisations,
+        ogc,
         ui,
         docs,
     ):
