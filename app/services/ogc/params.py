@@ -75,13 +75,15 @@ def parse_bbox(raw: str, crs: str) -> tuple[float, float, float, float]:
 
 
 def _instant(raw: str, end: bool) -> datetime | None:
-    """Parse one RFC 3339 bound; a bare date stands for its whole (UTC) day."""
+    """Parse one RFC 3339 bound; a bare date stands for its whole (UTC) day: its first
+    instant as a start, its last as an end."""
     if raw in ("..", ""):
         return None
     try:
         if "T" not in raw.upper():
             day = date.fromisoformat(raw)
-            return datetime.combine(day + timedelta(days=int(end)), time(), UTC)
+            start = datetime.combine(day, time(), UTC)
+            return start + timedelta(days=1, microseconds=-1) if end else start
         at = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
     except ValueError as exc:
         raise BadQuery(f"datetime {raw!r} is not an RFC 3339 date or date-time") from exc

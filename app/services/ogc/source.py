@@ -143,7 +143,7 @@ class SqlCollection:
         ]
         if self.start is not None:
             cols += [func.min(sub.c._t0), func.max(sub.c._t1)]
-        row = session.execute(select(*cols)).one()
+        row = session.execute(select(*cols).select_from(sub)).one()
         bbox = None if row[0] is None else (row[0], row[1], row[2], row[3])
         interval = (row[4], row[5]) if len(row) > 4 and row[4] is not None else None
         return Extent(bbox, interval)
