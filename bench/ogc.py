@@ -115,7 +115,6 @@ def start_tipg(url: str, port: int) -> subprocess.Popen[bytes]:
         **os.environ,
         "DATABASE_URL": tipg_dsn(url),
         "TIPG_DB_SCHEMAS": '["public"]',
-        "TIPG_DB_TABLES": '["leads"]',
         "TIPG_MAX_FEATURES_PER_QUERY": "10000",
     }
     assert parts.scheme.startswith("postgresql")
