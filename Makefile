@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 # SpatiaLite; Noto CJK and Pango for dossier PDFs and maps; poppler-utils to check PDFs in tests.
 SYSTEM_PACKAGES := libsqlite3-mod-spatialite fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 poppler-utils
-# Browser tests drive Debian's Chromium (no browser download by the test tool).
-TEST_PACKAGES := chromium
+# Browser tests drive Debian's Chromium (no browser download by the test tool); the OGC API
+# tests read it with GDAL's ogrinfo (gdal-bin) and run ogctests in its own environment.
+TEST_PACKAGES := chromium gdal-bin
 
 .PHONY: run test install system-deps migrate demo lint bench fuzz clean
 
@@ -34,6 +35,7 @@ run: demo
 
 test: install
 	@scripts/ensure-system-deps.sh $(TEST_PACKAGES)
+	@scripts/ogctests-venv.sh >/dev/null
 	$(BIN)/ruff check .
 	$(BIN)/mypy app geo models
 	scripts/with-postgis.sh $(BIN)/pytest -q

@@ -5,6 +5,8 @@ that scope) or on `public`. `check_routes` refuses to start an app with a route 
 declares neither.
 """
 
+import base64
+import binascii
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -61,8 +63,12 @@ class Allow:
         """
         if credentials is None:
             raise Unauthorized("this endpoint needs a bearer token")
+        return self.resolve(request, background, credentials.credentials)
+
+    def resolve(self, request: Request, background: BackgroundTasks, raw: str) -> Principal:
+        """Resolve a token secret to the caller, or refuse."""
         with request.app.state.sessions() as session:
-            user, token = resolve_token(session, credentials.credentials)
+            user, token = resolve_token(session, raw)
         self.permit(user, token)
         if token_needs_touch(token):
             background.add_task(_touch, request.app.state.write_sessions, token.id)
@@ -76,6 +82,38 @@ def _touch(sessions: sessionmaker[Session], token_id: int) -> None:
             touch_token(session, token_id=token_id)
     except OperationalError as exc:
         log.info("token use not recorded: %s", exc.orig)
+
+
+class AllowBasic(Allow):
+    """Allow, also taking the token as an HTTP Basic password (the user name is ignored), for
+    clients that can only send user:password (GIS desktop tools)."""
+
+    CHALLENGE = 'Bearer realm="ecoleads", Basic realm="ecoleads"'
+
+    def __call__(  # type: ignore[override]
+        self, request: Request, background: BackgroundTasks
+    ) -> Principal:
+        """Resolve a bearer or Basic caller, or refuse with both challenges."""
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        raw = value.strip() if scheme.lower() == "bearer" else _basic_password(scheme, value)
+        if not raw:
+            raise Unauthorized(
+                "send an API token: Bearer, or Basic with it as password", self.CHALLENGE
+            )
+        try:
+            return self.resolve(request, background, raw)
+        except Unauthorized as exc:
+            raise Unauthorized(exc.message, self.CHALLENGE) from None
+
+
+def _basic_password(scheme: str, value: str) -> str | None:
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2] or None
 
 
 def public() -> None:

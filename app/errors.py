@@ -39,9 +39,13 @@ class NotFound(AppError):
 
 
 class Unauthorized(AppError):
-    """No valid credentials were given."""
+    """No valid credentials were given; `challenge` is the WWW-Authenticate answer."""
 
     status, title, slug = 401, "Unauthorized", "unauthorized"
+
+    def __init__(self, message: str, challenge: str = "Bearer") -> None:
+        super().__init__(message)
+        self.challenge = challenge
 
 
 class Forbidden(AppError):
@@ -149,7 +153,7 @@ def install_error_handlers(app: FastAPI) -> None:
             log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
         response = problem(status, title, detail, slug, request.url.path)
         if isinstance(exc, Unauthorized):
-            response.headers["WWW-Authenticate"] = "Bearer"
+            response.headers["WWW-Authenticate"] = exc.challenge
         busy = overload(exc) or exc
         if isinstance(busy, TooManyRequests | Unavailable):
             response.headers["Retry-After"] = str(busy.retry_after)

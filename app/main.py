@@ -23,6 +23,7 @@ from app.api import (
     jobs,
     layers,
     leads,
+    ogc,
     organisations,
     referrals,
     reports,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         organisations,
         referrals,
         subscriptions,
+        ogc,
         ui,
         docs,
     ):

@@ -4,14 +4,14 @@ Services call these helpers instead of branching on the dialect themselves.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import shapely
 from sqlalchemy import ColumnElement, Connection, Engine, event, func, literal_column, select, text
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.types import Boolean
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute
+from sqlalchemy.types import Boolean, Float, String
 
 from models.base import SRID
 
@@ -298,3 +298,62 @@ def discard_geometry_column(conn: Connection, table: str, column: str) -> None:
         conn.execute(text("SELECT DisableSpatialIndex(:t, :c)"), params)
     conn.execute(text(f'DROP TABLE IF EXISTS "idx_{table}_{column}"'))
     conn.execute(text("SELECT DiscardGeometryColumn(:t, :c)"), params)
+
+
+Geom = ColumnElement[Any] | QueryableAttribute[Any]
+
+
+class AsGeoJSON(ColumnElement[str]):
+    """A geometry as GeoJSON text (9 decimals), its axes swapped when `swap` (lat,lon order
+    for EPSG:4326/4490 output). PostGIS: ST_AsGeoJSON/ST_FlipCoordinates; SpatiaLite:
+    AsGeoJSON/SwapCoordinates."""
+
+    inherit_cache = False
+    type = String()
+
+    def __init__(self, geom: Geom, swap: bool = False) -> None:
+        self.postgis = func.ST_AsGeoJSON(func.ST_FlipCoordinates(geom) if swap else geom, 9)
+        self.spatialite = func.AsGeoJSON(func.SwapCoordinates(geom) if swap else geom, 9)
+
+
+@compiles(AsGeoJSON, "sqlite")
+def _geojson_spatialite(element: AsGeoJSON, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.spatialite, **kw))
+
+
+@compiles(AsGeoJSON)
+def _geojson_postgis(element: AsGeoJSON, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.postgis, **kw))
+
+
+class Bound(ColumnElement[float]):
+    """One side of a geometry's box: `side` is xmin, ymin, xmax or ymax."""
+
+    inherit_cache = False
+    type = Float()
+    POSTGIS: ClassVar[dict[str, str]] = {
+        "xmin": "ST_XMin",
+        "ymin": "ST_YMin",
+        "xmax": "ST_XMax",
+        "ymax": "ST_YMax",
+    }
+    SPATIALITE: ClassVar[dict[str, str]] = {
+        "xmin": "MbrMinX",
+        "ymin": "MbrMinY",
+        "xmax": "MbrMaxX",
+        "ymax": "MbrMaxY",
+    }
+
+    def __init__(self, geom: Geom, side: str) -> None:
+        self.postgis = getattr(func, self.POSTGIS[side])(geom)
+        self.spatialite = getattr(func, self.SPATIALITE[side])(geom)
+
+
+@compiles(Bound, "sqlite")
+def _bound_spatialite(element: Bound, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.spatialite, **kw))
+
+
+@compiles(Bound)
+def _bound_postgis(element: Bound, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.postgis, **kw))

@@ -1,0 +1,177 @@
+"""The SQL-backed collections: leads and referrals by visibility, reference data for all."""
+
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from app.services.access import org_subtree, visible_leads
+from app.services.ogc.source import Rows, SqlCollection
+from geo.kinds import KINDS
+from models import (
+    FireHotspot,
+    Layer,
+    LayerFeature,
+    LayerVersion,
+    Lead,
+    Organisation,
+    Referral,
+    User,
+)
+
+PROTECTED_KINDS = tuple(sorted(k for k, spec in KINDS.items() if spec.protected))
+
+
+def _leads(session: Session, user: User) -> Rows:
+    return (
+        select(
+            Lead.id.label("id"),
+            Lead.category.label("category"),
+            Lead.status.label("status"),
+            Lead.score.label("score"),
+            Organisation.code.label("org_code"),
+            Lead.first_evidence_at.label("first_evidence_at"),
+            Lead.last_evidence_at.label("last_evidence_at"),
+        )
+        .outerjoin(Organisation, Organisation.id == Lead.org_id)
+        .where(visible_leads(session, user))
+    )
+
+
+def _referrals_of(session: Session, user: User) -> ColumnElement[bool]:
+    """Referrals sent or received by the caller's organisation (and those below it)."""
+    if user.role == "admin":
+        return true()
+    orgs = org_subtree(session, user.org_id)
+    return or_(Referral.from_org_id.in_(orgs), Referral.to_org_id.in_(orgs))
+
+
+def _referrals(session: Session, user: User) -> Rows:
+    source, target = aliased(Organisation), aliased(Organisation)
+    return (
+        select(
+            Referral.id.label("id"),
+            Referral.lead_id.label("lead_id"),
+            source.code.label("from_org"),
+            target.code.label("to_org"),
+            Referral.status.label("status"),
+            Referral.created_at.label("sent_at"),
+            Referral.receipt_due_at.label("receipt_due_at"),
+            Referral.received_at.label("received_at"),
+        )
+        .join(Lead, Lead.id == Referral.lead_id)
+        .join(source, source.id == Referral.from_org_id)
+        .join(target, target.id == Referral.to_org_id)
+        .where(_referrals_of(session, user))
+    )
+
+
+def _jurisdictions(_session: Session, _user: User) -> Rows:
+    return select(
+        Organisation.id.label("id"),
+        Organisation.code.label("code"),
+        Organisation.name.label("name"),
+        Organisation.name_en.label("name_en"),
+        Organisation.role.label("role"),
+        Organisation.level.label("level"),
+    ).where(Organisation.jurisdiction.is_not(None))
+
+
+def _layer_features(kinds: tuple[str, ...]) -> Rows:
+    """Features of the newest version of every layer of these kinds."""
+    newest = (
+        select(LayerVersion.layer_id, func.max(LayerVersion.version).label("v"))
+        .group_by(LayerVersion.layer_id)
+        .subquery()
+    )
+    return (
+        select(
+            LayerFeature.id.label("id"),
+            LayerFeature.name.label("name"),
+            Layer.kind.label("kind"),
+            LayerFeature.level.label("level"),
+            LayerFeature.code.label("code"),
+            Layer.name.label("layer"),
+            LayerVersion.version.label("layer_version"),
+        )
+        .join(LayerVersion, LayerVersion.id == LayerFeature.layer_version_id)
+        .join(Layer, Layer.id == LayerVersion.layer_id)
+        .join(
+            newest,
+            (newest.c.layer_id == LayerVersion.layer_id) & (newest.c.v == LayerVersion.version),
+        )
+        .where(Layer.kind.in_(kinds))
+    )
+
+
+def _hotspots(_session: Session, _user: User) -> Rows:
+    return select(
+        FireHotspot.id.label("id"),
+        FireHotspot.acquired_at.label("acquired_at"),
+        FireHotspot.instrument.label("instrument"),
+        FireHotspot.satellite.label("satellite"),
+        FireHotspot.confidence_class.label("confidence"),
+        FireHotspot.frp.label("frp"),
+    )
+
+
+SQL_COLLECTIONS = (
+    SqlCollection(
+        "leads",
+        "Leads",
+        "Leads the caller may see (shared with a partner's organisation), geometry as stored.",
+        _leads,
+        Lead.id,
+        Lead.geom,
+        Lead.id,
+        Lead.first_evidence_at,
+        Lead.last_evidence_at,
+    ),
+    SqlCollection(
+        "referrals",
+        "Referrals",
+        "Referrals sent or received by the caller's organisation; geometry: the lead's.",
+        _referrals,
+        Referral.id,
+        Lead.geom,
+        Lead.id,
+        Referral.created_at,
+        Referral.created_at,
+    ),
+    SqlCollection(
+        "jurisdictions",
+        "Jurisdictions",
+        "Organisations' jurisdiction polygons.",
+        _jurisdictions,
+        Organisation.id,
+        Organisation.jurisdiction,
+        Organisation.id,
+    ),
+    SqlCollection(
+        "basins",
+        "Basins",
+        "Basin polygons (current versions of layers of kind basin).",
+        lambda _s, _u: _layer_features(("basin",)),
+        LayerFeature.id,
+        LayerFeature.geom,
+        LayerFeature.id,
+    ),
+    SqlCollection(
+        "protected-zones",
+        "Protected zones",
+        f"Current features of protected layer kinds: {', '.join(PROTECTED_KINDS)}.",
+        lambda _s, _u: _layer_features(PROTECTED_KINDS),
+        LayerFeature.id,
+        LayerFeature.geom,
+        LayerFeature.id,
+    ),
+    SqlCollection(
+        "hotspots",
+        "Fire hotspots",
+        "Satellite fire detections (NASA FIRMS).",
+        _hotspots,
+        FireHotspot.id,
+        FireHotspot.geom,
+        FireHotspot.id,
+        FireHotspot.acquired_at,
+        FireHotspot.acquired_at,
+    ),
+)
