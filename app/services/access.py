@@ -95,6 +95,15 @@ def visible_leads(session: Session, user: User) -> ColumnElement[bool]:
     raise Forbidden(f"a {user.role} may not read leads")
 
 
+def visible_referrals(session: Session, user: User) -> ColumnElement[bool]:
+    """Referrals sent or received by the caller's organisation (and those below it); admins
+    all."""
+    if user.role == "admin":
+        return true()
+    orgs = org_subtree(session, user.org_id)
+    return or_(Referral.from_org_id.in_(orgs), Referral.to_org_id.in_(orgs))
+
+
 # Roles that may download original evidence files of the reports they can see (a partner
 # sees a report only through a referral that grants its originals).
 ORIGINALS_ROLES = ("prosecutor", "admin", "partner")

@@ -1,9 +1,9 @@
 """The SQL-backed collections: leads and referrals by visibility, reference data for all."""
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.services.access import org_subtree, visible_leads
+from app.services.access import visible_leads, visible_referrals
 from app.services.ogc.source import Rows, SqlCollection
 from geo.kinds import KINDS
 from models import (
@@ -36,14 +36,6 @@ def _leads(session: Session, user: User) -> Rows:
     )
 
 
-def _referrals_of(session: Session, user: User) -> ColumnElement[bool]:
-    """Referrals sent or received by the caller's organisation (and those below it)."""
-    if user.role == "admin":
-        return true()
-    orgs = org_subtree(session, user.org_id)
-    return or_(Referral.from_org_id.in_(orgs), Referral.to_org_id.in_(orgs))
-
-
 def _referrals(session: Session, user: User) -> Rows:
     source, target = aliased(Organisation), aliased(Organisation)
     return (
@@ -60,7 +52,7 @@ def _referrals(session: Session, user: User) -> Rows:
         .join(Lead, Lead.id == Referral.lead_id)
         .join(source, source.id == Referral.from_org_id)
         .join(target, target.id == Referral.to_org_id)
-        .where(_referrals_of(session, user))
+        .where(visible_referrals(session, user))
     )
 
 

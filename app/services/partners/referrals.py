@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from geoalchemy2.shape import to_shape
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import audit
-from app.services.access import org_subtree, visible_leads
+from app.services.access import org_subtree, visible_leads, visible_referrals
 from app.services.partners.common import member_of, own_lead, partner_org
 from app.services.webhooks import emit
 from app.settings import Settings
@@ -203,10 +203,11 @@ def referrals_of_lead(session: Session, *, user: User, lead_id: int) -> list[Ref
 def referral_box(session: Session, *, user: User, box: str) -> list[Referral]:
     """The caller's organisation's referrals: `in` (received), `out` (sent) or `all`."""
     mine = org_subtree(session, user.org_id)
-    received, sent = Referral.to_org_id.in_(mine), Referral.from_org_id.in_(mine)
-    where = {"in": received, "out": sent, "all": or_(received, sent)}[box]
-    if user.role == "admin" and box == "all":
-        return list(session.scalars(select(Referral).order_by(Referral.id.desc())))
+    where = {
+        "in": Referral.to_org_id.in_(mine),
+        "out": Referral.from_org_id.in_(mine),
+        "all": visible_referrals(session, user),
+    }[box]
     return list(session.scalars(select(Referral).where(where).order_by(Referral.id.desc())))
 
 
