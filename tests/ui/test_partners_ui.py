@@ -5,7 +5,15 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import APIResponse, Browser, BrowserContext, Page, Request, Response, expect
+from playwright.sync_api import (
+    APIResponse,
+    Browser,
+    BrowserContext,
+    Page,
+    Request,
+    Response,
+    expect,
+)
 from sqlalchemy import select, update
 
 from app.services.demo_partners import DEMO_PARTNER, PARTNER_ORG
