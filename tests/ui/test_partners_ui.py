@@ -16,7 +16,7 @@ from playwright.sync_api import (
 )
 from sqlalchemy import select, update
 
-from app.services.demo_partners import DEMO_PARTNER, PARTNER_ORG
+from app.services.demo_partners import DEMO_PARTNER, PARTNER_ORG, SHARE_ORG
 from models import Referral
 from models.base import utcnow
 from tests.conftest import Backend
@@ -97,6 +97,10 @@ def test_refer_then_the_partner_acknowledges(
     expect(referral).to_contain_text("北京市人民检察院")
     expect(page.get_by_test_id("toast")).to_have_attribute("data-kind", "ok")
     expect(page.get_by_test_id("detail-timeline")).to_contain_text("移送")
+    page.get_by_test_id("joint-org").select_option(SHARE_ORG)  # Yanqing, under Beijing
+    page.get_by_test_id("joint-add").click()
+    handler = page.locator(f"[data-testid=handlers] [data-org='{SHARE_ORG}']")
+    expect(handler).to_have_attribute("data-role", "co", timeout=TIMEOUT)
     page.get_by_test_id("detail-referrals").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "referral-sent.png"))
     own_total = int(page.get_by_test_id("lead-count").inner_text())
@@ -112,6 +116,7 @@ def test_refer_then_the_partner_acknowledges(
     expect(page.get_by_test_id("lead-count")).to_have_text(str(shared), timeout=TIMEOUT)
     assert 2 <= shared < own_total
     assert page.get_by_test_id("layer-imagery").count() == 0
+    expect(page.get_by_test_id("filter-assignee")).to_be_hidden()
     expect(page.locator("#user-org")).to_have_text("北京市人民检察院")
     expect(page.get_by_test_id("overdue-toggle").locator(".badge-count")).to_have_text("1")
 
@@ -131,7 +136,14 @@ def test_refer_then_the_partner_acknowledges(
     expect(page.get_by_test_id("referral-receipt")).to_have_count(0)
     page.get_by_test_id("detail-referrals").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "partner-receipt.png"))
+    # Then the outcome, which concludes the referral.
+    page.get_by_test_id("answer-note").fill("已核查取水口水质")
+    page.get_by_test_id("answer-outcome").fill("水质达标，已函告属地生态环境部门")
+    page.get_by_test_id("referral-progress").click()
+    expect(referral).to_have_attribute("data-status", "concluded", timeout=TIMEOUT)
+    expect(referral).to_contain_text("水质达标")
+    expect(page.get_by_test_id("answer-form")).to_have_count(0)
     page.get_by_test_id("lang-toggle").click()
-    expect(referral.get_by_test_id("referral-status")).to_have_text("received")
+    expect(referral.get_by_test_id("referral-status")).to_have_text("concluded")
     partner.check()
     partner_ctx.close()

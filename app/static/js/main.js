@@ -114,6 +114,7 @@ async function start(config, me) {
   const overdue = overduePanel({ onOpen: openById, onError: showError });
   const prosecutors = users.filter((u) => u.role === "prosecutor");
   filterBar($("#filters"), { orgs, users: prosecutors, toggle: $("#filters-toggle") });
+  $("[data-testid=filter-assignee]").closest(".field").hidden = !canWork(); // no colleagues to name
 
   const { jurisdictions } = baseMap(map, layers, showError);
   const toggles = [
