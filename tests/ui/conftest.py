@@ -19,6 +19,7 @@ from app.main import create_app
 from app.services.demo import load_demo, load_demo_reports
 from app.services.demo_air import load_demo_air
 from app.services.demo_imagery import load_demo_imagery
+from app.services.demo_partners import load_demo_partners
 from tests.conftest import Backend, make_settings, wipe
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,7 +54,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def live(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The demo dataset (imagery included) on this backend, served for real over HTTP."""
+    """The demo dataset (imagery and partners included) on this backend, served for real over
+    HTTP."""
     data_dir = tmp_path_factory.mktemp("ui")
     settings = make_settings(backend, data_dir)
     with backend.sessions.begin() as s:
@@ -61,6 +63,7 @@ def live(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         load_demo_reports(s, settings=settings)
         load_demo_air(s, settings=settings)
         load_demo_imagery(s, settings=settings)
+        load_demo_partners(s, settings=settings)
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
     server = uvicorn.Server(config)

@@ -31,12 +31,12 @@ def csp_violations(page: Page) -> list[str]:
     return list(page.evaluate("window.__cspViolations || []"))
 
 
-def sign_in(page: Page, live: LiveServer) -> None:
-    """Open the UI and sign in as the demo prosecutor."""
+def sign_in(page: Page, live: LiveServer, who: tuple[str, str] = DEMO_PROSECUTOR) -> None:
+    """Open the UI and sign in (as the demo prosecutor unless told whom)."""
     page.goto(live.url + "/")
     form = page.get_by_test_id("login-form")
-    form.locator("[name=username]").fill(DEMO_PROSECUTOR[0])
-    form.locator("[name=password]").fill(DEMO_PROSECUTOR[1])
+    form.locator("[name=username]").fill(who[0])
+    form.locator("[name=password]").fill(who[1])
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("map")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
 

@@ -1,12 +1,12 @@
-// Sign-in and sign-out; only prosecutors and admins may use the map.
+// Sign-in and sign-out; prosecutors, admins and partners (shared leads, read-only) use the map.
 import { api, handleUnauthorized, signIn, signOut, token } from "./api.js";
 import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 
-const ROLES = ["prosecutor", "admin"];
+const ROLES = ["prosecutor", "admin", "partner"];
 
 /**
- * `onSignedIn(me)` once a prosecutor or admin is signed in (also on reload with a live token).
+ * `onSignedIn(me)` once a prosecutor, admin or partner is signed in (also on reload with a live token).
  */
 export function authFlow({ onSignedIn }) {
   const form = $("[data-testid=login-form]");

@@ -8,6 +8,8 @@ import {
 import { $, el, fmtNum, fmtTime } from "./dom.js";
 import { onLangChange, pick, t } from "./i18n.js";
 import { photosSection, releasePhotos, reportsOf, reportsSection } from "./photos.js";
+import { collabOf, referralsSection } from "./referrals.js";
+import { canWork } from "./role.js";
 import { scoreColor } from "./symbology.js";
 
 /**
@@ -19,6 +21,7 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
   let lead = null;
   let assignees = [];
   let reports = null;
+  let collab = null; // {referrals, handlers}
   let seq = 0;
   const imagery = beforeAfter(onError);
 
@@ -56,11 +59,12 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
     const scroll = body.scrollTop;
     const parts = [
       header(),
-      actionsPanel(lead, { users: assignees, onDone, onError, startMerge }),
+      canWork() ? actionsPanel(lead, { users: assignees, onDone, onError, startMerge }) : null,
+      referralsSection(lead, collab, sectionCtx),
       suggestionsSection(lead),
       photosSection(reports, onError),
       reportsSection(reports),
-      imagery.section(lead),
+      canWork() ? imagery.section(lead) : null,
       scoreSection(lead),
       legalSection(lead),
       geocodeSection(lead),
@@ -71,6 +75,12 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
     body.replaceChildren(...parts.filter(Boolean));
     body.scrollTop = scroll;
     root.dataset.status = lead.status;
+  }
+
+  const sectionCtx = { orgName: lookups.orgName, onDone, onError };
+
+  function renderCollab() {
+    $("[data-testid=detail-referrals]", body)?.replaceWith(referralsSection(lead, collab, sectionCtx));
   }
 
   function renderReports() {
@@ -87,6 +97,7 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
     if (!same) {
       lead = null;
       reports = null;
+      collab = null;
       releasePhotos();
       imagery.release();
       delete root.dataset.status;
@@ -96,14 +107,20 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
       // The API names the prosecutors it will accept as this lead's assignee.
       const [found, users] = await Promise.all([
         api(`/api/v1/leads/${id}`),
-        api("/api/v1/users", { query: { lead: id } }),
+        canWork() ? api("/api/v1/users", { query: { lead: id } }) : [],
       ]);
       assignees = users;
       if (mine !== seq) return;
       lead = found;
       render();
       onLoaded(lead);
-      const fetched = await reportsOf(lead, onError);
+      collabOf(lead).then((shared) => {
+        if (mine !== seq) return;
+        collab = shared;
+        renderCollab();
+      }, (err) => { if (mine === seq) onError(err); });
+      // A partner reads only the reports of leads referred with their originals: skip the rest.
+      const fetched = await reportsOf(lead, canWork() ? onError : () => {});
       if (mine !== seq) return;
       reports = fetched;
       renderReports();
@@ -118,6 +135,7 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
     seq += 1;
     lead = null;
     reports = null;
+    collab = null;
     releasePhotos();
     imagery.release();
     root.hidden = true;

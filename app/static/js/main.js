@@ -16,6 +16,7 @@ import { mergeFlow } from "./merge.js";
 import { isOn, layerSwitcher, zoneToggles } from "./overlays.js";
 import { overduePanel } from "./overdue.js";
 import { wireLightbox } from "./photos.js";
+import { canWork, setOrganisations, setUser } from "./role.js";
 import { onFiltersChange, openLead, setOpenLead, setView, view } from "./state.js";
 import { toast, wireToast } from "./toast.js";
 
@@ -52,14 +53,16 @@ function settledMap(map) {
 
 async function start(config, me) {
   setConfig(config);
+  setUser(me);
+  // Partners list no colleagues (they assign nothing).
   const [layers, orgs, users] = await Promise.all([
     api("/api/v1/layers"),
     api("/api/v1/organisations"),
-    api("/api/v1/users").catch(() => []),
+    canWork() ? api("/api/v1/users").catch(() => []) : [],
   ]);
-  let user = me;
-  showUser(user, orgs);
-  onLangChange(() => showUser(user, orgs));
+  setOrganisations(orgs);
+  showUser(me, orgs);
+  onLangChange(() => showUser(me, orgs));
   const lookups = lookupsOf(orgs, users);
   const side = $(".side");
   const map = createMap($("#map"), config, view());
@@ -111,15 +114,16 @@ async function start(config, me) {
   const overdue = overduePanel({ onOpen: openById, onError: showError });
   const prosecutors = users.filter((u) => u.role === "prosecutor");
   filterBar($("#filters"), { orgs, users: prosecutors, toggle: $("#filters-toggle") });
+  $("[data-testid=filter-assignee]").closest(".field").hidden = !canWork(); // no colleagues to name
 
   const { jurisdictions } = baseMap(map, layers, showError);
   const toggles = [
     { key: "jurisdictions", group: "base", label: () => t("layer_jurisdictions"), layer: jurisdictions, on: true },
-    imageryToggle(map, showError),
+    canWork() ? imageryToggle(map, showError) : null, // partners may not read imagery
     ...zoneToggles(map, layers, showError),
     { key: "leads", group: "leads", label: () => t("layer_leads"), layer: leads.layer, on: true },
     ...airToggles(map, showError),
-  ];
+  ].filter(Boolean);
   const key = legend(map, (k) => isOn(map, toggles, k));
   layerSwitcher(map, toggles, key.update);
   key.update();
@@ -151,10 +155,12 @@ async function start(config, me) {
     reload: () => settled().then(() => Promise.all([leads.load(), list.refresh()])),
   };
   return {
-    /** Back after a new sign-in (perhaps as someone else). */
+    /** Back after a new sign-in; someone else starts afresh (their role, their colleagues). */
     resume: (next) => {
-      user = next;
-      showUser(user, orgs);
+      if (next.id !== me.id) {
+        window.location.reload();
+        return undefined;
+      }
       map.invalidateSize();
       return refreshAll();
     },
