@@ -37,12 +37,12 @@ test: install
 	@scripts/ensure-system-deps.sh $(TEST_PACKAGES)
 	@scripts/ogctests-venv.sh >/dev/null
 	$(BIN)/ruff check .
-	$(BIN)/mypy app geo models
+	$(BIN)/mypy app geo models rules
 	scripts/with-postgis.sh $(BIN)/pytest -q
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy app geo models
+	$(BIN)/mypy app geo models rules
 
 bench: install
 	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py \

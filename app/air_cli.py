@@ -52,8 +52,8 @@ def air_import(
     station_kind: Annotated[str, typer.Option(help="national | provincial | micro")] = "national",
 ) -> None:
     """Import hourly readings or FIRMS hotspots; print the quality report."""
-    from app.services.air_import import SourceFile, import_readings
-    from app.services.hotspots import import_hotspots
+    from app.services.air.hotspots import import_hotspots
+    from app.services.air.imports import SourceFile, import_readings
     from geo.air.formats import parse_mapping, prsa_stations
 
     if format not in FORMATS:
@@ -95,8 +95,8 @@ def air_stats(
     pollutant: str = "pm10",
 ) -> None:
     """Print GB 3095-2012 means of a station with coverage and validity."""
-    from app.services.air_queries import get_station
-    from app.services.air_stats import station_statistics
+    from app.services.air.queries import get_station
+    from app.services.air.stats import station_statistics
 
     with transaction() as session:
         s = get_station(session, station)
@@ -122,7 +122,7 @@ def air_exceedances(
     limit: int = 50,
 ) -> None:
     """Print daily means above the grade's limit and single hours above the screening limit."""
-    from app.services.air_stats import exceedances
+    from app.services.air.stats import exceedances
 
     with transaction() as session:
         dump(
@@ -149,7 +149,7 @@ def air_surface(
     method: Annotated[str, typer.Option(help="auto | idw | kriging")] = "auto",
 ) -> None:
     """Estimate a PM10 surface, store its GeoTIFF and print its cross-validation."""
-    from app.services.air_surfaces import SurfaceRequest, create_surface, surface_path
+    from app.services.air.surfaces import SurfaceRequest, create_surface, surface_path
 
     req = SurfaceRequest(
         bbox=_bbox(bbox),

@@ -93,7 +93,7 @@ def layers_import(
     level: Annotated[str | None, typer.Option(help="one level for every feature")] = None,
 ) -> None:
     """Import a GeoJSON, GeoPackage or zipped Shapefile as a new layer version."""
-    from app.services.layers import import_layer
+    from app.services.places.layers import import_layer
     from geo.layers import ReadOptions
 
     options = ReadOptions(
@@ -131,7 +131,7 @@ def layers_import(
 @fails_cleanly
 def layers_list() -> None:
     """List layers and their newest versions."""
-    from app.services.layers import list_layers
+    from app.services.places.layers import list_layers
 
     with transaction() as session:
         for layer, versions in list_layers(session):
@@ -146,7 +146,7 @@ def layers_list() -> None:
 @fails_cleanly
 def orgs_list() -> None:
     """List organisations."""
-    from app.services.organisations import list_organisations
+    from app.services.accounts.organisations import list_organisations
 
     with transaction() as session:
         for org in list_organisations(session):
@@ -166,7 +166,7 @@ def orgs_upsert(
     feature_code: Annotated[str | None, typer.Option(help="code of the feature")] = None,
 ) -> None:
     """Create or update an organisation, its jurisdiction taken from a layer feature."""
-    from app.services.organisations import upsert_organisation
+    from app.services.accounts.organisations import upsert_organisation
 
     with transaction() as session:
         org = upsert_organisation(
@@ -195,7 +195,7 @@ def users_create(
     email: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Create a user account."""
-    from app.services.auth import create_user
+    from app.services.accounts.auth import create_user
 
     with transaction() as session:
         user = create_user(
@@ -224,8 +224,8 @@ def tokens_create(
     """Create an API token; the secret is printed once and only its hash is kept."""
     from datetime import timedelta
 
-    from app.services.auth import get_user
-    from app.services.tokens import issue_token
+    from app.services.accounts.auth import get_user
+    from app.services.accounts.tokens import issue_token
 
     with transaction() as session:
         user = get_user(session, username=username)
@@ -250,8 +250,8 @@ def evidence_gc(
     ] = None,
 ) -> None:
     """Delete evidence files that no row references (left by a crash or a refused request)."""
-    from app.services.evidence_gc import sweep_evidence
-    from app.services.evidence_store import LocalEvidenceStore
+    from app.services.files.evidence_gc import sweep_evidence
+    from app.services.files.evidence_store import LocalEvidenceStore
 
     settings = get_settings()
     grace = settings.evidence_gc_grace_s if grace_s is None else grace_s
@@ -295,7 +295,7 @@ def audit_verify() -> None:
 @fails_cleanly
 def leads_cluster() -> None:
     """Group evidence that has no lead yet (e.g. bulk imports) into scored leads."""
-    from app.services.lead_ops import cluster_unassigned
+    from app.services.leads.regroup import cluster_unassigned
 
     with progress_bar("clustering evidence") as report, transaction() as session:
         made = cluster_unassigned(session, settings=get_settings(), progress=report)
@@ -306,7 +306,7 @@ def leads_cluster() -> None:
 @fails_cleanly
 def leads_check() -> None:
     """Re-cluster all evidence from scratch and compare with the stored leads (exit 1 if not)."""
-    from app.services.lead_ops import grouping, recluster_preview
+    from app.services.leads.regroup import grouping, recluster_preview
 
     with transaction() as session:
         stored, fresh = grouping(session), recluster_preview(session)
@@ -331,7 +331,7 @@ def geocode_cmd(
     partner_distance_m: Annotated[float | None, typer.Option()] = None,
 ) -> None:
     """Geocode a point or a GeoJSON geometry; print the result as JSON."""
-    from app.services.geocode import geocode_geometry, resolve_input
+    from app.services.places.geocode import geocode_geometry, resolve_input
 
     geo_json = None
     if geometry is not None:
@@ -388,10 +388,10 @@ def geocode_batch_cmd(
 @fails_cleanly
 def demo_cmd() -> None:
     """Load the demo layers and organisations (only what changed since the last load)."""
-    from app.services.demo import DEMO_PROSECUTOR, load_demo, load_demo_reports
-    from app.services.demo_air import load_demo_air
-    from app.services.demo_imagery import load_demo_imagery
-    from app.services.demo_partners import DEMO_PARTNER, load_demo_partners
+    from app.services.demo.air import load_demo_air
+    from app.services.demo.base import DEMO_PROSECUTOR, load_demo, load_demo_reports
+    from app.services.demo.imagery import load_demo_imagery
+    from app.services.demo.partners import DEMO_PARTNER, load_demo_partners
 
     with progress_bar("loading demo data") as report, transaction() as session:
         summary = load_demo(session, progress=report)

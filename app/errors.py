@@ -12,9 +12,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from geo.air.firms import FirmsError
 from geo.air.formats import ReadingsError
 from geo.crs import CRSError
-from geo.kinds import KindError
 from geo.layers import LayerFileError
-from geo.workflow import TransitionError
+from rules.kinds import KindError
+from rules.workflow import TransitionError
 
 log = logging.getLogger("ecoleads.errors")
 PROBLEM_TYPE = "https://ecoleads.org/problems/"

@@ -41,7 +41,7 @@ def imagery_import(
     category: Annotated[str | None, typer.Option(help="drone photos: what they show")] = None,
 ) -> None:
     """Import an image: original kept, COG written and validated, footprint traced."""
-    from app.services.evidence_store import LocalEvidenceStore
+    from app.services.files.evidence_store import LocalEvidenceStore
     from app.services.imagery.catalog import stac_item
     from app.services.imagery.ingest import ImageUpload, import_image, precheck
     from geo.imagery.acquired import parse_acquired
@@ -88,7 +88,7 @@ def imagery_detect(
     ] = None,
 ) -> None:
     """Detect change between two images; changes in protected zones become evidence."""
-    from app.services.evidence_store import LocalEvidenceStore
+    from app.services.files.evidence_store import LocalEvidenceStore
     from app.services.imagery.change import ChangeRequest, detect
 
     settings = get_settings()

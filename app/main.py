@@ -40,10 +40,10 @@ from app.jobs.worker import make_runner
 from app.logging import configure_logging
 from app.security_headers import install_security_headers
 from app.services.audit_anchor import attach_anchor
-from app.services.evidence_gc import sweep_evidence
-from app.services.evidence_store import LocalEvidenceStore
+from app.services.files.evidence_gc import sweep_evidence
+from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.uploads import prune_uploads
 from app.services.jobs import pending_inputs
-from app.services.uploads import prune_uploads
 from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings, get_settings
 

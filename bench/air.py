@@ -32,9 +32,9 @@ from sqlalchemy import create_engine
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
-from app.services.air_import import SourceFile, import_readings
-from app.services.air_queries import daily, station_info, stations_in
-from app.services.demo import load_demo
+from app.services.air.imports import SourceFile, import_readings
+from app.services.air.queries import daily, station_info, stations_in
+from app.services.demo.base import load_demo
 from app.settings import Settings
 from geo.air.surface import loo_cv
 from geo.air.surface_io import make_grid, project_metric

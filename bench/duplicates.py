@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
-from app.services.auth import create_user
-from app.services.demo import load_demo
-from app.services.evidence_store import LocalEvidenceStore
-from app.services.reports import PhotoUpload, ReportInput, _earlier_duplicates, create_report
-from app.services.tokens import issue_token
+from app.services.accounts.auth import create_user
+from app.services.accounts.tokens import issue_token
+from app.services.demo.base import load_demo
+from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.reports.intake import PhotoUpload, ReportInput, _earlier_duplicates, create_report
 from app.settings import Settings
 from geo.photos import NEAR_DUPLICATE_BITS, PhotoLimits, ProcessedPhoto, hamming, process_photo
 from geo.photos.duplicates import phash_bands

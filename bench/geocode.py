@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
-from app.services.geocode_batch import geocode_points
-from app.services.layers import current_version_ids, import_layer
+from app.services.places.geocode_batch import geocode_points
+from app.services.places.layers import current_version_ids, import_layer
 from geo.layers import ReadOptions
 from models.spatial import point_join
 

@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
-from app.services.auth import create_user
-from app.services.demo import load_demo
-from app.services.lead_ops import _points, cluster_unassigned
-from app.services.workflow import LeadFilter, list_leads
+from app.services.accounts.auth import create_user
+from app.services.demo.base import load_demo
+from app.services.leads.regroup import _points, cluster_unassigned
+from app.services.leads.workflow import LeadFilter, list_leads
 from app.settings import Settings
-from geo.categories import CATEGORIES
 from geo.clustering import cluster
 from models import EvidenceItem, Lead
+from rules.categories import CATEGORIES
 
 EXTENT = (113.9, 39.6, 116.3, 41.9)  # Zhangjiakou (WGS-84)
 

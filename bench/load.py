@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from app import migrate  # noqa: E402
 from app.db import make_engine, make_sessionmaker  # noqa: E402
-from app.services.auth import create_user  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
-from app.services.tokens import issue_token  # noqa: E402
+from app.services.accounts.auth import create_user  # noqa: E402
+from app.services.accounts.tokens import issue_token  # noqa: E402
+from app.services.demo.base import load_demo  # noqa: E402
 from tests.conftest import wipe  # noqa: E402
 
 BASE_PHOTO = ROOT / "tests" / "data" / "photos" / "DSCN0010.jpg"
@@ -130,9 +130,7 @@ def _volunteer(
             time.sleep(max(10.2, rng.uniform(0.5, 1.5) * interval))  # ≤ 6 a minute per token
 
 
-def run(
-    name: str, url: str, volunteers: int, seconds: float, interval: float
-) -> dict[str, object]:
+def run(name: str, url: str, volunteers: int, seconds: float, interval: float) -> dict[str, object]:
     """Load one backend; return its figures."""
     with tempfile.TemporaryDirectory() as tmp:
         tokens = _prepare(url, volunteers)

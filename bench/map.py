@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
-from app.services.demo import DEMO_PROSECUTOR, load_demo, load_demo_reports
+from app.services.demo.base import DEMO_PROSECUTOR, load_demo, load_demo_reports
 from app.settings import Settings
-from geo.categories import CATEGORIES
 from models import Lead, Organisation
 from models.base import utcnow
+from rules.categories import CATEGORIES
 from tests.ui.conftest import ARGS, CHROMIUM, free_port
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
-from app.services.auth import create_user
-from app.services.organisations import upsert_organisation
-from app.services.tokens import issue_token
-from geo.categories import CATEGORIES
+from app.services.accounts.auth import create_user
+from app.services.accounts.organisations import upsert_organisation
+from app.services.accounts.tokens import issue_token
 from models import Lead
 from models.base import utcnow
+from rules.categories import CATEGORIES
 from tests.ui.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.distance import degree_margin, distances_m, geodesic_distance_m
-from geo.kinds import ADMIN_LEVELS, KINDS
+from rules.kinds import ADMIN_LEVELS, KINDS
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def admin_chain(features: Sequence[FeatureInfo]) -> list[dict[str, Any]]:
 def zone_sort_key(f: FeatureInfo) -> tuple[bool, int, str, int, str, str]:
     """Order of zones in answers: protected first, then strictest kind and level, name.
 
-    Known kinds follow their order in geo.kinds.KINDS (water-source zones first), levels
+    Known kinds follow their order in rules.kinds.KINDS (water-source zones first), levels
     the order of their kind's levels (I, II, quasi); free kinds come last, alphabetically.
     """
     spec = KINDS.get(f.kind)

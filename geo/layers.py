@@ -27,8 +27,8 @@ from geo.geojson_limits import (
     count_positions,
     document_geometries,
 )
-from geo.kinds import KindError, normalise_level
 from geo.progress import Progress, no_progress
+from rules.kinds import KindError, normalise_level
 
 NAME_FIELDS = ("name", "NAME", "Name", "名称", "mc", "MC")
 CODE_FIELDS = ("code", "CODE", "adcode", "ADCODE", "编码", "dm", "DM")

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from geo.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from models.base import Base, JSONType, TimestampMixin, UTCDateTime, geometry_column, utcnow
+from rules.workflow import CLOSED_STATUSES, OPEN_STATUSES
 
 # Every state of a lead: worked on, closed after work, or ended otherwise.
 LEAD_STATUSES = (*OPEN_STATUSES, *CLOSED_STATUSES, "rejected", "duplicate", "transferred")

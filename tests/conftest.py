@@ -105,9 +105,9 @@ def login_as(
     backend: Backend, role: str, org_code: str = "130700", username: str | None = None
 ) -> str:
     """Create a user of a role (and its organisation if missing); return a bearer token."""
-    from app.services.auth import create_user
-    from app.services.organisations import upsert_organisation
-    from app.services.tokens import issue_token
+    from app.services.accounts.auth import create_user
+    from app.services.accounts.organisations import upsert_organisation
+    from app.services.accounts.tokens import issue_token
     from models import Organisation
 
     with backend.sessions.begin() as s:
@@ -166,7 +166,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @pytest.fixture(scope="module")
 def demo_client(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """A client on a database holding the demo dataset; read-only tests share it."""
-    from app.services.demo import load_demo
+    from app.services.demo.base import load_demo
 
     with backend.sessions.begin() as session:
         load_demo(session)

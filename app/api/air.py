@@ -28,10 +28,10 @@ from app.schemas.air import (
 )
 from app.schemas.geojson import PointGeometry
 from app.schemas.jobs import JobRead
-from app.services import air_queries as queries
 from app.services import jobs as job_service
-from app.services.air_stats import exceedances, records, station_statistics
-from app.services.uploads import discard_upload, save_upload
+from app.services.air import queries as queries
+from app.services.air.stats import exceedances, records, station_statistics
+from app.services.files.uploads import discard_upload, save_upload
 from geo.air.formats import ReadingsError, parse_mapping
 from models import AirImport, AirStation
 

@@ -20,16 +20,16 @@ from app.schemas.air_maps import (
     SurfaceRead,
 )
 from app.schemas.jobs import JobRead
-from app.services.air_attribution import hotspot_attribution, lead_attribution
-from app.services.air_surfaces import (
+from app.services.air.attribution import hotspot_attribution, lead_attribution
+from app.services.air.hotspots import get_hotspot, list_hotspots
+from app.services.air.surfaces import (
     SurfaceRequest,
     get_surface,
     list_surfaces,
     surface_grid,
     surface_path,
 )
-from app.services.hotspots import get_hotspot, list_hotspots
-from app.services.workflow import get_lead
+from app.services.leads.workflow import get_lead
 from geo.air.attribution import Attribution
 from geo.air.surface_io import grid_cells_geojson, read_values
 from models import AirSurface

@@ -18,9 +18,9 @@ from app.schemas.auth import (
     TokenResponse,
     UserRead,
 )
-from app.services import auth as service
-from app.services import tokens
-from app.services.workflow import assignable_users
+from app.services.accounts import auth as service
+from app.services.accounts import tokens
+from app.services.leads.workflow import assignable_users
 from models import Organisation, User
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])

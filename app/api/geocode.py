@@ -12,9 +12,9 @@ from app.responses import accepted
 from app.schemas.geocode import BatchResult, GeocodeRequest, GeocodeResult
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
-from app.services.geocode import geocode_geometry, resolve_input
-from app.services.geocode_batch import geocode_points
-from app.services.uploads import discard_upload, save_upload
+from app.services.files.uploads import discard_upload, save_upload
+from app.services.places.geocode import geocode_geometry, resolve_input
+from app.services.places.geocode_batch import geocode_points
 from geo.crs import parse_crs, to_wgs84_coords
 from geo.points_io import PointsFileError, read_points
 

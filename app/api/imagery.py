@@ -30,14 +30,14 @@ from app.schemas.imagery import (
 )
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
-from app.services.evidence_store import LocalEvidenceStore
-from app.services.geocode import resolve_input
+from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.uploads import discard_upload, save_upload
 from app.services.imagery import catalog
 from app.services.imagery.change import ChangeRequest, check_request, polygons_of
 from app.services.imagery.ingest import ImageUpload, precheck
 from app.services.imagery.rechecks import check_recheck, list_rechecks
-from app.services.uploads import discard_upload, save_upload
-from app.services.workflow import get_lead
+from app.services.leads.workflow import get_lead
+from app.services.places.geocode import resolve_input
 from app.settings import Settings
 from geo.imagery.acquired import parse_acquired
 from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range

@@ -12,11 +12,11 @@ from app.schemas.common import ID_MAX
 from app.schemas.jobs import JobRead
 from app.schemas.layers import LayerFeatures, LayerImported, LayerRead, LayerVersionRead
 from app.services import jobs as job_service
-from app.services import layers as service
-from app.services.uploads import discard_upload, save_upload
-from geo.kinds import KINDS, check_kind
+from app.services.files.uploads import discard_upload, save_upload
+from app.services.places import layers as service
 from geo.layers import ReadOptions
 from models import Layer, LayerVersion
+from rules.kinds import KINDS, check_kind
 
 router = APIRouter(prefix="/api/v1/layers", tags=["layers"])
 Reader = Annotated[Principal, Depends(Allow("layers:read", "admin", "prosecutor", "partner"))]

@@ -27,12 +27,12 @@ from app.schemas.leads import (
     WeightsRead,
 )
 from app.services.audit import history
-from app.services.dossier import make_dossier, now_stamp
-from app.services.evidence_store import LocalEvidenceStore
-from app.services.lead_map import lead_map
-from app.services.lead_ops import merge, split
-from app.services.leads import evidence_of, list_weights, new_weights
-from app.services.workflow import (
+from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.leads.build import evidence_of, list_weights, new_weights
+from app.services.leads.dossier import make_dossier, now_stamp
+from app.services.leads.map_view import lead_map
+from app.services.leads.regroup import merge, split
+from app.services.leads.workflow import (
     LeadFilter,
     assign,
     get_lead,
@@ -41,9 +41,9 @@ from app.services.workflow import (
     suggestions_of,
     transition,
 )
-from geo.categories import CATEGORIES
-from geo.workflow import STATUS_LABELS, TRANSITIONS
 from models import Lead
+from rules.categories import CATEGORIES
+from rules.workflow import STATUS_LABELS, TRANSITIONS
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]

@@ -9,7 +9,7 @@ from shapely.geometry import mapping
 from app.auth import Allow, Principal
 from app.deps import SessionDep
 from app.schemas.organisations import OrganisationRead
-from app.services.organisations import get_organisation, list_organisations
+from app.services.accounts.organisations import get_organisation, list_organisations
 from models import Organisation
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])

@@ -19,9 +19,9 @@ from app.schemas.partners import (
     ShareCreate,
     ShareRead,
 )
+from app.services.leads.workflow import get_lead
 from app.services.partners import joint, shares
 from app.services.partners import referrals as service
-from app.services.workflow import get_lead
 from models import Organisation, Referral
 
 router = APIRouter(prefix="/api/v1", tags=["partners"])

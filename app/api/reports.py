@@ -21,18 +21,18 @@ from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.errors import TooLarge
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.access import visible_duplicates
-from app.services.evidence_store import LocalEvidenceStore
-from app.services.report_queries import (
+from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.reports.intake import PhotoUpload, ReportInput, create_report
+from app.services.reports.queries import (
     get_report,
     list_reports,
     organisation_of,
     photo_file,
     report_status,
 )
-from app.services.reports import PhotoUpload, ReportInput, create_report
 from app.settings import Settings
-from geo.categories import CATEGORIES, STATUS_WORDS
 from models import Report, ReportPhoto, User
+from rules.categories import CATEGORIES, STATUS_WORDS
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Submitter = Annotated[Principal, Depends(Allow("reports:write", "volunteer", "admin"))]

@@ -10,8 +10,8 @@ from app.deps import SettingsDep
 from app.schemas.labels import CodeLabel
 from app.schemas.ui import Pm10Band, UiConfig
 from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
-from geo.categories import CATEGORIES
-from geo.workflow import STATUS_LABELS
+from rules.categories import CATEGORIES
+from rules.workflow import STATUS_LABELS
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 router = APIRouter(tags=["ui"])

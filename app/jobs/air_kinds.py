@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from app.jobs.registry import JobContext, job_kind
-from app.services.air_import import SourceFile, import_readings
-from app.services.air_surfaces import SurfaceRequest, create_surface
-from app.services.hotspots import import_hotspots
+from app.services.air.hotspots import import_hotspots
+from app.services.air.imports import SourceFile, import_readings
+from app.services.air.surfaces import SurfaceRequest, create_surface
 from geo.air.formats import parse_mapping
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import describe
 from app.jobs.registry import JOB_KINDS, JobContext
 from app.services import jobs as queue
-from app.services.uploads import discard_upload
+from app.services.files.uploads import discard_upload
 from app.settings import Settings
 from models import Job
 from models.base import utcnow

@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.jobs.registry import JobContext, job_kind
-from app.services.evidence_store import LocalEvidenceStore
+from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.imagery.change import ChangeRequest, detect
 from app.services.imagery.ingest import ImageUpload, import_image
 from app.services.imagery.rechecks import recheck

@@ -7,8 +7,8 @@ from typing import Any
 import app.jobs.air_kinds
 import app.jobs.imagery_kinds  # noqa: F401  (registers the imagery job kinds)
 from app.jobs.registry import JobContext, job_kind
-from app.services.geocode_batch import ROW_COLUMNS, geocode_points
-from app.services.layers import import_layer
+from app.services.places.geocode_batch import ROW_COLUMNS, geocode_points
+from app.services.places.layers import import_layer
 from geo.crs import parse_crs, to_wgs84_coords
 from geo.layers import ReadOptions
 from geo.points_io import read_points

@@ -16,7 +16,7 @@ from app.db import make_status_sessions
 from app.jobs.execute import execute_job
 from app.jobs.runner import ExternalJobRunner, JobRunner
 from app.services import jobs as queue
-from app.services.uploads import discard_upload
+from app.services.files.uploads import discard_upload
 from app.settings import Settings
 from models.base import utcnow
 from models.queue import claim_next

@@ -106,7 +106,7 @@ class BatchRow(BaseModel):
 
     Those are lon_wgs84, lat_wgs84, one per administrative level (province, city, county,
     township), responsible, partners, cross_boundary, zones, and nearest_<kind> with
-    nearest_<kind>_m for water_body and water_source_zone (geo.kinds), as in the CSV.
+    nearest_<kind>_m for water_body and water_source_zone (rules.kinds), as in the CSV.
     """
 
     model_config = ConfigDict(extra="allow")

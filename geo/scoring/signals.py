@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from geo.categories import CATEGORIES
+from rules.categories import CATEGORIES
 
 
 @dataclass(frozen=True)

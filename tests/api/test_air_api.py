@@ -15,7 +15,7 @@ from pyproj import Geod
 from sqlalchemy import func, select
 
 from app.schemas.air_maps import HotspotCollection, SurfaceCells
-from app.services.demo import load_demo
+from app.services.demo.base import load_demo
 from models import AirReading, AirStation
 from tests.api.helpers import wait_for_job
 from tests.api.test_cli import ecoleads

@@ -20,7 +20,7 @@ from app import migrate
 from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from app.services.audit import verify
-from app.services.evidence_store import LocalEvidenceStore, evidence_key
+from app.services.files.evidence_store import LocalEvidenceStore, evidence_key
 from models import Report, ReportPhoto, Token
 from models.spatial import writer
 from tests.api.test_cli import ecoleads

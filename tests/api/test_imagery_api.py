@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from app.dossier.manifest import verify
 from app.main import create_app
-from app.services.demo import _demo_photo, load_demo
+from app.services.demo.base import _demo_photo, load_demo
 from models import ChangePolygon, EvidenceItem, Image
 from tests.api.helpers import wait_for_job
 from tests.api.test_cli import ecoleads as ecoleads_in

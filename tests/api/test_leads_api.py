@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from app.dossier.manifest import verify
 from app.main import create_app
 from app.services.audit import verify as verify_chain
-from app.services.demo import load_demo
-from app.services.leads import refresh
+from app.services.demo.base import load_demo
+from app.services.leads.build import refresh
 from models import Lead, Suggestion, User
 from models.base import utcnow
 from tests.api.test_cli import ecoleads

@@ -8,7 +8,7 @@ from geoalchemy2.shape import from_shape
 from shapely import Point
 from sqlalchemy import insert
 
-from app.services.lead_map import cell_degrees
+from app.services.leads.map_view import cell_degrees
 from models import Lead
 from models.base import utcnow
 from tests.api.helpers import upload_layer

@@ -21,8 +21,8 @@ from geoalchemy2.shape import from_shape
 from sqlalchemy import select
 
 from app.main import create_app
-from app.services.auth import create_user
-from app.services.tokens import issue_token
+from app.services.accounts.auth import create_user
+from app.services.accounts.tokens import issue_token
 from models import (
     AirImport,
     AirReading,

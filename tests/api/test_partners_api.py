@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from app.main import create_app
-from app.services.demo import load_demo
+from app.services.demo.base import load_demo
 from models import AuditEntry, Referral
 from models.base import utcnow
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe

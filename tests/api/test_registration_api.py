@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.errors import Invalid
 from app.main import create_app
-from app.services.auth import create_user
-from app.services.organisations import upsert_organisation
+from app.services.accounts.auth import create_user
+from app.services.accounts.organisations import upsert_organisation
 from models import User
 from tests.conftest import Backend, login_as, make_settings
 

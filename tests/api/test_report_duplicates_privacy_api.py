@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.services.demo import load_demo
+from app.services.demo.base import load_demo
 from tests.conftest import Backend, bearer, login_as, make_settings, wipe
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"

@@ -11,8 +11,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.main import create_app
-from app.services.demo import load_demo
-from app.services.evidence_store import LocalEvidenceStore
+from app.services.demo.base import load_demo
+from app.services.files.evidence_store import LocalEvidenceStore
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from models import Report, ReportPhoto
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe

@@ -4,8 +4,8 @@ from fastapi.testclient import TestClient
 
 from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
 from geo.air.standards import BREAKPOINTS
-from geo.categories import CATEGORIES
-from geo.workflow import STATUS_LABELS
+from rules.categories import CATEGORIES
+from rules.workflow import STATUS_LABELS
 
 
 def test_config_lists_equal_the_server_tables(client: TestClient) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
 from app.main import create_app
-from app.services.demo import load_demo
+from app.services.demo.base import load_demo
 from app.services.webhooks import emit
 from app.services.webhooks.delivery import Message, send
 from app.services.webhooks.egress import EgressRefused, check_url

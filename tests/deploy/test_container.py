@@ -26,6 +26,7 @@ def test_image_installs_every_runtime_system_package() -> None:
 def test_compose_runs_the_service_on_postgis_with_keys_apart() -> None:
     compose = (ROOT / "compose.yaml").read_text()
     assert "postgis/postgis" in compose and "postgresql+psycopg://" in compose
-    assert "/run/ecoleads-keys" in compose and "ECOLEADS_KEYS_DIR=/run/ecoleads-keys" in (
-        ROOT / "Dockerfile"
-    ).read_text()
+    assert (
+        "/run/ecoleads-keys" in compose
+        and "ECOLEADS_KEYS_DIR=/run/ecoleads-keys" in (ROOT / "Dockerfile").read_text()
+    )

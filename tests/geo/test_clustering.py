@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from geo.categories import CATEGORIES
 from geo.clustering import (
     COMPATIBLE,
     DEFAULT_RULE,
@@ -23,6 +22,7 @@ from geo.clustering import (
     pair_rule,
     rule_for,
 )
+from rules.categories import CATEGORIES
 
 GEOD = Geod(ellps="WGS84")
 # Zhangjiakou, upper Yongding basin.

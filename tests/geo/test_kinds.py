@@ -1,10 +1,10 @@
-"""Tests for geo.kinds: level vocabularies, aliases and kind slugs."""
+"""Tests for rules.kinds: level vocabularies, aliases and kind slugs."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo.kinds import KINDS, NEAREST_KINDS, KindError, check_kind, normalise_level
+from rules.kinds import KINDS, NEAREST_KINDS, KindError, check_kind, normalise_level
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from itertools import pairwise
 
 import pytest
 
-from geo.workflow import TRANSITIONS, TransitionError, check_transition, is_overdue, reply_due
 from models.lead import LEAD_STATUSES
+from rules.workflow import TRANSITIONS, TransitionError, check_transition, is_overdue, reply_due
 
 PAIRS = [(a, b) for a in LEAD_STATUSES for b in LEAD_STATUSES if a != b]
 

@@ -16,10 +16,10 @@ import uvicorn
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from app.main import create_app
-from app.services.demo import load_demo, load_demo_reports
-from app.services.demo_air import load_demo_air
-from app.services.demo_imagery import load_demo_imagery
-from app.services.demo_partners import load_demo_partners
+from app.services.demo.air import load_demo_air
+from app.services.demo.base import load_demo, load_demo_reports
+from app.services.demo.imagery import load_demo_imagery
+from app.services.demo.partners import load_demo_partners
 from tests.conftest import Backend, make_settings, wipe
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Browser, Page, Request, expect
 
 from app.dossier.manifest import verify
-from app.services.demo import DEMO_PROSECUTOR
+from app.services.demo.base import DEMO_PROSECUTOR
 from geo.air.bands import PM10_BANDS
-from geo.categories import CATEGORIES
-from geo.workflow import STATUS_LABELS
+from rules.categories import CATEGORIES
+from rules.workflow import STATUS_LABELS
 from tests.ui.conftest import LiveServer
 
 TIMEOUT = 20_000  # ms

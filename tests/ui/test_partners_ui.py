@@ -16,7 +16,7 @@ from playwright.sync_api import (
 )
 from sqlalchemy import select, update
 
-from app.services.demo_partners import DEMO_PARTNER, PARTNER_ORG, SHARE_ORG
+from app.services.demo.partners import DEMO_PARTNER, PARTNER_ORG, SHARE_ORG
 from models import Referral
 from models.base import utcnow
 from tests.conftest import Backend

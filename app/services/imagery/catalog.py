@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound
-from app.services.evidence_store import EvidenceStore
+from app.services.files.evidence_store import EvidenceStore
 from geo.imagery.change import Scene
 from geo.imagery.indices import IndexUnavailable, check_index, needed_bands
 from geo.imagery.sensors import CENTRE_UM, SENSORS, Scale

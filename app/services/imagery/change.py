@@ -20,20 +20,20 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid
 from app.services import audit
-from app.services.evidence_store import EvidenceStore
-from app.services.geocode import geocode_geometry, widened
+from app.services.files.evidence_store import EvidenceStore
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
-from app.services.leads import attach, refresh
+from app.services.leads.build import attach, refresh
+from app.services.places.geocode import geocode_geometry, widened
 from app.services.webhooks import emit
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, detect_change
 from geo.imagery.indices import check_index
-from geo.kinds import KINDS
 from geo.progress import Progress, no_progress
 from models import ChangeDetection, ChangePolygon, EvidenceItem, Image, Lead
 from models.base import SRID
 from models.spatial import BBoxFilter
+from rules.kinds import KINDS
 
 DIRECTIONS = ("decrease", "increase", "either")
 # Ground evidence this close to a change polygon (m) counts as seeing the same change.

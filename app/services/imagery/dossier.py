@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.dossier import DossierFigure, DossierFile
-from app.services.evidence_store import EvidenceStore
+from app.services.files.evidence_store import EvidenceStore
 from app.services.imagery.catalog import GEOTIFF, scale_of
 from app.services.imagery.rechecks import latest_recheck
 from geo.imagery.figures import before_after_png

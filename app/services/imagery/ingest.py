@@ -21,11 +21,10 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid
 from app.services import audit
-from app.services.evidence_store import EvidenceStore, evidence_key, stage_file
-from app.services.leads import attach
-from app.services.uploads import sha256_file
+from app.services.files.evidence_store import EvidenceStore, evidence_key, stage_file
+from app.services.files.uploads import sha256_file
+from app.services.leads.build import attach
 from app.settings import Settings
-from geo.categories import CATEGORIES
 from geo.imagery.acquired import parse_acquired, tiff_datetime
 from geo.imagery.cog import validate_cog, write_cog
 from geo.imagery.drone import DronePhoto, read_drone_photo
@@ -35,6 +34,7 @@ from geo.imagery.sensors import SensorError, band_map, check_sensor, reflectance
 from geo.progress import Progress, no_progress
 from models import EvidenceItem, Image
 from models.base import SRID
+from rules.categories import CATEGORIES
 
 _JPEG = b"\xff\xd8\xff"
 

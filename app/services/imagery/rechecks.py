@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services import audit
-from app.services.evidence_store import EvidenceStore
+from app.services.files.evidence_store import EvidenceStore
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
-from app.services.leads import refresh
-from app.services.workflow import get_lead
+from app.services.leads.build import refresh
+from app.services.leads.workflow import get_lead
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, restored_fraction
 from geo.progress import Progress, no_progress

@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session, aliased
 
 from app.services.access import visible_leads, visible_referrals
 from app.services.ogc.source import Rows, SqlCollection
-from geo.kinds import KINDS
 from models import (
     FireHotspot,
     Layer,
@@ -16,6 +15,7 @@ from models import (
     Referral,
     User,
 )
+from rules.kinds import KINDS
 
 PROTECTED_KINDS = tuple(sorted(k for k, spec in KINDS.items() if spec.protected))
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from app.services.air_queries import MAX_HOURS, daily, day_range, station_info, stations_in
+from app.services.air.queries import MAX_HOURS, daily, day_range, station_info, stations_in
 from app.services.ogc.params import CRS84, EPSG4326, ItemsQuery
 from app.services.ogc.source import Extent, Feature
 from geo.air import stats

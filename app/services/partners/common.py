@@ -4,8 +4,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, Invalid, NotFound
 from app.services.access import org_subtree
-from app.services.organisations import get_organisation
-from app.services.workflow import get_lead
+from app.services.accounts.organisations import get_organisation
+from app.services.leads.workflow import get_lead
 from models import Lead, Organisation, User
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services import audit
-from app.services.organisations import get_organisation
+from app.services.accounts.organisations import get_organisation
 from app.services.partners.common import own_lead
 from models import LeadOrganisation, Organisation, User
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound
 from app.services import audit
-from app.services.layers import current_version_ids, get_layer
 from app.services.partners.common import partner_org
+from app.services.places.layers import current_version_ids, get_layer
 from geo.distance import buffer_m as widened_by_m
 from models import LayerFeature, PartnerShare, User
 from models.base import SRID, utcnow

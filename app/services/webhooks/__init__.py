@@ -6,14 +6,14 @@ dispatcher (dispatcher.py) signs (signing.py) and POSTs (delivery.py) what commi
 addresses the allow-list admits (egress.py). Every body is an envelope
 `{"type": event, "timestamp": ISO 8601, "data": {...}}`. Events and their data:
 
-- `lead.created` (app/services/leads.py `attach`): `{"lead_id", "category", "status",
+- `lead.created` (app/services/leads/build.py `attach`): `{"lead_id", "category", "status",
   "lon", "lat"}` (the centroid, WGS-84); geometry: the first evidence's.
 - `lead.referred` (referrals, app/services/partners/): `{"referral_id", "lead_id",
   "from_org", "to_org", "receipt_due_at"}` (organisation codes; ISO 8601); geometry: the
   lead's; pass `lead_id=` so only subscribers who may see the lead are told.
 - `referral.receipted` (referrals): `{"referral_id", "lead_id", "to_org", "received_at",
   "receipt_note"}`; geometry and `lead_id=` as for `lead.referred`.
-- `exceedance` (app/services/air_stats.py, on import): `{"station", "station_name",
+- `exceedance` (app/services/air/stats.py, on import): `{"station", "station_name",
   "date", "pollutant": "pm10", "mean", "limit", "ratio", "hours", "lon", "lat"}`, one per
   station and local day whose valid 24-hour PM10 mean exceeds the GB 3095-2012 grade II
   limit; geometry: the station.

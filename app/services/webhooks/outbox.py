@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.access import visible_leads
-from app.services.tokens import ROLE_SCOPES
+from app.services.accounts.tokens import ROLE_SCOPES
 from models import Lead, Subscription, User, WebhookDelivery
 from models.base import SRID, utcnow
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Forbidden, Invalid, NotFound
-from app.services.geocode import resolve_input
+from app.services.places.geocode import resolve_input
 from app.services.webhooks.egress import check_url
 from app.services.webhooks.outbox import EVENT_SCOPES, may_receive
 from app.services.webhooks.signing import new_secret

@@ -1,0 +1,1 @@
+"""Use cases of accounts: users, organisations, tokens, passwords, sign-in throttling."""

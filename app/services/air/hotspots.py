@@ -1,0 +1,231 @@
+"""Use case: import NASA FIRMS fire hotspots; those where burning is banned become evidence.
+
+A detection becomes straw-burning evidence (and so joins or starts a lead) when its
+confidence class is at least the configured one and it lies inside a `no_burn_area`
+feature, or on `cropland` within a distance of a drinking-water source zone. Every
+detection is kept with its confidence and fire radiative power, evidence or not.
+"""
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from geoalchemy2.shape import from_shape
+from shapely import Point
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.errors import Invalid, NotFound
+from app.services.air.imports import SourceFile
+from app.services.leads.build import attach
+from app.services.places.geocode_batch import geocode_points
+from app.settings import Settings
+from geo.air.firms import FirmsError, read_firms
+from geo.progress import Progress, no_progress
+from models import AirImport, EvidenceItem, FireHotspot
+from models.base import SRID
+from models.spatial import BBoxFilter
+
+CONFIDENCE_ORDER = ("low", "nominal", "high")
+EXAMPLES = 10
+
+
+def hotspot_key(row: Any) -> str:
+    """Identify a detection: instrument, satellite, time and position (1e-5° ~ 1 m)."""
+    return (
+        f"{row.instrument}|{row.satellite_raw}|{row.acquired_at:%Y-%m-%dT%H:%MZ}|"
+        f"{row.lat:.5f}|{row.lon:.5f}"
+    )
+
+
+def _why_evidence(zones: str, water_m: float | None, settings: Settings) -> str | None:
+    """Return why a detection is straw-burning evidence, or None."""
+    kinds = {z.split("/")[0] for z in zones.split(";") if z}
+    if "no_burn_area" in kinds:
+        return "no_burn_area"
+    near = water_m is not None and water_m <= settings.hotspot_cropland_water_m
+    if "cropland" in kinds and ("water_source_zone" in kinds or near):
+        return "cropland_near_water_source"
+    return None
+
+
+def _read(files: Sequence[SourceFile]) -> tuple[pd.DataFrame, list[dict[str, Any]], int]:
+    """Parse every file; refuse the import if one cannot be read."""
+    frames, rejected, rows = [], [], 0
+    for f in files:
+        try:
+            parsed = read_firms(f.data, source_name=f.name)
+        except FirmsError as exc:
+            raise Invalid(str(exc)) from exc
+        frames.append(parsed.frame.assign(file=f.name))
+        rejected += [{"file": f.name, "line": n, "reason": why} for n, why in parsed.rejected]
+        rows += parsed.rows_read
+    return pd.concat(frames, ignore_index=True), rejected, rows
+
+
+def import_hotspots(
+    session: Session,
+    *,
+    files: Sequence[SourceFile],
+    settings: Settings,
+    actor: str,
+    progress: Progress = no_progress,
+) -> AirImport:
+    """Store new detections and turn those where burning is banned into evidence."""
+    if not files:
+        raise Invalid("no files given")
+    if settings.hotspot_min_confidence not in CONFIDENCE_ORDER:
+        raise Invalid(f"hotspot_min_confidence must be one of {', '.join(CONFIDENCE_ORDER)}")
+    progress(0.05, "reading")
+    frame, rejected, rows_read = _read(files)
+    if frame.empty:
+        raise Invalid("the files hold no usable detections (every row was rejected)")
+    frame["key"] = [hotspot_key(r) for r in frame.itertuples()]
+    in_file = frame.duplicated("key").to_numpy()
+    # Keys stored for the file's period, not an IN list of every key: a global FIRMS file
+    # holds more rows than a statement may have parameters.
+    period = (
+        frame["acquired_at"].min().to_pydatetime(),
+        frame["acquired_at"].max().to_pydatetime(),
+    )
+    known = set(
+        session.scalars(select(FireHotspot.key).where(FireHotspot.acquired_at.between(*period)))
+    )
+    in_db = frame["key"].isin(known).to_numpy() & ~in_file
+    new = frame.loc[~in_file & ~in_db].reset_index(drop=True)
+    progress(0.3, f"geocoding {len(new):,} detections")
+    places = geocode_points(
+        session,
+        lons=new["lon"].to_numpy(dtype=float),
+        lats=new["lat"].to_numpy(dtype=float),
+        partner_distance_m=settings.partner_distance_m,
+        nearest_max_m=settings.nearest_max_m,
+    ).columns
+    floor = CONFIDENCE_ORDER.index(settings.hotspot_min_confidence)
+    record = AirImport(
+        format="firms",
+        files=[
+            {"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest(), "bytes": len(f.data)}
+            for f in files
+        ],
+        rows_read=rows_read,
+        rows_stored=len(new),
+        actor=actor,
+        report={},
+    )
+    session.add(record)
+    session.flush()
+    reasons: Counter[str] = Counter()
+    rows, evidence = [], []
+    for k, r in enumerate(new.itertuples()):
+        why = _why_evidence(places["zones"][k], places["nearest_water_source_zone_m"][k], settings)
+        confident = CONFIDENCE_ORDER.index(r.confidence_class) >= floor
+        reasons[why or "no_rule"] += 1
+        if why and not confident:
+            reasons["below_confidence"] += 1
+        rows.append(
+            {
+                "key": r.key,
+                "geom": from_shape(Point(r.lon, r.lat), srid=SRID),
+                "acquired_at": r.acquired_at.to_pydatetime(),
+                "instrument": r.instrument,
+                "satellite": r.satellite,
+                "confidence_raw": r.confidence_raw,
+                "confidence_pct": None if np.isnan(r.confidence_pct) else float(r.confidence_pct),
+                "confidence_class": r.confidence_class,
+                "frp": None if np.isnan(r.frp) else float(r.frp),
+                "brightness": None if np.isnan(r.brightness) else float(r.brightness),
+                "daynight": r.daynight or None,
+                "properties": {
+                    "file": r.file,
+                    "line": int(r.line),
+                    "version": r.version,
+                    "bright_t31": None if np.isnan(r.bright_t31) else float(r.bright_t31),
+                    "scan": None if np.isnan(r.scan) else float(r.scan),
+                    "track": None if np.isnan(r.track) else float(r.track),
+                    "zones": places["zones"][k],
+                    "county": places["county"][k],
+                    "rule": why,
+                },
+                "import_id": record.id,
+            }
+        )
+        evidence.append(bool(why and confident))
+    stmt = insert(FireHotspot).returning(FireHotspot.id, sort_by_parameter_order=True)
+    ids = [
+        i
+        for start in range(0, len(rows), 1000)
+        for i in session.execute(stmt, rows[start : start + 1000]).scalars()
+    ]
+    progress(0.7, f"{sum(evidence)} detections become evidence")
+    leads = set()
+    for hotspot_id, row, is_evidence in zip(ids, rows, evidence, strict=True):
+        if not is_evidence:
+            continue
+        item = EvidenceItem(
+            kind="fire_hotspot",
+            category="straw_burning",
+            geom=row["geom"],
+            observed_at=row["acquired_at"],
+            source=f"FIRMS:{row['instrument']}:{row['satellite']}",
+            provenance={
+                "hotspot_id": hotspot_id,
+                "rule": row["properties"]["rule"],
+                "confidence": row["confidence_raw"],
+                "confidence_class": row["confidence_class"],
+                "frp_mw": row["frp"],
+                "file_sha256": next(
+                    f["sha256"] for f in record.files if f["name"] == row["properties"]["file"]
+                ),
+                "line": row["properties"]["line"],
+            },
+        )
+        session.add(item)
+        session.flush()
+        session.get_one(FireHotspot, hotspot_id).evidence_id = item.id
+        leads.add(attach(session, item=item, actor=actor, settings=settings).id)
+    record.report = {
+        "rows_read": rows_read,
+        "rows_stored": len(new),
+        "rejected": {"count": len(rejected), "examples": rejected[:EXAMPLES]},
+        "duplicates_in_files": int(in_file.sum()),
+        "duplicates_in_database": int(in_db.sum()),
+        "rules": dict(reasons),
+        "evidence_items": int(sum(evidence)),
+        "leads": sorted(leads),
+        "min_confidence": settings.hotspot_min_confidence,
+    }
+    session.flush()
+    progress(1.0, f"{len(new):,} hotspots stored, {sum(evidence)} evidence items")
+    return record
+
+
+def get_hotspot(session: Session, hotspot_id: int) -> FireHotspot:
+    """Return a hotspot or raise NotFound."""
+    found = session.get(FireHotspot, hotspot_id)
+    if found is None:
+        raise NotFound(f"no hotspot {hotspot_id}")
+    return found
+
+
+def list_hotspots(
+    session: Session,
+    *,
+    bbox: Sequence[float] | None,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+) -> list[FireHotspot]:
+    """Return detections in a bbox and period, newest first."""
+    q = select(FireHotspot).order_by(FireHotspot.acquired_at.desc(), FireHotspot.id)
+    if bbox is not None:
+        q = q.where(BBoxFilter(FireHotspot.id, FireHotspot.geom, bbox))
+    if start is not None:
+        q = q.where(FireHotspot.acquired_at >= start)
+    if end is not None:
+        q = q.where(FireHotspot.acquired_at < end)
+    return list(session.scalars(q.limit(limit)))

@@ -1,0 +1,191 @@
+"""Use cases: GB 3095-2012 statistics of a station and exceedances over an area; the
+`exceedance` webhook events of an import."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from geoalchemy2.shape import to_shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import Invalid
+from app.services.air.queries import daily, hourly, local_day_range, stations_in
+from app.services.webhooks import emit
+from app.services.webhooks.outbox import has_subscribers
+from geo.air import stats
+from geo.air.formats import LOCAL_TZ
+from geo.air.standards import BREAKPOINTS, LIMITS
+from models import AirStation
+
+# Webhook `exceedance`: a valid 24-hour PM10 mean above the GB 3095-2012 表1 grade II limit.
+EXCEEDANCE_POLLUTANT, EXCEEDANCE_GRADE = "pm10", "II"
+
+PERIODS = ("day", "month", "year")
+
+
+def _clean(value: Any) -> Any:
+    """Return JSON-ready values (NaN as None, numpy scalars as Python, dates as ISO)."""
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else round(float(value), 2)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a frame's rows as JSON-ready dicts."""
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def station_statistics(
+    session: Session,
+    *,
+    station: AirStation,
+    first: date,
+    last: date,
+    pollutant: str,
+    period: str,
+) -> dict[str, Any]:
+    """Daily, monthly or annual means of one station with their coverage and validity."""
+    if period not in PERIODS:
+        raise Invalid(f"period must be one of {', '.join(PERIODS)}")
+    days = daily(session, [station.id], first, last, pollutant)
+    body: dict[str, Any] = {
+        "station": station.code,
+        "pollutant": pollutant,
+        "period": period,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "rule": "GB 3095-2012 表4: 24-hour mean valid with >= 20 hourly values",
+    }
+    if period == "day":
+        rows = days.drop(columns=["station_code", "pollutant"])
+        if (pollutant, "24h") in BREAKPOINTS:
+            rows = rows.assign(iaqi=stats.iaqi(rows["mean"].to_numpy(dtype=float), pollutant))
+        body["days"] = records(rows)
+        if (pollutant, "24h") in LIMITS:
+            body["summary"] = records(stats.exceedance_summary(days, pollutant))
+        return body
+    means = stats.period_means(days, pollutant, period)  # type: ignore[arg-type]
+    body["periods"] = records(means.drop(columns=["station_code"]))
+    return body
+
+
+def exceedances(
+    session: Session,
+    *,
+    first: date,
+    last: date,
+    bbox: Sequence[float] | None,
+    pollutant: str,
+    hourly_limit: float,
+    grade: str,
+    limit: int,
+    daily_limit: float | None = None,
+) -> dict[str, Any]:
+    """Hourly values above a screening limit and valid daily means above a daily limit.
+
+    The daily limit is the GB 3095-2012 24-hour limit of the grade unless one is given.
+    """
+    if (pollutant, "24h") not in LIMITS:
+        raise Invalid(f"GB 3095-2012 sets no 24-hour limit for {pollutant}")
+    if grade not in ("I", "II"):
+        raise Invalid("grade must be I or II")
+    stations = stations_in(session, bbox)
+    ids = [s.id for s in stations]
+    names = {s.code: s.name for s in stations}
+    days = daily(session, ids, first, last, pollutant)
+    day_limit = daily_limit if daily_limit is not None else LIMITS[(pollutant, "24h")][grade]
+    over_days = stats.exceedances(days, pollutant, limit=day_limit)
+    start, end = local_day_range(first, last)
+    hours = hourly(session, ids, start, end, (pollutant,))
+    over_hours = hours.loc[hours[pollutant] > hourly_limit, ["station_code", "at", pollutant]]
+    local = over_hours["at"].dt.tz_convert(LOCAL_TZ).dt.date
+    coverage = days.set_index(["station_code", "date"])[["hours", "coverage"]]
+    keys = list(zip(over_hours["station_code"], local, strict=True))
+    cov = coverage.reindex(pd.MultiIndex.from_tuples(keys, names=["station_code", "date"]))
+    hour_rows = [
+        {
+            "station": code,
+            "station_name": names.get(code),
+            "at": at.isoformat(),
+            "value": round(float(v), 1),
+            "limit": hourly_limit,
+            "day_hours": _clean(h),
+            "day_coverage": _clean(c),
+        }
+        for code, at, v, h, c in zip(
+            over_hours["station_code"],
+            over_hours["at"],
+            over_hours[pollutant],
+            cov["hours"],
+            cov["coverage"],
+            strict=True,
+        )
+    ]
+    day_rows = records(over_days.assign(station_name=over_days["station_code"].map(names)))
+    summary = records(stats.exceedance_summary(days, pollutant, limit=day_limit)) if ids else []
+    return {
+        "pollutant": pollutant,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "stations": len(ids),
+        "daily_limit": {
+            "grade": None if daily_limit is not None else grade,
+            "value": day_limit,
+            "source": "given" if daily_limit is not None else "GB 3095-2012 表1",
+        },
+        "hourly_limit": {
+            "value": hourly_limit,
+            "note": "screening threshold for single hours; GB 3095-2012 sets no 1-hour PM limit",
+        },
+        "daily_exceedances": day_rows[:limit],
+        "daily_exceedances_total": len(day_rows),
+        "hourly_exceedances": hour_rows[:limit],
+        "hourly_exceedances_total": len(hour_rows),
+        "by_station": summary,
+    }
+
+
+def emit_exceedances(
+    session: Session, *, station_ids: Sequence[int], days: Sequence[date], max_days: int
+) -> int:
+    """Emit one `exceedance` event per station and local day (the newest max_days of
+    `days`) whose valid PM10 mean exceeds the 24-hour limit; return how many."""
+    if not days or not has_subscribers(session, "exceedance"):
+        return 0
+    newest = sorted(set(days))[-max_days:]
+    means = daily(session, station_ids, newest[0], newest[-1], EXCEEDANCE_POLLUTANT)
+    limit = LIMITS[(EXCEEDANCE_POLLUTANT, "24h")][EXCEEDANCE_GRADE]
+    over = stats.exceedances(means, EXCEEDANCE_POLLUTANT, limit=limit)
+    over = over[over["date"].isin(newest)]
+    if over.empty:
+        return 0
+    stations = {
+        s.code: s
+        for s in session.scalars(select(AirStation).where(AirStation.id.in_(list(station_ids))))
+    }
+    for row in records(over):
+        station = stations[row["station_code"]]
+        point = to_shape(station.geom)
+        data = {
+            "station": station.code,
+            "station_name": station.name,
+            "date": row["date"],
+            "pollutant": EXCEEDANCE_POLLUTANT,
+            "mean": row["mean"],
+            "limit": limit,
+            "ratio": row["ratio"],
+            "hours": row["hours"],
+            "lon": point.x,
+            "lat": point.y,
+        }
+        emit(session, "exceedance", data, point)
+    return len(over)

@@ -1,0 +1,1 @@
+"""The demo dataset: layers, organisations, reports, air, imagery, partners."""

@@ -1,0 +1,1 @@
+"""Files: uploads, and the evidence store with its garbage collection."""

@@ -1,0 +1,153 @@
+"""Assess a lead: gather the facts its evidence proves, score them and attach the legal
+bases. One path for a single lead (`leads.refresh`) and for leads built in bulk
+(`lead_ops.cluster_unassigned`); the bulk one gathers the same facts with set queries."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from geo.air.attribution import Attribution
+from geo.scoring.imagery import CONFIDENCE_VALUE, ImageryChange
+from geo.scoring.model import Score, score
+from geo.scoring.signals import LeadFacts
+from models import ChangePolygon, EvidenceItem, Recheck, Report, ReportPhoto, ScoreWeights
+from rules.legal import BasisRow, EvidenceFacts, suggest
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    """A lead's photos: how many, how many with EXIF GPS agreeing with the device, dupes."""
+
+    total: int = 0
+    gps_ok: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What a lead's evidence shows, ready to score."""
+
+    category: str
+    zones: tuple[tuple[str, str | None], ...]
+    items: Sequence[EvidenceItem]
+    photos: PhotoFacts
+    earlier_closed: int
+    imagery: ImageryChange | None = None
+    imagery_items: int = 0
+    air: Attribution | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A lead's score and its legal bases with the elements still missing."""
+
+    score: Score
+    legal_bases: list[dict[str, object]]
+
+
+def assess(
+    facts: Gathered, *, weights: ScoreWeights, rows: Sequence[BasisRow], now: datetime
+) -> Assessment:
+    """Score the gathered facts and match the legal bases."""
+    sources = {i.source for i in facts.items if i.source}
+    extra: dict[str, Any] = {}
+    if facts.air is not None:
+        extra["air"] = facts.air
+    if facts.imagery is not None:
+        extra["imagery"] = facts.imagery
+    result = score(
+        LeadFacts(
+            category=facts.category,
+            zones=facts.zones,
+            reporters=len(sources),
+            source_kinds=tuple(sorted({i.kind for i in facts.items})),
+            last_evidence_at=max(i.observed_at for i in facts.items),
+            now=now,
+            earlier_closed_leads=facts.earlier_closed,
+            photos=facts.photos.total,
+            photos_with_consistent_gps=facts.photos.gps_ok,
+            duplicate_photos=facts.photos.duplicates,
+            extra=extra,
+        ),
+        weights.weights,
+        weights_version=weights.id,
+    )
+    bases = suggest(
+        rows,
+        facts.category,
+        EvidenceFacts(
+            zones=facts.zones,
+            photos=facts.photos.total,
+            dated=True,
+            independent_sources=len(sources),
+            imagery=facts.imagery_items,
+        ),
+    )
+    return Assessment(result, bases)
+
+
+def photo_facts(session: Session, groups: Sequence[Sequence[EvidenceItem]]) -> list[PhotoFacts]:
+    """The photo facts of each group of evidence, in two queries for all groups."""
+    report_ids = {i.report_id for g in groups for i in g if i.report_id is not None}
+    if not report_ids:
+        return [PhotoFacts() for _ in groups]
+    flagged = {
+        r.id: "exif_device_disagree" in r.flags
+        for r in session.scalars(select(Report).where(Report.id.in_(report_ids)))
+    }
+    per_report: dict[int, list[int]] = {}
+    for p in session.scalars(select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids))):
+        counts = per_report.setdefault(p.report_id, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += p.exif.get("lat") is not None and not flagged[p.report_id]
+        counts[2] += p.duplicate_of_id is not None
+    out = []
+    for g in groups:
+        total = [0, 0, 0]
+        for rid in {i.report_id for i in g if i.report_id is not None}:
+            for k, v in enumerate(per_report.get(rid, (0, 0, 0))):
+                total[k] += v
+        out.append(PhotoFacts(*total))
+    return out
+
+
+def imagery_facts(
+    session: Session, groups: Sequence[Sequence[EvidenceItem]], lead_ids: Sequence[int | None]
+) -> list[tuple[ImageryChange | None, int]]:
+    """Each group's change polygons in sum (with its lead's latest re-check), and how many
+    imagery items (change polygons, drone photos) show the activity."""
+    ids = [i.id for g in groups for i in g if i.kind == "change_polygon"]
+    polygons = {
+        p.evidence_id: p
+        for p in (
+            session.scalars(select(ChangePolygon).where(ChangePolygon.evidence_id.in_(ids)))
+            if ids
+            else []
+        )
+    }
+    known = [i for i in lead_ids if i is not None]
+    restored: dict[int, float | None] = {}
+    if known and polygons:
+        for r in session.scalars(
+            select(Recheck).where(Recheck.lead_id.in_(known)).order_by(Recheck.id)
+        ):
+            restored[r.lead_id] = r.restored_fraction  # the newest wins
+    out: list[tuple[ImageryChange | None, int]] = []
+    for g, lead_id in zip(groups, lead_ids, strict=True):
+        drones = sum(i.kind == "drone_photo" for i in g)
+        mine = [polygons[i.id] for i in g if i.id in polygons]
+        if not mine:
+            out.append((None, drones))
+            continue
+        change = ImageryChange(
+            area_ha=sum(p.area_ha for p in mine),
+            confidence=max((p.confidence for p in mine), key=list(CONFIDENCE_VALUE).index),
+            polygons=len(mine),
+            restored_fraction=restored.get(lead_id) if lead_id is not None else None,
+        )
+        out.append((change, len(mine) + drones))
+    return out

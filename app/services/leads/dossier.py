@@ -1,0 +1,170 @@
+"""Use case: assemble a lead's file (dossier) from the database and sign it."""
+
+from pathlib import Path
+from typing import Any
+
+import shapely
+from geoalchemy2.shape import to_shape
+from shapely.geometry import mapping
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.dossier import DossierContent, DossierFile, MapFeature, build_dossier
+from app.dossier.keys import load_or_create_key
+from app.services import audit
+from app.services.files.evidence_store import EvidenceStore, evidence_key
+from app.services.imagery.dossier import imagery_part
+from app.services.leads.workflow import get_lead
+from app.services.places.geocode import widened
+from app.services.reports.queries import MEDIA_TYPES
+from models import EvidenceItem, LayerFeature, Organisation, ReportPhoto, User
+from models.base import utcnow
+from models.spatial import BBoxFilter
+from rules.categories import CATEGORIES
+from rules.workflow import STATUS_LABELS
+
+ZONE_STYLES = {
+    ("water_source_zone", "I"): "zone_I",
+    ("water_source_zone", "II"): "zone_II",
+    ("water_source_zone", "quasi"): "zone_quasi",
+    ("wetland", None): "wetland",
+    ("ecological_redline", None): "redline",
+}
+
+
+def signing_key(path: Path) -> bytes:
+    """Return the server's Ed25519 private key (PEM), generating it (mode 0600) on first use."""
+    return load_or_create_key(path)
+
+
+def _map_features(
+    session: Session, lead_id: int, lead_geom: Any, items: list[EvidenceItem]
+) -> list[MapFeature]:
+    """The lead, its evidence and the protected zones around it (current layer versions)."""
+    from app.services.places.layers import current_version_ids
+    from models import Layer, LayerVersion
+
+    shape = to_shape(lead_geom)
+    window = widened(shape.bounds, 3000)
+    rows = session.execute(
+        select(LayerFeature, Layer.kind)
+        .join(LayerVersion, LayerFeature.layer_version_id == LayerVersion.id)
+        .join(Layer, LayerVersion.layer_id == Layer.id)
+        .where(
+            LayerFeature.layer_version_id.in_(current_version_ids(session)),
+            Layer.kind.in_(("water_source_zone", "wetland", "ecological_redline", "water_body")),
+            BBoxFilter(LayerFeature.id, LayerFeature.geom, window),
+        )
+    ).all()
+    features = []
+    for f, kind in rows:
+        style = ZONE_STYLES.get((kind, f.level)) or ZONE_STYLES.get((kind, None)) or "water"
+        # Clipped to the window: a river crossing the map must not zoom it out to the basin.
+        part = shapely.clip_by_rect(to_shape(f.geom), *window)
+        if not part.is_empty:
+            features.append(MapFeature(mapping(part), f.name or kind, style))
+    # A lead merged into another keeps its place but may have no evidence left.
+    features.append(MapFeature(mapping(shape), f"线索 #{lead_id}", "lead"))
+    for n, item in enumerate(items, start=1):
+        features.append(MapFeature(mapping(to_shape(item.geom).centroid), str(n), "evidence"))
+    return features
+
+
+def make_dossier(
+    session: Session, *, user: User, lead_id: int, store: EvidenceStore, key_path: Path
+) -> bytes:
+    """Build the signed ZIP of a lead and log that it was generated."""
+    lead = get_lead(session, user=user, lead_id=lead_id)
+    items = list(
+        session.scalars(
+            select(EvidenceItem).where(EvidenceItem.lead_id == lead.id).order_by(EvidenceItem.id)
+        )
+    )
+    files, evidence = [], []
+    for n, item in enumerate(items, start=1):
+        photos = session.scalars(
+            select(ReportPhoto)
+            .where(ReportPhoto.report_id == item.report_id)
+            .order_by(ReportPhoto.position)
+        ).all()
+        for p in photos:
+            name = f"report{item.report_id}_photo{p.position}.{p.format}"
+            data = store.get(evidence_key("originals", p.sha256))
+            files.append(DossierFile(name, data, MEDIA_TYPES[p.format], "原始照片 original photo"))
+            point = to_shape(item.geom).centroid
+            evidence.append(
+                {
+                    "n": n,
+                    "kind": item.kind,
+                    "taken_at": p.taken_at or item.observed_at,
+                    "location": f"{point.y:.6f} N, {point.x:.6f} E "
+                    f"({item.provenance.get('location_source')})",
+                    "source": item.source,
+                    "sha256": p.sha256,
+                    "flags": ", ".join(item.provenance.get("flags", [])),
+                    "file_name": name,
+                }
+            )
+    imagery = imagery_part(session, lead_id=lead.id, items=items, store=store)
+    files += imagery.files
+    evidence = sorted([*evidence, *imagery.rows], key=lambda e: int(str(e["n"])))
+    entry = audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="export",
+        lead_id=lead.id,
+        change={"dossier": True, "files": [f.name for f in files]},
+    )
+    org = session.get(Organisation, lead.org_id) if lead.org_id else None
+    zh, _ = CATEGORIES[lead.category]
+    geocode = lead.geocode
+    summary = [
+        ("行政区划 Division", " / ".join(a["name"] or "" for a in geocode.get("admin", []))),
+        (
+            "保护区 Zones",
+            "; ".join(
+                f"{z['kind_title']} {z['level'] or ''} {z['name'] or ''}"
+                for z in geocode.get("zones", [])
+            )
+            or "—",
+        ),
+        (
+            "责任检察院 Responsible",
+            ", ".join(o["name"] for o in geocode.get("responsible_organisations", [])) or "—",
+        ),
+    ]
+    content = DossierContent(
+        lead_id=lead.id,
+        title=f"{zh}线索 #{lead.id}",
+        category_label=zh,
+        status_label=STATUS_LABELS[lead.status][0],
+        organisation=org.name if org else "—",
+        created_at=lead.created_at,
+        generated_at=entry.at,
+        generated_by=user.display_name,
+        score_total=lead.score,
+        score_entries=[{**e, "label": e["name"]} for e in lead.score_breakdown],
+        legal_bases=lead.legal_bases,
+        geocode_summary=summary,
+        timeline=[
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "note": str(e.change.get("note", "")),
+                "entry_hash": e.hash,
+            }
+            for e in audit.history(session, lead_id=lead.id)
+        ],
+        evidence=evidence,
+        map_features=_map_features(session, lead.id, lead.geom, items),
+        files=files,
+        figures=imagery.figures,
+        imagery=imagery.facts,
+    )
+    return build_dossier(content, signing_key(key_path))
+
+
+def now_stamp() -> str:
+    """Return a compact UTC timestamp for file names."""
+    return utcnow().strftime("%Y%m%dT%H%M%SZ")

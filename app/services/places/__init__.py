@@ -1,0 +1,1 @@
+"""Use cases of places: reference layers and geocoding against them."""

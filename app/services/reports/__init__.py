@@ -1,0 +1,1 @@
+"""Use cases of volunteers' reports (随手拍): intake and reading back."""

@@ -1,0 +1,417 @@
+"""Use case: take in a volunteer's report (随手拍) — photos, location, geocode — atomically.
+
+Every step runs inside the request's transaction. Evidence files are staged in the store
+as they are made and removed again if anything later fails, so a refused or failed report
+leaves no rows and no files.
+"""
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from shapely import Point
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, Invalid, TooLarge, TooManyRequests, Unavailable
+from app.services.files.evidence_store import EvidenceStore, evidence_key, stage, unstage
+from app.services.leads.build import add_report_evidence
+from app.services.places.geocode import geocode_geometry
+from app.settings import Settings
+from geo.crs import parse_crs
+from geo.photos import (
+    NEAR_DUPLICATE_BITS,
+    PhotoError,
+    PhotoLimits,
+    ProcessedPhoto,
+    decide_location,
+    hamming,
+    pixel_count,
+    process_photo,
+    time_flags,
+)
+from geo.photos.duplicates import PHASH_BANDS, band_probes, phash_bands
+from models import Organisation, Report, ReportPhoto, Token, User
+from models.base import SRID, utcnow
+from rules.categories import CATEGORIES
+
+DEVICE_CRS = ("wgs84", "gcj02", "bd09")
+
+
+@dataclass
+class PhotoUpload:
+    """One uploaded file as received."""
+
+    filename: str | None
+    data: bytes
+
+
+@dataclass
+class ReportInput:
+    """What a volunteer sends, before any checking."""
+
+    category: str
+    description: str
+    photos: list[PhotoUpload]
+    lat: float | None = None
+    lon: float | None = None
+    crs: str = "wgs84"
+    accuracy_m: float | None = None
+    manual_pin: bool = False
+    observed_at: datetime | None = None
+    idempotency_key: str | None = None
+
+
+def _check(inp: ReportInput, settings: Settings) -> None:
+    if inp.category not in CATEGORIES:
+        raise Invalid(f"unknown category {inp.category!r}; use one of {', '.join(CATEGORIES)}")
+    if not 1 <= len(inp.photos) <= settings.report_max_photos:
+        raise Invalid(f"send 1 to {settings.report_max_photos} photos, not {len(inp.photos)}")
+    if len(inp.description) > 5000:
+        raise Invalid("description is longer than 5,000 characters")
+    if (inp.lat is None) != (inp.lon is None):
+        raise Invalid("give both lat and lon, or neither")
+    if inp.crs not in DEVICE_CRS:
+        raise Invalid(f"crs must be one of {', '.join(DEVICE_CRS)}, not {inp.crs!r}")
+    if inp.accuracy_m is not None and not 0 <= inp.accuracy_m <= 100_000:
+        raise Invalid("accuracy_m must be between 0 and 100,000 metres")
+    if inp.observed_at is not None and inp.observed_at.tzinfo is None:
+        raise Invalid("observed_at needs a time zone offset, e.g. 2026-05-01T09:30:00+08:00")
+    if inp.idempotency_key is not None and not 1 <= len(inp.idempotency_key) <= 200:
+        raise Invalid("Idempotency-Key must be 1 to 200 characters")
+
+
+def _content_hash(inp: ReportInput, photos: list[ProcessedPhoto]) -> str:
+    """Fingerprint of a submission, to tell a retry from a different report under one key."""
+    doc = [inp.category, inp.description, inp.lat, inp.lon, inp.crs, [p.sha256 for p in photos]]
+    return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
+
+
+def _replay(session: Session, user: User, inp: ReportInput, digest: str) -> Report | None:
+    if inp.idempotency_key is None:
+        return None
+    earlier = session.scalar(
+        select(Report).where(
+            Report.user_id == user.id, Report.idempotency_key == inp.idempotency_key
+        )
+    )
+    if earlier is not None and earlier.content_hash != digest:
+        raise Conflict("this Idempotency-Key was already used for a different report")
+    return earlier
+
+
+def _within_limit(
+    session: Session, who: ColumnElement[bool], limit: int, window: timedelta, what: str
+) -> None:
+    """Refuse a submission once `limit` reports matching `who` fall in the sliding window."""
+    now = utcnow()
+    times = session.scalars(
+        select(Report.submitted_at)
+        .where(who, Report.submitted_at > now - window)
+        .order_by(Report.submitted_at)
+    ).all()
+    if len(times) >= limit:
+        wait = (times[0] + window - now).total_seconds()
+        raise TooManyRequests(f"at most {limit} reports {what}", max(1, int(wait) + 1))
+
+
+def _enforce_limits(session: Session, user: User, token: Token, settings: Settings) -> None:
+    _within_limit(
+        session,
+        Report.token_id == token.id,
+        settings.reports_per_minute_per_token,
+        timedelta(minutes=1),
+        "a minute per token",
+    )
+    if user.role == "volunteer":
+        _within_limit(
+            session,
+            Report.user_id == user.id,
+            settings.reports_per_day_per_volunteer,
+            timedelta(days=1),
+            "a day per volunteer",
+        )
+
+
+def _limits(settings: Settings) -> PhotoLimits:
+    return PhotoLimits(
+        max_bytes=settings.photo_max_bytes,
+        max_pixels=settings.photo_max_pixels,
+        display_max_px=settings.photo_display_px,
+        thumb_max_px=settings.photo_thumb_px,
+    )
+
+
+_decode_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+def _slots(n: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _decode_slots.setdefault(n, threading.BoundedSemaphore(n))
+
+
+def _check_pixels(inp: ReportInput, settings: Settings) -> None:
+    """Refuse a report whose photos add up to too many pixels, from their headers alone."""
+    total = sum(pixel_count(p.data) for p in inp.photos)
+    if total > settings.report_max_total_pixels:
+        raise TooLarge(
+            f"the photos add up to {total:,} pixels, over the limit of "
+            f"{settings.report_max_total_pixels:,} per report; send fewer or smaller photos"
+        )
+
+
+def _decode_photos(inp: ReportInput, settings: Settings) -> list[ProcessedPhoto]:
+    """Check and decode each photo, a few reports at a time (CPU and memory bound)."""
+    slots = _slots(settings.decode_slots)
+    if not slots.acquire(timeout=settings.decode_wait_s):
+        raise Unavailable("too many photos are being processed; retry shortly", 10)
+    try:
+        done = []
+        for n, upload in enumerate(inp.photos, start=1):
+            try:
+                done.append(process_photo(upload.data, _limits(settings), index=n))
+            except PhotoError as exc:
+                raise Invalid(str(exc)) from exc
+        return done
+    finally:
+        slots.release()
+
+
+def _stage_photos(
+    session: Session, store: EvidenceStore, inp: ReportInput, photos: list[ProcessedPhoto]
+) -> None:
+    """Stage each photo's original, display copy and thumbnail for this report."""
+    for upload, photo in zip(inp.photos, photos, strict=True):
+        stage(session, store, evidence_key("originals", photo.sha256), upload.data)
+        stage(session, store, evidence_key("display", photo.sha256, ".jpg"), photo.display_jpeg)
+        stage(session, store, evidence_key("thumbs", photo.sha256, ".jpg"), photo.thumb_jpeg)
+
+
+def _earlier_duplicates(session: Session, photos: list[ProcessedPhoto]) -> list[int | None]:
+    """For each photo, the id of an earlier photo with the same or a near-identical image.
+
+    Two indexed lookups, whatever the size of the archive: exact SHA-256 matches, and the
+    candidates sharing a probed pHash band (see geo.photos.duplicates), whose exact Hamming
+    distance is then checked here. An exact match wins over an earlier near one.
+    """
+    exact: dict[str, int] = {
+        sha: pid
+        for sha, pid in session.execute(
+            select(ReportPhoto.sha256, func.min(ReportPhoto.id))
+            .where(ReportPhoto.sha256.in_({p.sha256 for p in photos}))
+            .group_by(ReportPhoto.sha256)
+        )
+    }
+    probes = [band_probes(p.phash) for p in photos]
+    shares_a_band = or_(
+        *(
+            column.in_(sorted(set().union(*(probe[band] for probe in probes))))
+            for band, column in enumerate(ReportPhoto.band_columns())
+        )
+    )
+    candidates = session.execute(
+        select(ReportPhoto.id, ReportPhoto.phash).where(shares_a_band).order_by(ReportPhoto.id)
+    ).all()
+    out: list[int | None] = []
+    for photo in photos:
+        same = exact.get(photo.sha256)
+        near = same or next(
+            (pid for pid, ph in candidates if hamming(ph, photo.phash) <= NEAR_DUPLICATE_BITS),
+            None,
+        )
+        out.append(near)
+    return out
+
+
+def _responsible_org(session: Session, geocode: dict[str, Any]) -> Organisation:
+    own = [o for o in geocode["responsible_organisations"] if o["role"] == "own"]
+    if not own:
+        lon, lat = geocode["geometry"]["coordinates"]
+        where = " / ".join(a["name"] for a in geocode["admin"] if a["name"]) or "no known division"
+        raise Invalid(
+            f"outside the service area: the location ({lon:.6f}, {lat:.6f}) lies in {where}, "
+            "outside the jurisdictions of this platform's procuratorates"
+        )
+    org = session.get(Organisation, own[0]["id"])
+    assert org is not None
+    return org
+
+
+def create_report(
+    session: Session,
+    *,
+    user: User,
+    token: Token,
+    inp: ReportInput,
+    settings: Settings,
+    store: EvidenceStore,
+    reader: Callable[[], AbstractContextManager[Session]] | None = None,
+) -> tuple[Report, bool]:
+    """Take in a report; return it and whether it was created (False: an idempotent replay).
+
+    Photos are decoded, hashed and their files written, and the place geocoded (in a `reader`
+    session when given), before the first query of `session`: the writer's transaction, which
+    holds SQLite's write lock, then lasts only for the rows.
+    """
+    _check(inp, settings)
+    _check_pixels(inp, settings)
+    photos = _decode_photos(inp, settings)
+    digest = _content_hash(inp, photos)
+    where = _locate(inp, photos, settings)
+    with reader() if reader is not None else nullcontext(session) as read:
+        geocode = geocode_geometry(
+            read,
+            geometry=Point(where.lon, where.lat),
+            partner_distance_m=settings.partner_distance_m,
+            nearest_max_m=settings.nearest_max_m,
+        )
+    try:
+        _stage_photos(session, store, inp, photos)
+        return _record_report(session, user, token, inp, settings, photos, digest, where, geocode)
+    except BaseException:
+        unstage(session)
+        raise
+
+
+def _locate(inp: ReportInput, photos: list[ProcessedPhoto], settings: Settings) -> Any:
+    """Decide where the report is: the photos' EXIF GPS, else the device's position."""
+    exif_points = [
+        (p.exif.lon, p.exif.lat)
+        for p in photos
+        if p.exif.lon is not None and p.exif.lat is not None
+    ]
+    device = (inp.lon, inp.lat) if inp.lon is not None and inp.lat is not None else None
+    where = decide_location(
+        exif_points,
+        device,
+        inp.crs,
+        inp.accuracy_m,
+        inp.manual_pin,
+        settings.location_disagreement_m,
+    )  # type: ignore[arg-type]
+    if where.lon is None or where.lat is None:
+        raise Invalid("no location: the photos carry no GPS position and no lat/lon was sent")
+    return where
+
+
+def _record_report(
+    session: Session,
+    user: User,
+    token: Token,
+    inp: ReportInput,
+    settings: Settings,
+    photos: list[ProcessedPhoto],
+    digest: str,
+    where: Any,
+    geocode: dict[str, Any],
+) -> tuple[Report, bool]:
+    earlier = _replay(session, user, inp, digest)
+    if earlier is not None:
+        return earlier, False
+    _enforce_limits(session, user, token, settings)
+    submitted = utcnow()
+    device = (inp.lon, inp.lat) if inp.lon is not None and inp.lat is not None else None
+    flags = list(where.flags)
+    zone = timezone(timedelta(hours=settings.local_utc_offset_h))
+    taken = []
+    for p in photos:
+        when, more = time_flags(
+            p.exif.taken_at,
+            p.exif.taken_at_has_offset,
+            submitted,
+            timedelta(hours=settings.capture_max_age_h),
+            zone,
+        )
+        taken.append(when)
+        flags += [f for f in more if f not in flags]
+    org = _responsible_org(session, geocode)
+    dups = _earlier_duplicates(session, photos)
+    if any(dups):
+        flags.append("duplicate_photo")
+    report = Report(
+        user_id=user.id,
+        token_id=token.id,
+        org_id=org.id,
+        idempotency_key=inp.idempotency_key,
+        content_hash=digest,
+        category=inp.category,
+        description=inp.description,
+        location=from_shape(Point(where.lon, where.lat), srid=SRID),
+        location_source=where.source,
+        accuracy_m=inp.accuracy_m if device else None,
+        device_location=None
+        if device is None
+        else {
+            "lon": inp.lon,
+            "lat": inp.lat,
+            "crs": str(parse_crs(inp.crs)),
+            "wgs84": list(where.device_wgs84) if where.device_wgs84 else None,
+            "manual_pin": inp.manual_pin,
+            "disagreement_m": where.disagreement_m,
+        },
+        observed_at=inp.observed_at or next((t for t in taken if t), None),
+        submitted_at=submitted,
+        flags=flags,
+        geocode=geocode,
+        status="received",
+    )
+    session.add(report)
+    session.flush()
+    first_dup = next((d for d in dups if d), None)
+    if first_dup is not None:
+        report.duplicate_of_id = session.scalar(
+            select(ReportPhoto.report_id).where(ReportPhoto.id == first_dup)
+        )
+    for n, (upload, p, when, dup) in enumerate(
+        zip(inp.photos, photos, taken, dups, strict=True), start=1
+    ):
+        session.add(
+            ReportPhoto(
+                report_id=report.id,
+                position=n,
+                sha256=p.sha256,
+                original_filename=upload.filename,
+                format=p.format,
+                size_bytes=len(upload.data),
+                width=p.width,
+                height=p.height,
+                phash=p.phash,
+                **_band_values(p.phash),
+                exif=_exif_record(p),
+                taken_at=when,
+                duplicate_of_id=dup,
+            )
+        )
+    session.flush()
+    add_report_evidence(session, report=report, settings=settings)
+    return report, True
+
+
+def _band_values(phash: str) -> dict[str, int]:
+    """Return the pHash band columns of a new ReportPhoto row."""
+    columns = ReportPhoto.band_columns()
+    assert len(columns) == PHASH_BANDS, "models.report and geo.photos.duplicates disagree"
+    return {col.key: value for col, value in zip(columns, phash_bands(phash), strict=True)}
+
+
+def _exif_record(p: ProcessedPhoto) -> dict[str, Any]:
+    e = p.exif
+    return {
+        "lat": e.lat,
+        "lon": e.lon,
+        "altitude_m": e.altitude_m,
+        "gps_time": e.gps_time.isoformat() if e.gps_time else None,
+        "taken_at": e.taken_at.isoformat() if e.taken_at else None,
+        "taken_at_has_offset": e.taken_at_has_offset,
+        "make": e.make,
+        "model": e.model,
+        "orientation": e.orientation,
+        "warnings": list(e.warnings),
+    }

@@ -1,0 +1,1 @@
+"""Business rule tables: report categories, the lead workflow, legal bases, layer kinds."""
