@@ -32,6 +32,10 @@ sql() { psql -X -q -t -A -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$user" -d 
 cleanup() {
   status=$?
   sql "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
+  # and the databases of parallel test workers (tests/conftest.py: <db>_gw0, <db>_gw1, ...)
+  for extra in $(sql "SELECT datname FROM pg_database WHERE datname LIKE '${db}_gw%'" 2>/dev/null); do
+    sql "DROP DATABASE IF EXISTS \"$extra\"" >/dev/null 2>&1 || true
+  done
   if [ -n "$cluster_dir" ]; then
     run_pg "$pgbin/pg_ctl" -D "$cluster_dir/data" -m fast -w stop >/dev/null 2>&1 || true
     rm -rf "$cluster_dir"

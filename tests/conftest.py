@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import migrate
@@ -45,7 +46,25 @@ def _url(name: str, tmp: Path) -> str:
             "ECOLEADS_TEST_POSTGIS_URL is not set: run the suite with `make test`, "
             "which provides a PostGIS database; PostGIS tests may not be skipped"
         )
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """A PostGIS database of this xdist worker's own, beside the given one (made afresh)."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    mine = base.set(database=name)
+    engine = create_engine(mine, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    engine.dispose()
+    return mine.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -18,7 +18,7 @@ from geo.progress import Progress, no_progress
 from models import Layer
 from models.base import utcnow
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
 
 
 def load_demo(
