@@ -1,5 +1,6 @@
 """Service settings: the only module that reads the environment (prefix ECOLEADS_)."""
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -63,6 +64,9 @@ class Settings(BaseSettings):
     # Evidence files that no row references and nobody has stored for this long (s) are
     # swept at start-up and by `ecoleads evidence gc` (longer than any request can run).
     evidence_gc_grace_s: float = 900.0
+    # Non-working days (public holidays, YYYY-MM-DD) of the calendar: a reply period ending on
+    # one ends on the next working day. Empty: the calendar is not configured (no roll-over).
+    holidays: list[date] = Field(default_factory=list)
     # A partner organisation acknowledges a referral within this many days (回执期限).
     referral_receipt_days: int = Field(default=7, ge=1, le=90)
     # Imagery: the largest declared raster (pixels per band; 20,000 × 20,000).

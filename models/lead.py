@@ -80,7 +80,8 @@ class LegalBasis(Base):
 
 
 class Suggestion(Base):
-    """A pre-litigation procuratorial suggestion (诉前检察建议) and its reply deadline."""
+    """A pre-litigation procuratorial suggestion (诉前检察建议): when the agency received it,
+    its reply deadline, the reply, and the follow-up reviews."""
 
     __tablename__ = "suggestions"
 
@@ -90,5 +91,10 @@ class Suggestion(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The day the agency received it (the reply period runs from there; CST calendar day).
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reply_note: Mapped[str | None] = mapped_column(Text)
+    complied: Mapped[bool | None] = mapped_column(Boolean)
+    # Follow-up reviews (跟进监督) after the reply: [{at, by, note, remedied}].
+    follow_ups: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)

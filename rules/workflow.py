@@ -1,6 +1,7 @@
 """The lead workflow: allowed transitions (who may make them) and reply deadlines."""
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import date, datetime, time, timedelta, timezone
 
 from dateutil.relativedelta import relativedelta
 
@@ -57,9 +58,13 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "transferred": ("已移送", "transferred"),
 }
 
-# The agency's reply period for a pre-litigation suggestion (DOMAIN.md glossary).
+# The agency's reply period for a pre-litigation suggestion, counted from the day it received
+# the suggestion: two months, or 15 days when the harm is spreading (最高人民法院 最高人民检察院
+# 关于检察公益诉讼案件适用法律若干问题的解释 (2018, amended 2020) art. 21).
 REPLY_PERIOD = relativedelta(months=2)
 URGENT_REPLY_PERIOD = relativedelta(days=15)
+# China Standard Time: a period ends at the end of its last day there, not at a UTC hour.
+CST = timezone(timedelta(hours=8))
 
 
 class TransitionError(ValueError):
@@ -76,11 +81,26 @@ def check_transition(current: str, to: str, role: str) -> None:
         raise TransitionError(f"a {role} may not move a lead to {to}")
 
 
-def reply_due(issued_at: datetime, urgent: bool) -> datetime:
-    """Return the agency's reply deadline: two months, or 15 days when urgent."""
-    return issued_at + (URGENT_REPLY_PERIOD if urgent else REPLY_PERIOD)
+def reply_due(served: date, urgent: bool, holidays: Collection[date] = ()) -> datetime:
+    """The end of the agency's reply period: the day it received the suggestion plus two
+    months (15 days when urgent), at the end of that day in China Standard Time; a period
+    whose last day is a public holiday ends on the first working day after it (the periods
+    rule of the procedure laws: 期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间
+    届满的日期). `holidays` are the calendar's non-working days; none when not configured."""
+    last = served + (URGENT_REPLY_PERIOD if urgent else REPLY_PERIOD)
+    while last in holidays:
+        last += timedelta(days=1)
+    return datetime.combine(last + timedelta(days=1), time(0), CST) - timedelta(microseconds=1)
 
 
-def is_overdue(due_at: datetime, replied_at: datetime | None, now: datetime) -> bool:
-    """Tell whether a suggestion's reply is late."""
-    return replied_at is None and now > due_at
+def local_date(moment: datetime) -> date:
+    """The calendar day of a moment in China Standard Time."""
+    return moment.astimezone(CST).date()
+
+
+def is_overdue(
+    due_at: datetime, replied_at: datetime | None, now: datetime, lead_status: str
+) -> bool:
+    """A reply is overdue only while none is recorded, the period has ended, and the lead
+    is still open."""
+    return replied_at is None and now > due_at and lead_status in OPEN_STATUSES

@@ -1,6 +1,6 @@
 """Leads (线索): list, read with evidence and explanation, workflow, assignment."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -17,11 +17,14 @@ from app.schemas.common import DbInt
 from app.schemas.labels import Label
 from app.schemas.leads import (
     EvidenceRead,
+    FollowUpRequest,
     LeadCollection,
     LeadMap,
     LeadRead,
     LeadSummary,
     OverdueSuggestion,
+    ReplyRequest,
+    ServiceRequest,
     SuggestionRead,
     TimelineEntry,
     WeightsRead,
@@ -38,6 +41,9 @@ from app.services.leads.workflow import (
     get_lead,
     list_leads,
     overdue,
+    record_follow_up,
+    record_reply,
+    record_service,
     suggestions_of,
     transition,
 )
@@ -60,6 +66,9 @@ class TransitionRequest(BaseModel):
     note: str = Field(min_length=1, max_length=5000)
     agency: str | None = Field(None, description="for suggestion_issued: the agency addressed")
     urgent: bool = Field(False, description="for suggestion_issued: 15-day reply period")
+    served_on: date | None = Field(
+        None, description="for suggestion_issued: the day the agency received it (default today)"
+    )
 
 
 class AssignRequest(BaseModel):
@@ -200,14 +209,7 @@ def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
             "geocode": found.geocode,
             "evidence": [EvidenceRead(**e) for e in evidence_of(session, lead=found)],
             "suggestions": [
-                SuggestionRead(
-                    agency=s.agency,
-                    issued_at=s.issued_at,
-                    urgent=s.urgent,
-                    due_at=s.due_at,
-                    replied_at=s.replied_at,
-                )
-                for s in suggestions_of(session, lead=found)
+                SuggestionRead.model_validate(s) for s in suggestions_of(session, lead=found)
             ],
             "timeline": [
                 TimelineEntry(at=e.at, actor=e.actor, action=e.action, change=e.change, hash=e.hash)
@@ -218,7 +220,13 @@ def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
 
 
 @router.post("/leads/{lead_id}/transitions", summary="Move a lead through the workflow")
-def move(lead_id: DbId, req: TransitionRequest, session: SessionDep, caller: Writer) -> LeadSummary:
+def move(
+    lead_id: DbId,
+    req: TransitionRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: Writer,
+) -> LeadSummary:
     """Apply an allowed transition with its note (logged)."""
     return lead_summary(
         transition(
@@ -229,6 +237,8 @@ def move(lead_id: DbId, req: TransitionRequest, session: SessionDep, caller: Wri
             note=req.note,
             agency=req.agency,
             urgent=req.urgent,
+            served_on=req.served_on,
+            holidays=settings.holidays,
         )
     )
 
@@ -345,6 +355,7 @@ def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSugg
     """List suggestions whose agency has not replied in time."""
     return [
         OverdueSuggestion(
+            id=s.id,
             lead_id=lead.id,
             agency=s.agency,
             issued_at=s.issued_at,
@@ -353,3 +364,63 @@ def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSugg
         )
         for s, lead in overdue(session, user=caller.user)
     ]
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/service",
+    summary="Record the day the agency received a suggestion (its reply period runs from there)",
+)
+def suggestion_service(
+    suggestion_id: DbId,
+    req: ServiceRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: Writer,
+) -> SuggestionRead:
+    """The deadline is recomputed: two months (15 days if urgent) to the end of the day, CST."""
+    return SuggestionRead.model_validate(
+        record_service(
+            session,
+            user=caller.user,
+            suggestion_id=suggestion_id,
+            served_on=req.served_on,
+            holidays=settings.holidays,
+        )
+    )
+
+
+@router.post("/suggestions/{suggestion_id}/reply", summary="Record the agency's written reply")
+def suggestion_reply(
+    suggestion_id: DbId, req: ReplyRequest, session: SessionDep, caller: Writer
+) -> SuggestionRead:
+    """Once per suggestion; the suggestion is then no longer overdue."""
+    return SuggestionRead.model_validate(
+        record_reply(
+            session,
+            user=caller.user,
+            suggestion_id=suggestion_id,
+            replied_on=req.replied_on,
+            content=req.content,
+            complied=req.complied,
+        )
+    )
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/follow-ups",
+    status_code=201,
+    summary="Record a follow-up review (跟进监督) of a replied suggestion",
+)
+def suggestion_follow_up(
+    suggestion_id: DbId, req: FollowUpRequest, session: SessionDep, caller: Writer
+) -> SuggestionRead:
+    """Whether the agency really acted, after its reply."""
+    return SuggestionRead.model_validate(
+        record_follow_up(
+            session,
+            user=caller.user,
+            suggestion_id=suggestion_id,
+            note=req.note,
+            remedied=req.remedied,
+        )
+    )

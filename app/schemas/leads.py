@@ -1,6 +1,6 @@
 """Lead schemas: the summary as listed, the full lead, weights, suggestions, map features."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,13 +82,20 @@ class EvidenceRead(BaseModel):
 
 
 class SuggestionRead(BaseModel):
-    """A procuratorial suggestion issued on the lead."""
+    """A procuratorial suggestion issued on the lead, its service, reply and follow-ups."""
 
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
     agency: str
     issued_at: datetime
     urgent: bool
+    served_at: datetime | None
     due_at: datetime
     replied_at: datetime | None
+    reply_note: str | None
+    complied: bool | None
+    follow_ups: list[dict[str, Any]] | None
 
 
 class TimelineEntry(BaseModel):
@@ -125,8 +132,9 @@ class WeightsRead(BaseModel):
 
 
 class OverdueSuggestion(BaseModel):
-    """A suggestion whose agency has not replied in time."""
+    """A suggestion whose agency has not replied in time (on a lead still open)."""
 
+    id: int
     lead_id: int
     agency: str
     issued_at: datetime
@@ -193,3 +201,30 @@ class LeadMap(BaseModel):
         default=None, description="cluster cell size (clusters only)"
     )
     features: list[MapFeature]
+
+
+class ServiceRequest(BaseModel):
+    """The day (China Standard Time) the agency received the suggestion."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    served_on: date
+
+
+class ReplyRequest(BaseModel):
+    """The agency's written reply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    replied_on: date
+    content: str = Field(min_length=1, max_length=10_000)
+    complied: bool = Field(description="whether the agency says it has acted as suggested")
+
+
+class FollowUpRequest(BaseModel):
+    """A follow-up review (跟进监督): did the agency really act?"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=1, max_length=5000)
+    remedied: bool

@@ -3,7 +3,7 @@
 import io
 import zipfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -316,3 +316,92 @@ def test_bulk_clustering_of_new_evidence(
     assert ecoleads(demo, tmp_path, "leads", "check").returncode == 0
     with demo.sessions() as s:
         assert verify_chain(s).ok
+
+
+def test_suggestion_service_reply_follow_up_and_overdue_rules(
+    env: tuple[TestClient, dict], demo: Backend
+) -> None:
+    """Rules: the reply period runs from the day the agency received the suggestion to the end
+    of its last day in China Standard Time; a recorded reply ends the overdue state; follow-up
+    review comes after the reply; a closed lead's suggestion is never overdue."""
+    c, pro = env
+    submit(c, "gps_ne.jpg", "s")
+    lead_id = c.get("/api/v1/leads", headers=pro).json()[0]["id"]
+    for to in ("triaged", "investigating", "case_filed"):
+        c.post(f"/api/v1/leads/{lead_id}/transitions", headers=pro, json={"to": to, "note": to})
+    today = utcnow().astimezone(timezone(timedelta(hours=8))).date()
+    r = c.post(
+        f"/api/v1/leads/{lead_id}/transitions",
+        headers=pro,
+        json={
+            "to": "suggestion_issued",
+            "note": "发出建议",
+            "agency": "怀来县水务局",
+            "urgent": True,
+            "served_on": today.isoformat(),
+        },
+    )
+    assert r.status_code == 200, r.text
+    sug = c.get(f"/api/v1/leads/{lead_id}", headers=pro).json()["suggestions"][0]
+    due = datetime.fromisoformat(sug["due_at"]).astimezone(timezone(timedelta(hours=8)))
+    assert due.date() == today + timedelta(days=15)
+    assert (due.hour, due.minute, due.second) == (23, 59, 59)
+    # Issued five days ago, received three days ago: the period runs from the receipt.
+    with demo.sessions.begin() as s:
+        s.execute(update(Suggestion).values(issued_at=utcnow() - timedelta(days=5)))
+    received = today - timedelta(days=3)
+    moved = c.post(
+        f"/api/v1/suggestions/{sug['id']}/service",
+        headers=pro,
+        json={"served_on": received.isoformat()},
+    ).json()
+    moved_due = datetime.fromisoformat(moved["due_at"]).astimezone(timezone(timedelta(hours=8)))
+    assert moved_due.date() == received + timedelta(days=15)
+    future = c.post(
+        f"/api/v1/suggestions/{sug['id']}/service",
+        headers=pro,
+        json={"served_on": (today + timedelta(days=1)).isoformat()},
+    )
+    assert future.status_code == 422
+    early = c.post(
+        f"/api/v1/suggestions/{sug['id']}/follow-ups",
+        headers=pro,
+        json={"note": "回访", "remedied": False},
+    )
+    assert early.status_code == 422 and "reply first" in early.json()["detail"]
+    with demo.sessions.begin() as s:
+        s.execute(update(Suggestion).values(due_at=utcnow() - timedelta(days=1)))
+    assert [o["id"] for o in c.get("/api/v1/suggestions/overdue", headers=pro).json()] == [
+        sug["id"]
+    ]
+    reply = c.post(
+        f"/api/v1/suggestions/{sug['id']}/reply",
+        headers=pro,
+        json={"replied_on": today.isoformat(), "content": "已责令清理并立案查处", "complied": True},
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["complied"] is True and reply.json()["reply_note"] == "已责令清理并立案查处"
+    assert c.get("/api/v1/suggestions/overdue", headers=pro).json() == []
+    again = c.post(
+        f"/api/v1/suggestions/{sug['id']}/reply",
+        headers=pro,
+        json={"replied_on": today.isoformat(), "content": "x", "complied": False},
+    )
+    assert again.status_code == 409
+    review = c.post(
+        f"/api/v1/suggestions/{sug['id']}/follow-ups",
+        headers=pro,
+        json={"note": "现场复查已清理", "remedied": True},
+    )
+    assert review.status_code == 201 and review.json()["follow_ups"][0]["remedied"] is True
+    # An unanswered, past-due suggestion on a closed lead is not overdue.
+    with demo.sessions.begin() as s:
+        s.execute(update(Suggestion).values(replied_at=None))
+    assert len(c.get("/api/v1/suggestions/overdue", headers=pro).json()) == 1
+    for to in ("follow_up", "closed_remedied"):
+        c.post(f"/api/v1/leads/{lead_id}/transitions", headers=pro, json={"to": to, "note": to})
+    assert c.get("/api/v1/suggestions/overdue", headers=pro).json() == []
+    actions = [
+        e["action"] for e in c.get(f"/api/v1/leads/{lead_id}", headers=pro).json()["timeline"]
+    ]
+    assert {"suggestion_service", "suggestion_reply", "follow_up_review"} <= set(actions)

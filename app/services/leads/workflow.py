@@ -1,19 +1,27 @@
 """Use cases: move leads through the workflow, assign them, record suggestions; read leads."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.services import audit
 from app.services.access import org_subtree, visible_leads
 from models import Lead, Organisation, Suggestion, User
 from models.base import utcnow
 from models.spatial import BBoxFilter
-from rules.workflow import check_transition, is_overdue, reply_due
+from rules.workflow import (
+    CST,
+    OPEN_STATUSES,
+    check_transition,
+    is_overdue,
+    local_date,
+    reply_due,
+)
 
 
 def get_lead(session: Session, *, user: User, lead_id: int) -> Lead:
@@ -87,8 +95,11 @@ def transition(
     note: str,
     agency: str | None = None,
     urgent: bool = False,
+    served_on: date | None = None,
+    holidays: Collection[date] = (),
 ) -> Lead:
-    """Move a lead to another state, with a note; a suggestion records its agency."""
+    """Move a lead to another state, with a note; a suggestion records its agency and the
+    day the agency received it (default: today), from which its reply period runs."""
     lead = get_lead(session, user=user, lead_id=lead_id)
     if not note.strip():
         raise Invalid("every transition needs a note")
@@ -98,15 +109,28 @@ def transition(
         if not agency:
             raise Invalid("a procuratorial suggestion names the agency it is addressed to")
         issued = utcnow()
+        served = served_on or local_date(issued)
+        if served != local_date(issued):
+            raise Invalid(
+                "a suggestion issued today is received today at the earliest: record a later "
+                "receipt with POST /api/v1/suggestions/{id}/service when it happens"
+            )
         sug = Suggestion(
             lead_id=lead.id,
             agency=agency,
             issued_at=issued,
             urgent=urgent,
-            due_at=reply_due(issued, urgent),
+            served_at=start_of(served),
+            due_at=reply_due(served, urgent, holidays),
+            follow_ups=[],
         )
         session.add(sug)
-        change |= {"agency": agency, "urgent": urgent, "due_at": sug.due_at.isoformat()}
+        change |= {
+            "agency": agency,
+            "urgent": urgent,
+            "served_on": served.isoformat(),
+            "due_at": sug.due_at.isoformat(),
+        }
     lead.status = to
     session.flush()
     audit.append(
@@ -168,7 +192,8 @@ def suggestions_of(session: Session, *, lead: Lead) -> list[Suggestion]:
 
 
 def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
-    """Return suggestions past their reply deadline on leads the user may see."""
+    """Return unanswered suggestions past their reply deadline on open leads the user may
+    see."""
     now = utcnow()
     rows = session.execute(
         select(Suggestion, Lead)
@@ -176,8 +201,113 @@ def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
         .where(
             Suggestion.replied_at.is_(None),
             Suggestion.due_at < now,
+            Lead.status.in_(OPEN_STATUSES),
             visible_leads(session, user),
         )
         .order_by(Suggestion.due_at)
     ).all()
-    return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now)]
+    return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now, lead.status)]
+
+
+def start_of(day: date) -> datetime:
+    """The start of a China Standard Time calendar day."""
+    return datetime.combine(day, time(0), CST)
+
+
+def get_suggestion(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
+    """A suggestion on a lead the user may see, or NotFound."""
+    found = session.get(Suggestion, suggestion_id)
+    if found is None:
+        raise NotFound(f"no suggestion {suggestion_id}")
+    get_lead(session, user=user, lead_id=found.lead_id)
+    return found
+
+
+def record_service(
+    session: Session,
+    *,
+    user: User,
+    suggestion_id: int,
+    served_on: date,
+    holidays: Collection[date] = (),
+) -> Suggestion:
+    """Record the day the agency received the suggestion; its deadline runs from there."""
+    sug = get_suggestion(session, user=user, suggestion_id=suggestion_id)
+    if served_on < local_date(sug.issued_at):
+        raise Invalid("the agency cannot have received the suggestion before it was issued")
+    if served_on > local_date(utcnow()):
+        raise Invalid("the receipt date is in the future")
+    if sug.replied_at is not None:
+        raise Invalid("the agency has already replied; its deadline no longer matters")
+    sug.served_at = start_of(served_on)
+    sug.due_at = reply_due(served_on, sug.urgent, holidays)
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="suggestion_service",
+        lead_id=sug.lead_id,
+        change={
+            "suggestion": sug.id,
+            "served_on": served_on.isoformat(),
+            "due_at": sug.due_at.isoformat(),
+        },
+    )
+    return sug
+
+
+def record_reply(
+    session: Session,
+    *,
+    user: User,
+    suggestion_id: int,
+    replied_on: date,
+    content: str,
+    complied: bool,
+) -> Suggestion:
+    """Record the agency's written reply: its date, what it says, whether it complied."""
+    sug = get_suggestion(session, user=user, suggestion_id=suggestion_id)
+    if sug.replied_at is not None:
+        raise Conflict(f"suggestion {sug.id} already has a reply")
+    served = local_date(sug.served_at or sug.issued_at)
+    if replied_on < served:
+        raise Invalid("the reply cannot predate the day the agency received the suggestion")
+    if replied_on > local_date(utcnow()):
+        raise Invalid("the reply date is in the future")
+    if not content.strip():
+        raise Invalid("record what the reply says")
+    sug.replied_at, sug.reply_note, sug.complied = start_of(replied_on), content, complied
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="suggestion_reply",
+        lead_id=sug.lead_id,
+        change={
+            "suggestion": sug.id,
+            "replied_on": replied_on.isoformat(),
+            "late": sug.replied_at > sug.due_at,
+            "complied": complied,
+            "content": content,
+        },
+    )
+    return sug
+
+
+def record_follow_up(
+    session: Session, *, user: User, suggestion_id: int, note: str, remedied: bool
+) -> Suggestion:
+    """Record a follow-up review (跟进监督) of whether the agency really acted."""
+    sug = get_suggestion(session, user=user, suggestion_id=suggestion_id)
+    if sug.replied_at is None:
+        raise Invalid("follow-up review comes after the agency's reply: record the reply first")
+    if not note.strip():
+        raise Invalid("a follow-up review needs a note")
+    entry = {"at": utcnow().isoformat(), "by": user.id, "note": note, "remedied": remedied}
+    sug.follow_ups = [*(sug.follow_ups or []), entry]
+    audit.append(
+        session,
+        actor=f"user:{user.id}",
+        action="follow_up_review",
+        lead_id=sug.lead_id,
+        change={"suggestion": sug.id, "note": note, "remedied": remedied},
+    )
+    return sug
