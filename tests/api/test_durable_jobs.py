@@ -172,8 +172,10 @@ def test_job_out_of_attempts_fails_as_interrupted(
 
 
 def test_two_workers_share_one_queue(service: TestClient, db: Backend, tmp_path: Path) -> None:
-    names = [f"layer{i}" for i in range(8)]
-    ids = [submit_import(service, layer_file(tmp_path, n, 600), n) for n in names]
+    # Enough work (about 15 s for one worker) that the second worker, started a moment
+    # later, finds jobs left even on a busy machine.
+    names = [f"layer{i}" for i in range(16)]
+    ids = [submit_import(service, layer_file(tmp_path, n, 2000), n) for n in names]
     workers = [start_worker(db, tmp_path, "--once") for _ in range(2)]
     try:
         codes = [w.wait(timeout=300) for w in workers]

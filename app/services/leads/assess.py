@@ -20,11 +20,37 @@ from rules.legal import BasisRow, EvidenceFacts, suggest
 
 @dataclass(frozen=True)
 class PhotoFacts:
-    """A lead's photos: how many, how many with EXIF GPS agreeing with the device, dupes."""
+    """A lead's photos: how many, how many with EXIF GPS agreeing with the device, dupes,
+    and how many of its reports carry a capture time (not just when they were sent)."""
 
     total: int = 0
     gps_ok: int = 0
     duplicates: int = 0
+    timed_reports: int = 0
+
+
+# Kinds of evidence whose time is a measurement: a satellite's overpass, an image's
+# acquisition (a change polygon lies between two), a drone photo's EXIF or GPS time.
+TIMED_KINDS = ("fire_hotspot", "change_polygon", "drone_photo")
+# Sources that are one reporter however many instruments they carry: every FIRMS detection
+# comes from the same product (MODIS/VIIRS on several satellites), every change polygon
+# from our own reading of imagery.
+ONE_REPORTER_PREFIXES = ("FIRMS:", "imagery:")
+
+
+def reporter(source: str) -> str:
+    """The independent reporter behind a source (FIRMS:MODIS:Terra and FIRMS:MODIS:Aqua are
+    one)."""
+    for prefix in ONE_REPORTER_PREFIXES:
+        if source.startswith(prefix):
+            return prefix.rstrip(":")
+    return source
+
+
+def dated(facts: "Gathered") -> bool:
+    """Whether the evidence proves when it happened: a measured time, or a report whose photo
+    carries its capture time (a report's sending time proves nothing about the act)."""
+    return facts.photos.timed_reports > 0 or any(i.kind in TIMED_KINDS for i in facts.items)
 
 
 @dataclass(frozen=True)
@@ -53,7 +79,7 @@ def assess(
     facts: Gathered, *, weights: ScoreWeights, rows: Sequence[BasisRow], now: datetime
 ) -> Assessment:
     """Score the gathered facts and match the legal bases."""
-    sources = {i.source for i in facts.items if i.source}
+    sources = {reporter(i.source) for i in facts.items if i.source}
     extra: dict[str, Any] = {}
     if facts.air is not None:
         extra["air"] = facts.air
@@ -82,7 +108,7 @@ def assess(
         EvidenceFacts(
             zones=facts.zones,
             photos=facts.photos.total,
-            dated=True,
+            dated=dated(facts),
             independent_sources=len(sources),
             imagery=facts.imagery_items,
         ),
@@ -95,10 +121,9 @@ def photo_facts(session: Session, groups: Sequence[Sequence[EvidenceItem]]) -> l
     report_ids = {i.report_id for g in groups for i in g if i.report_id is not None}
     if not report_ids:
         return [PhotoFacts() for _ in groups]
-    flagged = {
-        r.id: "exif_device_disagree" in r.flags
-        for r in session.scalars(select(Report).where(Report.id.in_(report_ids)))
-    }
+    reports = list(session.scalars(select(Report).where(Report.id.in_(report_ids))))
+    flagged = {r.id: "exif_device_disagree" in r.flags for r in reports}
+    timed = {r.id for r in reports if r.observed_at is not None}
     per_report: dict[int, list[int]] = {}
     for p in session.scalars(select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids))):
         counts = per_report.setdefault(p.report_id, [0, 0, 0])
@@ -108,10 +133,11 @@ def photo_facts(session: Session, groups: Sequence[Sequence[EvidenceItem]]) -> l
     out = []
     for g in groups:
         total = [0, 0, 0]
-        for rid in {i.report_id for i in g if i.report_id is not None}:
+        ids = {i.report_id for i in g if i.report_id is not None}
+        for rid in ids:
             for k, v in enumerate(per_report.get(rid, (0, 0, 0))):
                 total[k] += v
-        out.append(PhotoFacts(*total))
+        out.append(PhotoFacts(total[0], total[1], total[2], len(ids & timed)))
     return out
 
 
