@@ -23,14 +23,15 @@ WPPCL = "中华人民共和国水污染防治法 (Water Pollution Prevention and
 APPCL = "中华人民共和国大气污染防治法 (Air Pollution Prevention and Control Law)"
 CRIMINAL = "中华人民共和国刑法 (Criminal Law)"
 WETLAND = "中华人民共和国湿地保护法 (Wetland Protection Law)"
+SOLID_WASTE = "中华人民共和国固体废物污染环境防治法 (Solid Waste Law)"
+WATER_LAW = "中华人民共和国水法 (Water Law)"
+# Arts. 65-67 of the Water Pollution Prevention and Control Law forbid construction projects
+# in the zones: they apply to building and earthworks, not to discharge or dumping.
 WATER_CATS = (
-    "water_pollution_discharge",
-    "black_odorous_water",
-    "waste_dumping",
     "illegal_building_protected_area",
-    "sand_gravel_extraction",
     "land_disturbance",
 )
+WATER_SOURCE_LEVELS = ("I", "II", "quasi")  # strictest first
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,44 @@ SEED: list[BasisRow] = [
         "第六十七条 (art. 67)",
         "准保护区内禁止新建、扩建对水体污染严重的建设项目",
         ("location_in_zone", "activity_evidence", "responsible_party", "harm_assessment"),
+    ),
+    *_rows(
+        ("water_pollution_discharge", "black_odorous_water"),
+        "water_source_zone",
+        None,
+        WPPCL,
+        "第六十四条、第八十四条 (arts. 64, 84)",
+        "在饮用水水源保护区内，禁止设置排污口；违者责令限期拆除并处罚款",
+        ("location_in_zone", "activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        ("waste_dumping",),
+        None,
+        None,
+        WPPCL,
+        "第三十七条、第三十八条、第八十五条 (arts. 37, 38, 85)",
+        "禁止向水体排放、倾倒工业废渣、城镇垃圾和其他废弃物；禁止在江河、湖泊、运河、渠道、"
+        "水库最高水位线以下的滩地和岸坡堆放、存贮固体废弃物和其他污染物",
+        ("activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        ("waste_dumping",),
+        None,
+        None,
+        SOLID_WASTE,
+        "第二十条 (art. 20)",
+        "禁止任何单位和个人向江河、湖泊、运河、渠道、水库及其最高水位线以下的滩地和岸坡，"
+        "以及法律法规规定的其他地点倾倒、堆放、贮存固体废物",
+        ("activity_evidence", "time_of_activity", "responsible_party"),
+    ),
+    *_rows(
+        ("sand_gravel_extraction",),
+        None,
+        None,
+        WATER_LAW,
+        "第三十九条 (art. 39)",
+        "国家实行河道采砂许可制度；在禁采区和禁采期不得采砂",
+        ("activity_evidence", "time_of_activity", "responsible_party", "agency_duty"),
     ),
     *_rows(
         (
@@ -216,10 +255,22 @@ def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
 def suggest(
     rows: Sequence[BasisRow], category: str, facts: EvidenceFacts
 ) -> list[dict[str, object]]:
-    """Return the bases that apply to a lead, zone-specific first, with missing elements."""
+    """Return the bases that apply to a lead, zone-specific first, with missing elements.
+
+    In nested water-source zones only the strictest zone's rows apply (a place in the level-I
+    zone also lies in the level-II and quasi zones drawn around it)."""
+    strictest = next(
+        (lv for lv in WATER_SOURCE_LEVELS if ("water_source_zone", lv) in facts.zones), None
+    )
     out: list[dict[str, object]] = []
     for row in rows:
         if row.category not in (None, category):
+            continue
+        if (
+            row.zone_kind == "water_source_zone"
+            and row.zone_level is not None
+            and row.zone_level != strictest
+        ):
             continue
         if row.zone_kind is not None and not any(
             k == row.zone_kind and (row.zone_level is None or lv == row.zone_level)
