@@ -154,6 +154,7 @@ def detect(
     progress(0.85, f"geocoding {len(result.polygons)} change polygons")
     evidence: list[int] = []
     leads: set[int] = set()
+    rescore: set[int] = set()
     polygons: list[ChangePolygon] = []
     for found in result.polygons:
         zones = geocode_geometry(
@@ -176,11 +177,15 @@ def detect(
         session.add(polygon)
         session.flush()
         polygons.append(polygon)
-        _confirm(session, polygon, detection, settings)
+        rescore |= _confirm(session, polygon, detection)
         if polygon.category is not None:
             item = _evidence(session, polygon, detection, before, after)
             evidence.append(item.id)
             leads.add(attach(session, item=item, actor=actor, settings=settings).id)
+    # Leads whose earlier polygons this detection confirmed: re-scored once each.
+    for lead_id in sorted(rescore):
+        lead = session.get_one(Lead, lead_id)
+        refresh(session, lead=lead, actor="system:imagery", settings=settings)
     audit.append(
         session,
         actor=actor,
@@ -274,13 +279,12 @@ def _near(session: Session, geom: BaseGeometry, model: Any, column: Any) -> list
     )
 
 
-def _confirm(
-    session: Session, polygon: ChangePolygon, detection: ChangeDetection, settings: Settings
-) -> None:
+def _confirm(session: Session, polygon: ChangePolygon, detection: ChangeDetection) -> set[int]:
     """Set the polygon's confidence from other detections and ground evidence, and raise
-    the confidence of earlier polygons this one confirms."""
+    the confidence of earlier polygons this one confirms; return the leads to re-score."""
     geom = to_shape(polygon.geom)
     confirmations: list[dict[str, Any]] = []
+    rescore: set[int] = set()
     for other in _near(session, geom, ChangePolygon, ChangePolygon.geom):
         if other.detection_id == detection.id or not to_shape(other.geom).intersects(geom):
             continue
@@ -290,7 +294,7 @@ def _confirm(
         confirmations.append({"kind": "image", "detection": earlier.id, "polygon": other.id})
         mark = {"kind": "image", "detection": detection.id, "polygon": polygon.id}
         other.confirmations = [*other.confirmations, mark]
-        _rate(session, other, settings)
+        rescore |= _rate(session, other)
     since = session.get_one(Image, detection.before_id).acquired_at
     buffered = geom.buffer(GROUND_RADIUS_M / 111_320)
     for item in _near(session, geom, EvidenceItem, EvidenceItem.geom):
@@ -298,24 +302,23 @@ def _confirm(
         if seen and to_shape(item.geom).intersects(buffered):
             confirmations.append({"kind": item.kind, "evidence": item.id})
     polygon.confirmations = confirmations
-    _rate(session, polygon, settings)
+    return rescore | _rate(session, polygon)
 
 
-def _rate(session: Session, polygon: ChangePolygon, settings: Settings) -> None:
-    """Confidence from confirmations; a changed rating re-scores the polygon's lead."""
+def _rate(session: Session, polygon: ChangePolygon) -> set[int]:
+    """Confidence from confirmations; return the polygon's lead if a changed rating means it
+    must be re-scored."""
     images = any(c["kind"] == "image" for c in polygon.confirmations)
     ground = any(c["kind"] in GROUND_KINDS for c in polygon.confirmations)
     rating = "highest" if images and ground else "high" if images or ground else "low"
     if rating == polygon.confidence:
-        return
+        return set()
     polygon.confidence = rating
     if polygon.evidence_id is None:
-        return
+        return set()
     item = session.get_one(EvidenceItem, polygon.evidence_id)
     item.provenance = {**item.provenance, "confidence": rating}
-    if item.lead_id is not None:
-        lead = session.get_one(Lead, item.lead_id)
-        refresh(session, lead=lead, actor="system:imagery", settings=settings)
+    return {item.lead_id} if item.lead_id is not None else set()
 
 
 def polygons_of(session: Session, detection_id: int) -> list[ChangePolygon]:
