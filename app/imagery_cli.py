@@ -1,28 +1,14 @@
 """`ecoleads imagery ...`: import images and detect change, with a progress bar."""
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from app.cli_support import dump, fails_cleanly, progress_bar, transaction
-from app.errors import Invalid
 from app.settings import get_settings
 
 imagery_cli = typer.Typer(help="Imagery: scenes, orthomosaics, drone photos.", no_args_is_help=True)
-
-
-def _bands(text: str | None) -> dict[str, int] | None:
-    if text is None:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise Invalid(f"--bands is not JSON: {exc}") from exc
-    if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
-        raise Invalid('--bands must map band names to numbers, e.g. {"red": 3, "nir": 4}')
-    return value
 
 
 @imagery_cli.command("import")
@@ -44,19 +30,14 @@ def imagery_import(
     from app.services.files.evidence_store import LocalEvidenceStore
     from app.services.imagery.catalog import stac_item
     from app.services.imagery.ingest import ImageUpload, import_image, precheck
-    from geo.imagery.acquired import parse_acquired
 
     settings = get_settings()
-    try:
-        when = parse_acquired(acquired) if acquired else None
-    except ValueError as exc:
-        raise Invalid(str(exc)) from exc
-    upload = ImageUpload(
+    upload = ImageUpload.from_text(
         path=path,
         name=path.name,
         sensor=sensor,
-        acquired=when,
-        bands=_bands(bands),
+        acquired=acquired,
+        bands=bands,
         title=title,
         illustrative=illustrative,
         category=category,

@@ -1,9 +1,7 @@
 """Imagery: upload (a job), STAC Items, originals and COGs, tiles, statistics, change
 detections and remediation re-checks."""
 
-import json
 from datetime import datetime
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
@@ -39,7 +37,6 @@ from app.services.imagery.rechecks import check_recheck, list_rechecks
 from app.services.leads.workflow import get_lead
 from app.services.places.geocode import resolve_input
 from app.settings import Settings
-from geo.imagery.acquired import parse_acquired
 from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range
 from models import ChangeDetection, EvidenceItem
 
@@ -56,21 +53,6 @@ def _store(settings: Settings) -> LocalEvidenceStore:
 
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
-
-
-def _bands_form(raw: str | None) -> dict[str, int] | None:
-    if not raw:
-        return None
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise Invalid(f"bands is not JSON: {exc.msg}") from exc
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-        for k, v in value.items()
-    ):
-        raise Invalid('bands must map band names to band numbers, e.g. {"red": 3, "nir": 4}')
-    return value
 
 
 @router.post(
@@ -102,12 +84,12 @@ def upload_image(
     """Check the file and queue its import; follow the job (Location) for the image id."""
     path = save_upload(file.file, file.filename, settings.uploads_dir, settings.upload_max_bytes)
     try:
-        upload = ImageUpload(
+        upload = ImageUpload.from_text(
             path=path,
             name=file.filename or path.name,
             sensor=sensor,
-            acquired=_acquired(acquired),
-            bands=_bands_form(bands),
+            acquired=acquired,
+            bands=bands,
             title=title,
             illustrative=illustrative,
             category=category,
@@ -123,15 +105,6 @@ def upload_image(
         discard_upload(path)
         raise
     return accepted(JobRead.model_validate(job))
-
-
-def _acquired(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        return parse_acquired(raw)
-    except ValueError as exc:
-        raise Invalid(str(exc)) from exc
 
 
 @router.get(
@@ -202,9 +175,8 @@ def get_original(
 def get_cog(image_id: DbId, session: SessionDep, _: Reader, settings: SettingsDep) -> FileResponse:
     """The COG (deflate, internal mask, overviews) tiles and change detection read."""
     image = catalog.get_raster(session, image_id)
-    assert image.cog_key is not None
     return FileResponse(
-        _store(settings).local_path(image.cog_key),
+        catalog.cog_path(image, _store(settings)),
         media_type=catalog.COG,
         filename=f"image-{image.id}.cog.tif",
     )
@@ -234,10 +206,9 @@ def get_tile(
         catalog.check_index_of(image, index)
     if not (0 <= x < 2**z and 0 <= y < 2**z):
         raise Invalid(f"tile {z}/{x}/{y} does not exist")
-    assert image.cog_key is not None
     try:
         png = render_tile(
-            FilePath(_store(settings).local_path(image.cog_key)),
+            catalog.cog_path(image, _store(settings)),
             z,
             x,
             y,
@@ -283,8 +254,7 @@ def get_tilejson(
     image = catalog.get_raster(session, image_id)
     if index is not None:
         catalog.check_index_of(image, index)
-    assert image.cog_key is not None
-    minzoom, maxzoom = zoom_range(FilePath(_store(settings).local_path(image.cog_key)))
+    minzoom, maxzoom = zoom_range(catalog.cog_path(image, _store(settings)))
     return tilejson(
         image.id,
         _base(request),
@@ -320,10 +290,9 @@ def post_statistics(
     )
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
         raise Invalid("statistics need a Polygon or MultiPolygon")
-    assert image.cog_key is not None
     try:
         stats = statistics(
-            FilePath(_store(settings).local_path(image.cog_key)),
+            catalog.cog_path(image, _store(settings)),
             geometry,
             bands=image.bands,
             scale=catalog.scale_of(image),

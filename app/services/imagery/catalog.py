@@ -39,9 +39,19 @@ def get_image(session: Session, image_id: int) -> Image:
 def get_raster(session: Session, image_id: int) -> Image:
     """Return an image that has a COG (a scene or orthomosaic, not a drone photo)."""
     image = get_image(session, image_id)
-    if image.cog_key is None:
-        raise Invalid(f"image {image_id} is a drone photo: it has no raster to read")
+    _cog_key(image)
     return image
+
+
+def _cog_key(image: Image) -> str:
+    if image.cog_key is None:
+        raise Invalid(f"image {image.id} is a drone photo: it has no raster to read")
+    return image.cog_key
+
+
+def cog_path(image: Image, store: EvidenceStore) -> Path:
+    """Where GDAL reads the image's COG (422 for a drone photo, which has none)."""
+    return Path(store.local_path(_cog_key(image)))
 
 
 def list_images(
@@ -73,10 +83,8 @@ def scale_of(image: Image) -> Scale:
 
 
 def scene_of(image: Image, store: EvidenceStore) -> Scene:
-    """The image as change detection and tiles read it (its COG)."""
-    if image.cog_key is None:
-        raise Invalid(f"image {image.id} is a drone photo: it has no raster to read")
-    return Scene(Path(store.local_path(image.cog_key)), dict(image.bands), scale_of(image))
+    """The image as change detection reads it (its COG)."""
+    return Scene(cog_path(image, store), dict(image.bands), scale_of(image))
 
 
 def check_index_of(image: Image, index: str) -> None:

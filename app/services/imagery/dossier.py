@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.dossier import DossierFigure, DossierFile
 from app.services.files.evidence_store import EvidenceStore
-from app.services.imagery.catalog import GEOTIFF, scale_of
+from app.services.imagery.catalog import GEOTIFF, cog_path, scale_of
 from app.services.imagery.rechecks import latest_recheck
 from geo.imagery.figures import before_after_png
 from models import ChangeDetection, ChangePolygon, EvidenceItem, Image
@@ -135,10 +135,9 @@ def _pair(
     after: Image,
     what: str,
 ) -> tuple[DossierFigure, DossierFigure]:
-    assert before.cog_key is not None and after.cog_key is not None
     first, second = before_after_png(
-        Path(store.local_path(before.cog_key)),
-        Path(store.local_path(after.cog_key)),
+        cog_path(before, store),
+        cog_path(after, store),
         to_shape(polygon.geom),
         before_bands=before.bands,
         before_scale=scale_of(before),

@@ -7,6 +7,7 @@ footprint from the valid-data mask and records the image. A drone photo becomes 
 evidence item with its camera position and altitude reference.
 """
 
+import json
 import math
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -66,6 +67,36 @@ class ImageUpload:
         }
 
     @classmethod
+    def from_text(
+        cls,
+        *,
+        path: Path,
+        name: str,
+        sensor: str,
+        acquired: str | None,
+        bands: str | None,
+        title: str | None,
+        illustrative: bool,
+        category: str | None,
+    ) -> "ImageUpload":
+        """An upload from the text the uploader typed (form fields or CLI options): the
+        acquisition time as ISO 8601, the band map as JSON; 422 naming what is wrong."""
+        try:
+            when = parse_acquired(acquired) if acquired else None
+        except ValueError as exc:
+            raise Invalid(str(exc)) from exc
+        return cls(
+            path=path,
+            name=name,
+            sensor=sensor,
+            acquired=when,
+            bands=_band_map(bands) if bands else None,
+            title=title,
+            illustrative=illustrative,
+            category=category,
+        )
+
+    @classmethod
     def from_params(cls, p: dict[str, Any]) -> "ImageUpload":
         """The upload back from job parameters."""
         return cls(
@@ -78,6 +109,19 @@ class ImageUpload:
             illustrative=bool(p.get("illustrative")),
             category=p.get("category"),
         )
+
+
+def _band_map(text: str) -> dict[str, int]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"bands is not JSON: {exc.msg}") from exc
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+        for k, v in value.items()
+    ):
+        raise Invalid('bands must map band names to band numbers, e.g. {"red": 3, "nir": 4}')
+    return value
 
 
 def is_photo(path: Path) -> bool:
