@@ -7,15 +7,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import shapely
+from geoalchemy2.shape import to_shape
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.places.geocode import widened
 from geo.air.attribution import Attribution
+from geo.distance import geodesic_distance_m
 from geo.scoring.imagery import CONFIDENCE_VALUE, ImageryChange
 from geo.scoring.model import Score, score
 from geo.scoring.signals import LeadFacts
-from models import ChangePolygon, EvidenceItem, Recheck, Report, ReportPhoto, ScoreWeights
+from models import (
+    ChangePolygon,
+    EvidenceItem,
+    Lead,
+    Recheck,
+    Report,
+    ReportPhoto,
+    ScoreWeights,
+)
+from models.spatial import BBoxFilter
 from rules.legal import BasisRow, EvidenceFacts, suggest
+from rules.workflow import CLOSED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -176,4 +192,33 @@ def imagery_facts(
             restored_fraction=restored.get(lead_id) if lead_id is not None else None,
         )
         out.append((change, len(mine) + drones))
+    return out
+
+
+# A closed lead this close to a new one counts as recurrence at the same place (metres).
+RECURRENCE_RADIUS_M = 200.0
+
+
+def earlier_closed(
+    session: Session, hulls: Sequence[BaseGeometry], exclude: int | None = None
+) -> list[int]:
+    """For each lead's geometry, the closed leads within RECURRENCE_RADIUS_M (other than
+    lead `exclude`): recurrence evidence. One query for all."""
+    if not hulls:
+        return []
+    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(np.asarray(hulls)))
+    box = widened((minx, miny, maxx, maxy), RECURRENCE_RADIUS_M)
+    query = select(Lead.geom).where(
+        Lead.status.in_(CLOSED_STATUSES), BBoxFilter(Lead.id, Lead.geom, box)
+    )
+    if exclude is not None:
+        query = query.where(Lead.id != exclude)
+    closed = [to_shape(g) for g in session.scalars(query)]
+    if not closed:
+        return [0] * len(hulls)
+    tree = shapely.STRtree(closed)
+    out = []
+    for hull in hulls:
+        near = tree.query(shapely.box(*widened(hull.bounds, RECURRENCE_RADIUS_M)))
+        out.append(sum(geodesic_distance_m(hull, closed[j]) <= RECURRENCE_RADIUS_M for j in near))
     return out

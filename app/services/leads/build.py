@@ -13,12 +13,17 @@ from sqlalchemy.orm import Session
 from app.errors import Invalid
 from app.services import audit
 from app.services.air.attribution import lead_attribution
-from app.services.leads.assess import Gathered, assess, imagery_facts, photo_facts
+from app.services.leads.assess import (
+    Gathered,
+    assess,
+    earlier_closed,
+    imagery_facts,
+    photo_facts,
+)
 from app.services.places.geocode import geocode_geometry, widened
 from app.services.webhooks import emit
 from app.settings import Settings
 from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, assign
-from geo.distance import geodesic_distance_m
 from geo.scoring.model import DEFAULT_WEIGHTS, Score, score
 from geo.scoring.signals import SIGNALS, LeadFacts
 from models import (
@@ -33,10 +38,8 @@ from models import (
 from models.base import SRID, utcnow
 from models.spatial import BBoxFilter
 from rules.legal import SEED, BasisRow
-from rules.workflow import CLOSED_STATUSES, OPEN_STATUSES
+from rules.workflow import OPEN_STATUSES
 
-# A closed lead this close to a new one counts as recurrence at the same place (metres).
-RECURRENCE_RADIUS_M = 200.0
 # Facts used only to check that a weights version can score.
 _PROBE = LeadFacts(
     category="other",
@@ -243,7 +246,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
             zones=tuple((z["kind"], z["level"]) for z in lead.geocode["zones"]),
             items=items,
             photos=photos,
-            earlier_closed=_earlier_closed(session, lead, hull),
+            earlier_closed=earlier_closed(session, [hull], exclude=lead.id)[0],
             imagery=imagery,
             imagery_items=imagery_items,
             air=lead_attribution(session, lead=lead, settings=settings),
@@ -284,19 +287,6 @@ def breakdown_rows(result: Score) -> list[dict[str, Any]]:
         }
         for e in result.entries
     ]
-
-
-def _earlier_closed(session: Session, lead: Lead, geom: shapely.Geometry) -> int:
-    """Closed leads of the same place (within RECURRENCE_RADIUS_M), recurrence evidence."""
-    box = widened(geom.bounds, RECURRENCE_RADIUS_M)
-    closed = session.scalars(
-        select(Lead).where(
-            Lead.id != lead.id,
-            Lead.status.in_(CLOSED_STATUSES),
-            BBoxFilter(Lead.id, Lead.geom, box),
-        )
-    ).all()
-    return sum(geodesic_distance_m(geom, to_shape(c.geom)) <= RECURRENCE_RADIUS_M for c in closed)
 
 
 def evidence_of(session: Session, *, lead: Lead) -> list[dict[str, Any]]:

@@ -11,26 +11,27 @@ from sqlalchemy.orm import Session
 from app.errors import Invalid
 from app.services import audit
 from app.services.air.attribution import attribution_at
-from app.services.leads.assess import Gathered, assess, imagery_facts, photo_facts
+from app.services.leads.assess import (
+    Gathered,
+    assess,
+    earlier_closed,
+    imagery_facts,
+    photo_facts,
+)
 from app.services.leads.build import (
-    RECURRENCE_RADIUS_M,
     breakdown_rows,
     current_weights,
     legal_rows,
     refresh,
 )
 from app.services.leads.workflow import get_lead
-from app.services.places.geocode import widened
 from app.services.places.geocode_batch import BatchResult, geocode_points
 from app.settings import Settings
 from geo.clustering import EvidencePoint, cluster
-from geo.distance import geodesic_distance_m
 from geo.progress import Progress, no_progress
 from models import AirStation, EvidenceItem, Lead, Organisation, User
 from models.base import SRID, utcnow
-from models.spatial import BBoxFilter
 from rules.kinds import ADMIN_LEVELS
-from rules.workflow import CLOSED_STATUSES
 
 
 def merge(
@@ -161,30 +162,6 @@ def _place(result: BatchResult, k: int, responsible: list[Organisation]) -> dict
     }
 
 
-def _earlier_closed(session: Session, hulls: list[shapely.Geometry]) -> list[int]:
-    """For each new lead, the closed leads within RECURRENCE_RADIUS_M (one query for all)."""
-    if not hulls:
-        return []
-    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(np.asarray(hulls)))
-    box = widened((minx, miny, maxx, maxy), RECURRENCE_RADIUS_M)
-    closed = [
-        to_shape(g)
-        for g in session.scalars(
-            select(Lead.geom).where(
-                Lead.status.in_(CLOSED_STATUSES), BBoxFilter(Lead.id, Lead.geom, box)
-            )
-        )
-    ]
-    if not closed:
-        return [0] * len(hulls)
-    tree = shapely.STRtree(closed)
-    out = []
-    for hull in hulls:
-        near = tree.query(shapely.box(*widened(hull.bounds, RECURRENCE_RADIUS_M)))
-        out.append(sum(geodesic_distance_m(hull, closed[j]) <= RECURRENCE_RADIUS_M for j in near))
-    return out
-
-
 def cluster_unassigned(
     session: Session,
     *,
@@ -225,7 +202,7 @@ def cluster_unassigned(
     members_of = [[by_id[i] for i in g] for g in groups]
     photos = photo_facts(session, members_of)
     imagery = imagery_facts(session, members_of, [None] * len(groups))
-    recurring = _earlier_closed(session, hulls)
+    recurring = earlier_closed(session, hulls)
     leads: list[dict[str, Any]] = []
     for k, members in enumerate(members_of):
         first = min(m.observed_at for m in members)
