@@ -10,8 +10,9 @@
 
 Usage: `make bench` (PostGIS from ECOLEADS_TEST_POSTGIS_URL), or
 `.venv/bin/python bench/air.py [--data ../shared/data/air_quality/beijing_prsa] [--days N]
-[--import-only] [--profile FILE]` (--profile writes a cProfile of each import to
-FILE.<backend>).
+[--import-only] [--profile FILE] [--breakdown]` (--profile writes a cProfile of each import
+to FILE.<backend>; --breakdown also imports on PostGIS with the foreign keys of air_readings
+dropped, to show what the database's per-row referential checks cost).
 """
 
 import argparse
@@ -28,7 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
@@ -84,16 +85,30 @@ def copy_floor(url: str, files: list[SourceFile]) -> float:
     return secs
 
 
+# What --breakdown drops on PostGIS: the per-row RI triggers of air_readings' foreign keys.
+WITHOUT_FOREIGN_KEYS = (
+    "ALTER TABLE air_readings DROP CONSTRAINT fk_air_readings_station_id_air_stations",
+    "ALTER TABLE air_readings DROP CONSTRAINT fk_air_readings_import_id_air_imports",
+)
+
+
 def import_on(
-    url: str, files: list[SourceFile], data_dir: str, profile: Path | None = None
+    url: str,
+    files: list[SourceFile],
+    data_dir: str,
+    profile: Path | None = None,
+    ddl: tuple[str, ...] = (),
 ) -> tuple[float, int, object]:
-    """Migrate a fresh database, load the demo layers, import; return seconds and rows."""
+    """Migrate a fresh database, load the demo layers (apply `ddl`), import; return seconds
+    and rows."""
     migrate.downgrade(url, "base")
     migrate.upgrade(url)
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as s:
         load_demo(s)
+        for statement in ddl:
+            s.execute(text(statement))
     settings = Settings(database_url=url, data_dir=Path(data_dir))
     profiler = cProfile.Profile() if profile else None
     t0 = time.perf_counter()
@@ -141,6 +156,9 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=None, help="limit the CV to N days")
     parser.add_argument("--import-only", action="store_true", help="skip the accuracy part")
     parser.add_argument("--profile", type=Path, default=None, help="cProfile each import")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also import on PostGIS without foreign keys"
+    )
     args = parser.parse_args()
     paths = sorted(args.data.glob("PRSA_Data_*.csv"))
     if not paths:
@@ -167,6 +185,9 @@ def main() -> None:
             secs, rows, made = import_on(url or f"sqlite:///{tmp}/bench.db", files, tmp, out)
             sessions = sessions or made
             results.append((name, secs, rows))
+        if args.breakdown and pg_url:
+            secs, rows, _ = import_on(pg_url, files, tmp, ddl=WITHOUT_FOREIGN_KEYS)
+            results.append(("postgis-fk", secs, rows))
         print(
             f"\n{'backend':<11} {'rows':>9} {'import s':>9} {'rows/s':>9} "
             f"{'x read_csv':>10} {'x COPY':>7}"

@@ -53,7 +53,8 @@ class AirReading(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("air_stations.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Not indexed alone: readings are found by station and hour (the unique key above).
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     pm10: Mapped[float | None] = mapped_column(Float)
     pm25: Mapped[float | None] = mapped_column(Float)
     so2: Mapped[float | None] = mapped_column(Float)

@@ -64,8 +64,11 @@ def sqlite_values(column: pd.Series) -> list[object]:
     """Return a column as the Python values SQLite stores, NULLs as None, without a loop."""
     if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
         return _sqlite_datetimes(column)
+    if column.dtype.kind == "f":
+        # SQLite stores a bound NaN as NULL itself: no per-value replacement needed.
+        return column.to_numpy().tolist()  # type: ignore[no-any-return]
     null = column.isna().to_numpy()
-    if column.dtype.kind in "fiub":
+    if column.dtype.kind in "iub":
         values = column.to_numpy()
         if not null.any():
             return values.tolist()  # type: ignore[no-any-return]

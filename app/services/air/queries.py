@@ -192,7 +192,18 @@ def latest_day(session: Session) -> date | None:
 
 def day_range(session: Session) -> tuple[date | None, date | None]:
     """Return the local days of the oldest and the newest reading."""
-    oldest, newest = session.execute(select(func.min(AirReading.at), func.max(AirReading.at))).one()
+    # Per station, so each end is one probe of the (station_id, at) key: `at` has no index.
+    def end(agg: Any) -> Any:
+        return (
+            select(agg(AirReading.at))
+            .where(AirReading.station_id == AirStation.id)
+            .scalar_subquery()
+        )
+
+    per_station = select(end(func.min).label("lo"), end(func.max).label("hi")).subquery()
+    oldest, newest = session.execute(
+        select(func.min(per_station.c.lo), func.max(per_station.c.hi))
+    ).one()
     if oldest is None or newest is None:
         return None, None
 
