@@ -21,6 +21,7 @@ class KindSpec:
 
 WATER_SOURCE_LEVELS = ("I", "II", "quasi")
 ADMIN_LEVELS = ("province", "city", "county", "township")
+NATURE_RESERVE_LEVELS = ("core", "buffer", "experimental", "general")
 
 KINDS: dict[str, KindSpec] = {
     "water_source_zone": KindSpec(
@@ -53,7 +54,21 @@ KINDS: dict[str, KindSpec] = {
     "wetland": KindSpec("湿地", "wetland", True),
     "ecological_redline": KindSpec("生态保护红线", "ecological red line", True),
     "river_lake_range": KindSpec("河湖管理范围", "river/lake management range", True),
-    "nature_reserve": KindSpec("自然保护区", "nature reserve", True),
+    # Functional zones (Regulations on Nature Reserves art. 18); the natural protected area
+    # system's 核心保护区 is the core, its 一般控制区 the rest (buffer and experimental).
+    "nature_reserve": KindSpec(
+        "自然保护区",
+        "nature reserve",
+        True,
+        NATURE_RESERVE_LEVELS,
+        {
+            "核心区": "core",
+            "核心保护区": "core",
+            "缓冲区": "buffer",
+            "实验区": "experimental",
+            "一般控制区": "general",
+        },
+    ),
     "no_burn_area": KindSpec("禁烧区", "no-burn area", True),
     "water_body": KindSpec("水体", "water body", False),
     "basin": KindSpec("流域", "basin", False),

@@ -92,37 +92,80 @@ class ZoneWeight:
     zh: str
     en: str
     only_for: frozenset[str] | None = None  # categories it matters for; None: all
+    not_for: frozenset[str] = frozenset()  # categories whose harm the zone does not protect
 
+    def fits(self, category: str) -> bool:
+        """Whether the zone's regime protects against this category's harm."""
+        return (self.only_for is None or category in self.only_for) and (
+            category not in self.not_for
+        )
+
+
+# Emissions to air: a water-source zone, a wetland or a river range does not protect the air,
+# so dust or smoke there is not a water or wetland case (construction dust in a level-I zone
+# is not a level-I water case; the building itself would be its own lead). Dust is not what
+# red lines and reserves protect either; burning is (the Nature Reserves Regulations art. 26
+# forbid 烧荒).
+AIR_CATEGORIES = frozenset(
+    {"construction_dust", "stockpile_transport_dust", "straw_burning", "rubbish_burning"}
+)
+DUST_CATEGORIES = frozenset({"construction_dust", "stockpile_transport_dust"})
 
 # Order from the strictness of the regimes: level I > II > quasi water-source zones (Water
-# Pollution Prevention and Control Law arts. 65-67, zoning HJ 338-2018); wetlands (Wetland
-# Protection Law art. 28) ~ ecological red lines; nature reserves; river/lake management
-# ranges; no-burn areas only for straw burning (Air Pollution Prevention and Control Law
-# art. 77). Values are platform defaults. Keys are (kind, level); level None matches any.
+# Pollution Prevention and Control Law arts. 65-67, zoning HJ 338-2018); nature reserves by
+# functional zone (Regulations on Nature Reserves arts. 27-29: core closed to all, buffer to
+# all but research, experimental for limited activity), never below red lines, since a
+# reserve is itself within the red line and under a stricter regime; wetlands (Wetland
+# Protection Law art. 28) ~ ecological red lines; river/lake management ranges; no-burn areas
+# only for burning (Air Pollution Prevention and Control Law arts. 77, 82). Values are
+# platform defaults. Keys are (kind, level); level None matches any.
 ZONE_SENSITIVITY: dict[tuple[str, str | None], ZoneWeight] = {
     ("water_source_zone", "I"): ZoneWeight(
-        1.0, "位于一级饮用水水源保护区", "inside a level-I water-source zone"
+        1.0, "位于一级饮用水水源保护区", "inside a level-I water-source zone", None, AIR_CATEGORIES
     ),
     ("water_source_zone", "II"): ZoneWeight(
-        0.85, "位于二级饮用水水源保护区", "inside a level-II water-source zone"
+        0.85,
+        "位于二级饮用水水源保护区",
+        "inside a level-II water-source zone",
+        None,
+        AIR_CATEGORIES,
     ),
     ("water_source_zone", "quasi"): ZoneWeight(
-        0.7, "位于饮用水水源准保护区", "inside a quasi-protection water-source zone"
+        0.7,
+        "位于饮用水水源准保护区",
+        "inside a quasi-protection water-source zone",
+        None,
+        AIR_CATEGORIES,
     ),
     # A source zone of unrecorded level counts as the least strict level.
     ("water_source_zone", None): ZoneWeight(
-        0.7, "位于饮用水水源保护区（级别不明）", "inside a water-source zone of unknown level"
+        0.7,
+        "位于饮用水水源保护区（级别不明）",
+        "inside a water-source zone of unknown level",
+        None,
+        AIR_CATEGORIES,
     ),
-    ("wetland", None): ZoneWeight(0.6, "位于湿地", "inside a wetland"),
+    ("nature_reserve", "core"): ZoneWeight(
+        0.95, "位于自然保护区核心区", "inside a nature reserve's core zone", None, DUST_CATEGORIES
+    ),
+    ("nature_reserve", "buffer"): ZoneWeight(
+        0.85, "位于自然保护区缓冲区", "inside a nature reserve's buffer zone", None, DUST_CATEGORIES
+    ),
+    ("nature_reserve", None): ZoneWeight(
+        0.7, "位于自然保护区", "inside a nature reserve", None, DUST_CATEGORIES
+    ),
+    ("wetland", None): ZoneWeight(0.6, "位于湿地", "inside a wetland", None, AIR_CATEGORIES),
     ("ecological_redline", None): ZoneWeight(
-        0.6, "位于生态保护红线内", "inside an ecological red line"
+        0.6, "位于生态保护红线内", "inside an ecological red line", None, DUST_CATEGORIES
     ),
-    ("nature_reserve", None): ZoneWeight(0.55, "位于自然保护区", "inside a nature reserve"),
     ("river_lake_range", None): ZoneWeight(
-        0.5, "位于河湖管理范围内", "inside a river/lake management range"
+        0.5, "位于河湖管理范围内", "inside a river/lake management range", None, AIR_CATEGORIES
     ),
     ("no_burn_area", None): ZoneWeight(
-        0.4, "位于禁烧区", "inside a no-burn area", frozenset({"straw_burning"})
+        0.4,
+        "位于禁烧区",
+        "inside a no-burn area",
+        frozenset({"straw_burning", "rubbish_burning"}),
     ),
 }
 OUTSIDE_ZONES = ZoneWeight(0.1, "不在敏感区域内", "not inside a sensitive zone")
@@ -130,14 +173,24 @@ OUTSIDE_ZONES = ZoneWeight(0.1, "不在敏感区域内", "not inside a sensitive
 
 @signal("location_sensitivity")
 def location_sensitivity(facts: LeadFacts) -> SignalResult:
-    """Return the sensitivity of the most sensitive zone the lead lies in."""
-    best = OUTSIDE_ZONES
+    """Return the sensitivity of the most sensitive zone the lead lies in whose regime
+    protects against the category's harm; a stricter zone that does not is named."""
+    best, unfit = OUTSIDE_ZONES, OUTSIDE_ZONES
     for kind, level in facts.zones:
         row = ZONE_SENSITIVITY.get((kind, level)) or ZONE_SENSITIVITY.get((kind, None))
-        applies = row is not None and (row.only_for is None or facts.category in row.only_for)
-        if row is not None and applies and row.value > best.value:
-            best = row
-    return SignalResult(best.value, f"{best.zh} ({best.en})")
+        if row is None:
+            continue
+        if row.fits(facts.category):
+            best = row if row.value > best.value else best
+        elif row.only_for is None and row.value > unfit.value:
+            unfit = row
+    reason = f"{best.zh} ({best.en})"
+    if unfit.value > best.value:
+        reason += (
+            f"；{unfit.zh}，但该类别不属其保护对象，不计 "
+            f"({unfit.en}, but the category is not a harm it protects against: not counted)"
+        )
+    return SignalResult(best.value, reason)
 
 
 # Criminal offences first (illegal mining, Criminal Law art. 343; serious pollution by
@@ -190,12 +243,36 @@ def corroboration(facts: LeadFacts) -> SignalResult:
 
 # Evidence loses half its urgency every two weeks without a new sighting. Platform default.
 RECENCY_HALF_LIFE_DAYS = 14.0
+# Harm that stays until someone remedies it (a pit, a building, a heap, a cleared slope): its
+# age says nothing about whether it still exists, so it is not discounted unless a re-check
+# shows the site largely restored.
+LASTING_HARM_CATEGORIES = frozenset(
+    {
+        "illegal_mining",
+        "illegal_building_protected_area",
+        "waste_dumping",
+        "land_disturbance",
+        "sand_gravel_extraction",
+        "wetland_damage",
+    }
+)
+RESTORED_FOR_DECAY = 0.8  # re-check restored fraction from which lasting harm decays again
 
 
 @signal("recency")
 def recency(facts: LeadFacts) -> SignalResult:
-    """Return 0.5 ** (days since the last evidence / half-life); future times count as now."""
+    """Return 0.5 ** (days since the last evidence / half-life), future times as now; 1 for
+    lasting harm that no re-check shows remedied."""
     days = max((facts.now - facts.last_evidence_at).total_seconds() / 86400.0, 0.0)
+    imagery = facts.extra.get("imagery")
+    restored = getattr(imagery, "restored_fraction", None) or 0.0
+    if facts.category in LASTING_HARM_CATEGORIES and restored < RESTORED_FOR_DECAY:
+        return SignalResult(
+            1.0,
+            f"持续性损害，最近证据距今 {days:.1f} 天，未见整改，不因时间折减 "
+            f"(lasting harm, last evidence {days:.1f} days ago, not shown remedied: "
+            "not discounted by age)",
+        )
     return SignalResult(
         0.5 ** (days / RECENCY_HALF_LIFE_DAYS),
         f"最近证据距今 {days:.1f} 天 (last evidence {days:.1f} days ago)",

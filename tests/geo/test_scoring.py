@@ -17,6 +17,7 @@ from geo.scoring import (
     score,
     signal,
 )
+from geo.scoring.imagery import ImageryChange
 from geo.scoring.signals import (
     category_severity,
     corroboration,
@@ -92,7 +93,9 @@ def test_built_in_signals_are_registered_in_order() -> None:
         ((("wetland", None),), 0.6, "wetland"),
         ((("wetland", "national"),), 0.6, "湿地"),
         ((("ecological_redline", None),), 0.6, "red line"),
-        ((("nature_reserve", None),), 0.55, "nature reserve"),
+        ((("nature_reserve", None),), 0.7, "nature reserve"),
+        ((("nature_reserve", "core"),), 0.95, "core zone"),
+        ((("nature_reserve", "buffer"),), 0.85, "缓冲区"),
         ((("river_lake_range", None),), 0.5, "river/lake"),
         ((), 0.1, "not inside"),
         ((("basin", None), ("admin_division", "county")), 0.1, "not inside"),
@@ -153,6 +156,48 @@ def test_corroboration_values_and_monotonicity() -> None:
     # Repeated kinds count once.
     twice = facts(reporters=1, source_kinds=("citizen_report", "citizen_report"))
     assert corroboration(twice).value == pytest.approx(0.5)
+
+
+def test_zone_weight_fits_the_category() -> None:
+    """Dust or smoke in a water-source zone is not a water-source case (the zone's regime,
+    WPPCL arts. 65-67, protects the water, not the air): the zone gives no weight, and the
+    reason names it."""
+    level_i = (("water_source_zone", "I"),)
+    dust = location_sensitivity(facts(category="construction_dust", zones=level_i))
+    assert dust.value == 0.1
+    assert "level-I" in dust.reason and "not counted" in dust.reason
+    building = location_sensitivity(
+        facts(category="illegal_building_protected_area", zones=level_i)
+    )
+    assert building.value == 1.0 and "not counted" not in building.reason
+    # Straw burning in a level-I zone counts only where burning is banned (a no-burn area).
+    burning = facts(category="straw_burning", zones=(*level_i, ("no_burn_area", None)))
+    assert location_sensitivity(burning).value == 0.4
+    # Burning (烧荒) is banned in reserves (Nature Reserves Regulations art. 26); dust is not
+    # what a reserve protects.
+    reserve = (("nature_reserve", "core"),)
+    assert location_sensitivity(facts(category="straw_burning", zones=reserve)).value == 0.95
+    assert location_sensitivity(facts(category="construction_dust", zones=reserve)).value == 0.1
+
+
+def test_nature_reserves_weigh_at_least_as_much_as_red_lines() -> None:
+    redline = location_sensitivity(facts(zones=(("ecological_redline", None),))).value
+    for level in ("core", "buffer", "experimental", "general", None):
+        reserve = location_sensitivity(facts(zones=(("nature_reserve", level),))).value
+        assert reserve >= redline, level
+
+
+@pytest.mark.parametrize("category", ["illegal_mining", "waste_dumping", "land_disturbance"])
+def test_recency_does_not_discount_lasting_unremedied_harm(category: str) -> None:
+    """A pit, a heap or a building stays until remedied: a year-old sighting is as urgent as
+    today's, until a re-check shows the site at least 80 % restored."""
+    old = facts(category=category, last_evidence_at=NOW - timedelta(days=365))
+    result = recency(old)
+    assert result.value == 1.0 and "not discounted" in result.reason
+    restored = replace(old, extra={"imagery": ImageryChange(1.0, "high", 1, restored_fraction=0.9)})
+    assert recency(restored).value == pytest.approx(0.5 ** (365 / 14))
+    half = replace(old, extra={"imagery": ImageryChange(1.0, "high", 1, restored_fraction=0.5)})
+    assert recency(half).value == 1.0
 
 
 @pytest.mark.parametrize(("days", "expected"), [(0, 1.0), (14, 0.5), (28, 0.25), (-3, 1.0)])
