@@ -26,13 +26,17 @@ from app.schemas.air import (
     StationsRead,
     StatisticsRead,
 )
+from app.schemas.air_standards import AnnualRead, EditionUsed, IndicativeLabel
 from app.schemas.geojson import PointGeometry
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
 from app.services.air import queries as queries
+from app.services.air.annual import station_annual
 from app.services.air.stats import exceedances, records, station_statistics
 from app.services.files.uploads import discard_upload, save_upload
+from geo.air.editions import editions_between
 from geo.air.formats import ReadingsError, parse_mapping
+from geo.air.iaqi import HOURLY_PM_LABEL
 from models import AirImport, AirStation
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"])
@@ -40,6 +44,10 @@ Reader = Annotated[Principal, Depends(Allow("air:read", "admin", "prosecutor", "
 Analyst = Annotated[Principal, Depends(Allow("air:write", "admin", "prosecutor"))]
 Importer = Annotated[Principal, Depends(Allow("air:write", "admin"))]
 FORMATS = ("prsa", "cnemc", "csv", "firms")
+DustDaysQuery = Annotated[
+    list[date] | None,
+    Query(description="dust-storm days to leave out (exceptional events; repeat the parameter)"),
+]
 
 
 def _station(s: AirStation) -> StationRead:
@@ -89,10 +97,11 @@ def stations(
         "first_day": first.isoformat() if first else None,
         "last_day": last.isoformat() if last else None,
     }
+    edition = EditionUsed.model_validate(editions_between(day, day)[0]) if day else None
     if format == "json":
-        return StationsRead(**span, stations=items)
+        return StationsRead(**span, edition=edition, stations=items)
     return StationCollection(
-        type="FeatureCollection", **span, features=[_feature(i) for i in items]
+        type="FeatureCollection", **span, edition=edition, features=[_feature(i) for i in items]
     )
 
 
@@ -125,6 +134,7 @@ def readings(
         station=_station(s),
         hours=[HourReading.model_validate(h) for h in hours],
         units="µg/m³ (CO mg/m³)",
+        pm10_iaqi_label=IndicativeLabel.model_validate(HOURLY_PM_LABEL),
     )
 
 
@@ -164,8 +174,9 @@ def exceedances_view(
     hourly_limit: Annotated[float | None, Query(gt=0)] = None,
     daily_limit: Annotated[float | None, Query(gt=0, description="default: the grade's")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    exclude_dust_days: DustDaysQuery = None,
 ) -> ExceedancesRead:
-    """Each exceedance with its day's coverage, so the completeness of the data is known."""
+    """Each exceedance with its day's coverage and edition; dust days left out if named."""
     found = exceedances(
         session,
         first=first,
@@ -176,8 +187,23 @@ def exceedances_view(
         grade=grade,
         limit=limit,
         daily_limit=daily_limit,
+        dust_days=exclude_dust_days or [],
     )
     return ExceedancesRead.model_validate(found)
+
+
+@router.get("/stations/{code}/annual", summary="Annual evaluation (HJ 663), 95th percentiles")
+def annual(
+    code: str,
+    session: SessionDep,
+    _: Reader,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    exclude_dust_days: DustDaysQuery = None,
+) -> AnnualRead:
+    """PM10 and PM2.5 annual means and 95th percentiles against the grade I and II limits."""
+    s = queries.get_station(session, code)
+    found = station_annual(session, station=s, year=year, dust_days=exclude_dust_days or [])
+    return AnnualRead.model_validate(found)
 
 
 @router.post("/imports", status_code=202, summary="Import readings or hotspots (a job)")

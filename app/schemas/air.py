@@ -1,9 +1,10 @@
-"""Air-quality schemas: stations, hourly readings, GB 3095-2012 statistics, imports."""
+"""Air-quality schemas: stations, hourly readings, GB 3095 statistics, imports."""
 
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.air_standards import DustDays, EditionUsed, IndicativeLabel
 from app.schemas.geojson import PointGeometry
 
 Day = str  # ISO 8601 calendar day, e.g. "2017-02-01"
@@ -30,6 +31,8 @@ class DayMean(BaseModel):
     hours: int | None = Field(default=None, description="hourly values in the day")
     coverage: float | None = Field(default=None, description="hours / 24")
     valid: bool | None = Field(default=None, description=">= 20 hourly values (GB 3095-2012 表4)")
+    standard: str | None = Field(default=None, description="GB 3095 edition applied that day")
+    note: str | None = Field(default=None, description="why it is not the edition in force")
 
 
 class StationDay(StationRead):
@@ -44,6 +47,7 @@ class StationsRead(BaseModel):
     day: Day | None
     first_day: Day | None
     last_day: Day | None
+    edition: EditionUsed | None = Field(default=None, description="standards of the day")
     stations: list[StationDay]
 
 
@@ -73,6 +77,7 @@ class StationCollection(BaseModel):
     day: Day | None
     first_day: Day | None
     last_day: Day | None
+    edition: EditionUsed | None = Field(default=None, description="standards of the day")
     features: list[StationFeature]
 
 
@@ -108,15 +113,21 @@ class HourReading(BaseModel):
     missing: list[str]
     pm10_baseline: float | None
     pm10_excess: float | None
-    pm10_iaqi: float | None
+    pm10_iaqi: float | None = Field(
+        description="indicative: the hour's PM10 on the 24-hour breakpoints (see pm10_iaqi_label)"
+    )
+    pm10_iaqi_indicative: bool
+    iaqi_standard: str = Field(description="HJ 633 edition whose breakpoints are applied")
+    note: str | None = Field(description="why it is not the edition in force")
 
 
 class ReadingsRead(BaseModel):
-    """A station's hours."""
+    """A station's hours; their PM10 IAQI is indicative (HJ 633 has no 1-hour PM IAQI)."""
 
     station: StationRead
     hours: list[HourReading]
     units: str
+    pm10_iaqi_label: IndicativeLabel
 
 
 class DailyStat(BaseModel):
@@ -127,7 +138,10 @@ class DailyStat(BaseModel):
     hours: int
     coverage: float | None
     valid: bool
-    iaqi: float | None = Field(default=None, description="HJ 633-2012 IAQI (24-hour tables only)")
+    standard: str = Field(description="GB 3095 edition applied that day")
+    note: str | None = Field(description="why it is not the edition in force")
+    iaqi: float | None = Field(default=None, description="HJ 633 IAQI (24-hour tables only)")
+    iaqi_standard: str | None = Field(default=None, description="HJ 633 edition applied")
 
 
 class PeriodStat(BaseModel):
@@ -140,6 +154,8 @@ class PeriodStat(BaseModel):
     coverage: float | None
     valid: bool
     rule: str
+    standard: str = Field(description="GB 3095 edition applied (in force on the last day)")
+    note: str | None
 
 
 class StationSummary(BaseModel):
@@ -161,6 +177,7 @@ class StatisticsRead(BaseModel):
     from_: Day = Field(alias="from")
     to: Day
     rule: str
+    editions: list[EditionUsed]
     days: list[DailyStat] | None = None
     summary: list[StationSummary] | None = None
     periods: list[PeriodStat] | None = None
@@ -172,7 +189,7 @@ class DailyLimit(BaseModel):
     """The daily limit applied."""
 
     grade: str | None
-    value: float
+    value: float | None = Field(description="null when the editions of the days differ")
     source: str
 
 
@@ -193,6 +210,8 @@ class DailyExceedance(BaseModel):
     ratio: float | None
     hours: int
     coverage: float | None
+    standard: str = Field(description="GB 3095 edition applied that day")
+    note: str | None
     station_name: str | None
 
 
@@ -216,6 +235,8 @@ class ExceedancesRead(BaseModel):
     to: Day
     stations: int
     daily_limit: DailyLimit
+    editions: list[EditionUsed]
+    dust_days: DustDays = Field(description="left out of the daily statistics, not the hours")
     hourly_limit: HourlyLimit
     daily_exceedances: list[DailyExceedance]
     daily_exceedances_total: int

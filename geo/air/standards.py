@@ -19,6 +19,7 @@ from typing import Final
 
 GB3095: Final = "GB 3095-2012"
 HJ633: Final = "HJ 633-2012"
+HJ663: Final = "HJ 663-2013"  # 环境空气质量评价技术规范（试行）
 
 POLLUTANTS: Final = ("pm10", "pm25", "so2", "no2", "co", "o3")
 UNITS: Final[dict[str, str]] = {

@@ -1,33 +1,29 @@
-"""Air-quality statistics per GB 3095-2012 and HJ 633-2012: daily means, exceedances, IAQI.
+"""Air-quality statistics per GB 3095: daily means, exceedances, monthly and annual means.
 
 Hourly frames have `station_code`, `at` (tz-aware UTC start of the averaging hour) and value
 columns among `pm10, pm25, so2, no2, co, o3` (NaN = missing or excluded). Daily frames are the
-long output of `daily_means`. The numbers live in `geo.air.standards`.
+long output of `daily_means`. The numbers live in `geo.air.standards`; which edition applies
+to a day is `geo.air.editions`, and every row says which (`standard`, `note`).
 """
 
 import calendar
-import math
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
+from geo.air.editions import EDITIONS, edition_index, edition_on
 from geo.air.standards import (
-    AQI_CATEGORIES,
-    BREAKPOINTS,
     FEBRUARY,
-    IAQI_LEVELS,
-    LIMITS,
+    GRADES,
     MIN_DAYS_FEBRUARY,
     MIN_DAYS_PER_MONTH,
     MIN_DAYS_PER_YEAR,
     MIN_HOURS_PER_DAY,
     POLLUTANTS,
-    PRIMARY_POLLUTANT_ABOVE,
-    REPORT_INSTEAD_ABOVE_TOP,
     TABLE4,
 )
 
@@ -35,15 +31,7 @@ HOURS_PER_DAY = 24  # coverage denominator: hours in a calendar day
 MONTHS_PER_YEAR = 12
 MAX_LISTED_MONTHS = 3  # failing months named in a year's rule text before "and N more"
 DAILY_KEYS = ["station_code", "date", "pollutant"]
-
-
-class AqiResult(NamedTuple):
-    """AQI with its primary pollutants and HJ 633-2012 category."""
-
-    aqi: float
-    primary: list[str]
-    category_zh: str | None
-    category_en: str | None
+EDITION_COLUMNS = ["standard", "note"]
 
 
 def daily_means(
@@ -66,7 +54,18 @@ def daily_means(
     out["hours"] = out["hours"].astype(int)
     out["coverage"] = out["hours"] / HOURS_PER_DAY
     out["valid"] = out["hours"] >= min_hours
-    return out[[*DAILY_KEYS, "mean", "hours", "coverage", "valid"]]
+    out = with_edition(out)
+    return out[[*DAILY_KEYS, "mean", "hours", "coverage", "valid", *EDITION_COLUMNS]]
+
+
+def with_edition(frame: pd.DataFrame, day_column: str = "date") -> pd.DataFrame:
+    """Add the GB 3095 edition applied to each row's day (`standard`) and its `note`."""
+    eds = [EDITIONS[i] for i in edition_index(frame[day_column])]
+    return frame.assign(
+        standard=[e.tables.limits_source for e in eds],
+        # object dtype keeps None (no note) as None rather than NaN
+        note=pd.Series([e.note for e in eds], index=frame.index, dtype=object),
+    )
 
 
 def _check_hourly(hourly: pd.DataFrame, pollutants: Sequence[str]) -> None:
@@ -83,14 +82,22 @@ def _check_hourly(hourly: pd.DataFrame, pollutants: Sequence[str]) -> None:
         raise ValueError("hourly frame has more than one row for a station and hour")
 
 
-def _default_limit(pollutant: str, grade: str) -> float:
-    """Return the GB 3095-2012 24-hour limit of a pollutant and grade."""
-    limits = LIMITS.get((pollutant, "24h"))
+def limit_on(day: date, pollutant: str, averaging: str, grade: str) -> float:
+    """Return the limit of the GB 3095 edition applied on a day for a pollutant and grade."""
+    tables = edition_on(day).tables
+    limits = tables.limits.get((pollutant, averaging))
     if limits is None:
-        raise ValueError(f"GB 3095-2012 has no 24-hour limit for {pollutant!r}; pass limit=")
+        raise ValueError(f"{tables.limits_source} has no {averaging} limit for {pollutant!r}")
     if grade not in limits:
-        raise ValueError(f"unknown grade {grade!r}; expected one of {sorted(limits)}")
+        raise ValueError(f"unknown grade {grade!r}; expected one of {list(GRADES)}")
     return limits[grade]
+
+
+def _limits_by_day(days: pd.Series, pollutant: str, grade: str) -> NDArray[np.float64]:
+    """Return the 24-hour limit applied to each day (that of the edition in force that day)."""
+    idx = edition_index(days)
+    per = {int(e): limit_on(EDITIONS[int(e)].start, pollutant, "24h", grade) for e in set(idx)}
+    return np.array([per[int(e)] for e in idx], dtype=float)
 
 
 def exceedances(
@@ -99,12 +106,20 @@ def exceedances(
     limit: float | None = None,
     grade: str = "II",
 ) -> pd.DataFrame:
-    """List valid daily means strictly above the limit (default: GB 3095-2012 24-hour)."""
-    lim = _default_limit(pollutant, grade) if limit is None else float(limit)
-    rows = daily[(daily["pollutant"] == pollutant) & daily["valid"] & (daily["mean"] > lim)]
-    out = rows.assign(limit=lim, ratio=rows["mean"] / lim)
+    """List valid daily means strictly above the limit (default: the day's GB 3095 24-hour)."""
+    if limit is None:
+        per_day = _limits_by_day(daily["date"], pollutant, grade)
+    else:
+        per_day = np.full(len(daily), float(limit))
+    over = (
+        (daily["pollutant"] == pollutant).to_numpy(dtype=bool)
+        & daily["valid"].to_numpy(dtype=bool)
+        & (daily["mean"].to_numpy(dtype=float) > per_day)
+    )
+    rows = with_edition(daily[over].assign(limit=per_day[over]))
+    out = rows.assign(ratio=rows["mean"] / rows["limit"])
     cols = ["station_code", "date", "mean", "limit", "ratio", "hours", "coverage"]
-    return out[cols].reset_index(drop=True)
+    return out[[*cols, *EDITION_COLUMNS]].reset_index(drop=True)
 
 
 def exceedance_summary(
@@ -138,7 +153,7 @@ def _month_check(year: int, month: int, valid_days: int) -> tuple[bool, str]:
     return ok, f"{year:04d}-{month:02d} has {valid_days} {'>=' if ok else '<'} {need} valid days"
 
 
-def _year_check(year: int, valid_days: int, by_month: Mapping[int, int]) -> tuple[bool, str]:
+def year_check(year: int, valid_days: int, by_month: Mapping[int, int]) -> tuple[bool, str]:
     """Apply the year rule (324 days and every month's minimum); return it and the reason."""
     ok_days = valid_days >= MIN_DAYS_PER_YEAR
     sign = ">=" if ok_days else "<"
@@ -186,7 +201,10 @@ def period_means(
         yearly = _aggregate(days, ["station_code", "year"])
         rows = [_year_row(rec, monthly) for rec in yearly.to_dict("records")]
     cols = ["station_code", "period", "mean", "valid_days", "days_in_period", "coverage"]
-    return pd.DataFrame(rows, columns=[*cols, "valid", "rule"])
+    out = pd.DataFrame(rows, columns=[*cols, "valid", "rule", *EDITION_COLUMNS])
+    # object dtype keeps None (no note) as None rather than NaN
+    out["note"] = pd.Series([r["note"] for r in rows], index=out.index, dtype=object)
+    return out
 
 
 def _aggregate(days: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -200,7 +218,8 @@ def _month_row(rec: Mapping[Hashable, Any]) -> dict[str, object]:
     year, month, valid_days = int(rec["year"]), int(rec["month"]), int(rec["valid_days"])
     ok, text = _month_check(year, month, valid_days)
     n_days = calendar.monthrange(year, month)[1]
-    return _row(rec, f"{year:04d}-{month:02d}", valid_days, n_days, ok, f"{TABLE4}: {text}")
+    last = date(year, month, n_days)
+    return _row(rec, f"{year:04d}-{month:02d}", valid_days, (n_days, last), ok, f"{TABLE4}: {text}")
 
 
 def _year_row(rec: Mapping[Hashable, Any], monthly: pd.DataFrame) -> dict[str, object]:
@@ -208,15 +227,22 @@ def _year_row(rec: Mapping[Hashable, Any], monthly: pd.DataFrame) -> dict[str, o
     year, valid_days = int(rec["year"]), int(rec["valid_days"])
     mine = monthly[(monthly["station_code"] == rec["station_code"]) & (monthly["year"] == year)]
     by_month = dict(zip(mine["month"].astype(int), mine["valid_days"].astype(int), strict=True))
-    ok, rule = _year_check(year, valid_days, by_month)
+    ok, rule = year_check(year, valid_days, by_month)
     n_days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
-    return _row(rec, f"{year:04d}", valid_days, n_days, ok, rule)
+    return _row(rec, f"{year:04d}", valid_days, (n_days, date(year, 12, 31)), ok, rule)
 
 
 def _row(
-    rec: Mapping[Hashable, Any], period: str, valid_days: int, n_days: int, ok: bool, rule: str
+    rec: Mapping[Hashable, Any],
+    period: str,
+    valid_days: int,
+    span: tuple[int, date],
+    ok: bool,
+    rule: str,
 ) -> dict[str, object]:
-    """Assemble a period row in output column order."""
+    """Assemble a period row; a period is judged by the edition in force on its last day."""
+    n_days, last = span
+    edition = edition_on(last)
     return {
         "station_code": rec["station_code"],
         "period": period,
@@ -226,57 +252,6 @@ def _row(
         "coverage": valid_days / n_days,
         "valid": ok,
         "rule": rule,
+        "standard": edition.tables.limits_source,
+        "note": edition.note,
     }
-
-
-def _table(pollutant: str, averaging: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return the HJ 633-2012 breakpoints and IAQI levels for a pollutant and averaging."""
-    bps = BREAKPOINTS.get((pollutant, averaging))
-    if bps is None:
-        raise ValueError(f"HJ 633-2012 has no IAQI table for {pollutant!r} {averaging!r}")
-    return np.asarray(bps, dtype=float), np.asarray(IAQI_LEVELS[: len(bps)], dtype=float)
-
-
-def _concentrations(concentration: ArrayLike) -> NDArray[np.float64]:
-    """Convert to a float array, refusing negative values (NaN passes)."""
-    c = np.asarray(concentration, dtype=float)
-    if np.any(c < 0):
-        raise ValueError("concentrations must not be negative")
-    return c
-
-
-def iaqi(concentration: ArrayLike, pollutant: str, averaging: str = "24h") -> NDArray[np.float64]:
-    """Compute the HJ 633-2012 individual AQI, linear between breakpoints, NaN in giving NaN.
-
-    IAQI = (IAQI_hi - IAQI_lo) / (BP_hi - BP_lo) * (C - BP_lo) + IAQI_lo, unrounded (the
-    standard's rounding rule is unconfirmed). Above the top breakpoint the result is 500
-    (flag it with `above_scale`), except SO2 "1h" and O3 "8h" above 800 µg/m³: HJ 633-2012
-    computes no IAQI from those and reports SO2 "24h" / O3 "1h" instead, so NaN is returned
-    and the caller must use that other averaging. Negative concentrations raise ValueError.
-    """
-    bps, levels = _table(pollutant, averaging)
-    c = _concentrations(concentration)
-    idx = np.clip(np.searchsorted(bps, c, side="right") - 1, 0, len(bps) - 2)
-    bp_lo, bp_hi, lo, hi = bps[idx], bps[idx + 1], levels[idx], levels[idx + 1]
-    value = (hi - lo) / (bp_hi - bp_lo) * (c - bp_lo) + lo
-    top = np.nan if (pollutant, averaging) in REPORT_INSTEAD_ABOVE_TOP else IAQI_LEVELS[-1]
-    return np.where(c > bps[-1], top, value)
-
-
-def above_scale(
-    concentration: ArrayLike, pollutant: str, averaging: str = "24h"
-) -> NDArray[np.bool_]:
-    """Flag concentrations above the top HJ 633-2012 breakpoint (NaN is not flagged)."""
-    bps, _ = _table(pollutant, averaging)
-    return np.asarray(_concentrations(concentration) > bps[-1], dtype=bool)
-
-
-def aqi(iaqis: Mapping[str, float]) -> AqiResult:
-    """Combine IAQIs into the AQI, its primary pollutants (AQI > 50) and its category."""
-    known = {k: float(v) for k, v in iaqis.items() if not math.isnan(float(v))}
-    if not known:
-        return AqiResult(math.nan, [], None, None)
-    top = max(known.values())
-    primary = [k for k, v in known.items() if v == top] if top > PRIMARY_POLLUTANT_ABOVE else []
-    category = next(c for c in AQI_CATEGORIES if top <= c.upper)
-    return AqiResult(top, primary, category.zh, category.en)

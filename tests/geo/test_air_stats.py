@@ -1,4 +1,5 @@
-"""Tests for geo.air.stats: GB 3095-2012 daily/period validity, exceedances, HJ 633-2012 IAQI."""
+"""Tests for geo.air.stats and geo.air.iaqi: GB 3095-2012 daily/period validity, exceedances,
+HJ 633-2012 IAQI."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.typing import ArrayLike, NDArray
 
-from geo.air.stats import (
-    above_scale,
-    aqi,
-    daily_means,
-    exceedance_summary,
-    exceedances,
-    iaqi,
-    period_means,
-)
+from geo.air.iaqi import above_scale, aqi
+from geo.air.iaqi import iaqi as iaqi_on
+from geo.air.stats import daily_means, exceedance_summary, exceedances, period_means
+
+DAY = date(2014, 3, 1)  # a day under GB 3095-2012 / HJ 633-2012
+
+
+def iaqi(c: ArrayLike, pollutant: str, averaging: str = "24h") -> NDArray[np.float64]:
+    """IAQI of values measured on DAY."""
+    return iaqi_on(c, pollutant, averaging, on=DAY)
 
 
 def hourly_frame(station: str, start: str, values: list[float]) -> pd.DataFrame:
@@ -135,7 +138,10 @@ def test_exceedances_are_strictly_above_and_valid() -> None:
         "ratio",
         "hours",
         "coverage",
+        "standard",
+        "note",
     ]
+    assert out["standard"].iloc[0] == "GB 3095-2012" and out["note"].iloc[0] is None
 
 
 def test_exceedances_grade_i_and_explicit_limit() -> None:
@@ -144,7 +150,7 @@ def test_exceedances_grade_i_and_explicit_limit() -> None:
 
 
 def test_o3_has_no_24h_limit() -> None:
-    with pytest.raises(ValueError, match="no 24-hour limit"):
+    with pytest.raises(ValueError, match="GB 3095-2012 has no 24h limit"):
         exceedances(exceedance_days(), pollutant="o3")
 
 
@@ -238,21 +244,21 @@ def test_pm25_at_75_is_100() -> None:
 def test_above_top_breakpoint_is_500_and_flagged() -> None:
     c = np.array([600.0, 650.0])
     assert iaqi(c, "pm10").tolist() == [500.0, 500.0]
-    assert above_scale(c, "pm10").tolist() == [False, True]
+    assert above_scale(c, "pm10", on=DAY).tolist() == [False, True]
 
 
 def test_so2_1h_and_o3_8h_above_800_give_nan() -> None:
     assert math.isnan(float(iaqi(801.0, "so2", "1h")))
     assert float(iaqi(800.0, "so2", "1h")) == pytest.approx(200.0)
     assert math.isnan(float(iaqi(900.0, "o3", "8h")))
-    assert bool(above_scale(900.0, "o3", "8h"))
+    assert bool(above_scale(900.0, "o3", "8h", on=DAY))
     assert float(iaqi(900.0, "o3", "1h")) == pytest.approx(350.0)  # 300 + 100/200 * 100
 
 
 def test_nan_propagates() -> None:
     out = iaqi(np.array([np.nan, 50.0]), "pm10")
     assert math.isnan(out[0]) and out[1] == pytest.approx(50.0)
-    assert above_scale(np.array([np.nan]), "pm10").tolist() == [False]
+    assert above_scale(np.array([np.nan]), "pm10", on=DAY).tolist() == [False]
 
 
 def test_negative_and_unknown_tables_are_refused() -> None:

@@ -147,6 +147,10 @@ def test_overdue_panel_and_air_layers(browser: Browser, live: LiveServer) -> Non
         page.get_by_test_id(f"layer-{key}").check()
     page.wait_for_timeout(500)
     assert page.get_by_test_id("station-day").count() == 1
+    # The day's standard is named (the demo readings are of 2013-2017: GB 3095-2012).
+    expect(page.get_by_test_id("station-standard")).to_have_text(
+        "适用标准 GB 3095-2012", timeout=TIMEOUT
+    )
     assert not [r.url for r in failed if "/api/" in r.url]
     # The lists and the PM10 bands are the server's (GET /api/v1/ui/config).
     legend = page.locator(".legend")

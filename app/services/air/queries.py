@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from app.errors import Invalid, NotFound
 from app.services.places.geocode import widened
 from geo.air import stats
+from geo.air.editions import edition_on
 from geo.air.excess import local_excess, neighbours_within
 from geo.air.formats import LOCAL_TZ
+from geo.air.iaqi import iaqi
 from geo.air.quality import VALUE_COLUMNS, flagged, valid_values
 from geo.air.standards import POLLUTANTS
 from models import AirReading, AirStation
@@ -131,7 +133,11 @@ def excess_for(
 def readings(
     session: Session, *, station: AirStation, start: datetime, end: datetime, radius_m: float
 ) -> list[dict[str, Any]]:
-    """Return a station's hours: values as read, flags, baseline, local excess, PM10 IAQI."""
+    """Return a station's hours: values as read, flags, baseline, local excess, PM10 IAQI.
+
+    The hourly PM10 IAQI uses the 24-hour breakpoints of the HJ 633 edition of the hour's
+    local day: HJ 633 defines no 1-hour PM IAQI, so it is marked indicative.
+    """
     check_range(start, end)
     raw = session.execute(
         select(AirReading)
@@ -147,6 +153,8 @@ def readings(
         at = pd.Timestamp(r.at)
         base = baseline[info.code].get(at, np.nan) if not baseline.empty else np.nan
         exc = excess[info.code].get(at, np.nan) if not excess.empty else np.nan
+        day = at.tz_convert(LOCAL_TZ).date()
+        edition = edition_on(day)
         out.append(
             {
                 "at": r.at.isoformat(),
@@ -157,7 +165,10 @@ def readings(
                 "pm10_excess": None if np.isnan(exc) else round(float(exc), 1),
                 "pm10_iaqi": None
                 if pm10 is None
-                else round(float(stats.iaqi(pm10, "pm10", "24h")), 1),
+                else round(float(iaqi(pm10, "pm10", "24h", on=day)), 1),
+                "pm10_iaqi_indicative": pm10 is not None,
+                "iaqi_standard": edition.tables.iaqi_source,
+                "note": edition.note,
             }
         )
     return out

@@ -1,5 +1,5 @@
-"""Use cases: GB 3095-2012 statistics of a station and exceedances over an area; the
-`exceedance` webhook events of an import."""
+"""Use cases: GB 3095 statistics of a station and exceedances over an area (each with the
+edition applied to its day); the `exceedance` webhook events of an import."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -16,17 +16,20 @@ from app.services.air.queries import daily, hourly, local_day_range, stations_in
 from app.services.webhooks import emit
 from app.services.webhooks.outbox import has_subscribers
 from geo.air import stats
+from geo.air.dust import dust_summary, exclude_days
+from geo.air.editions import EDITIONS, edition_index, editions_between
 from geo.air.formats import LOCAL_TZ
+from geo.air.iaqi import iaqi
 from geo.air.standards import BREAKPOINTS, LIMITS
 from models import AirStation
 
-# Webhook `exceedance`: a valid 24-hour PM10 mean above the GB 3095-2012 表1 grade II limit.
+# Webhook `exceedance`: a valid 24-hour PM10 mean above the GB 3095 表1 grade II limit.
 EXCEEDANCE_POLLUTANT, EXCEEDANCE_GRADE = "pm10", "II"
 
 PERIODS = ("day", "month", "year")
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
     """Return JSON-ready values (NaN as None, numpy scalars as Python, dates as ISO)."""
     if isinstance(value, float | np.floating):
         return None if np.isnan(value) else round(float(value), 2)
@@ -41,7 +44,7 @@ def _clean(value: Any) -> Any:
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return a frame's rows as JSON-ready dicts."""
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def station_statistics(
@@ -64,11 +67,16 @@ def station_statistics(
         "from": first.isoformat(),
         "to": last.isoformat(),
         "rule": "GB 3095-2012 表4: 24-hour mean valid with >= 20 hourly values",
+        "editions": editions_between(first, last),
     }
     if period == "day":
         rows = days.drop(columns=["station_code", "pollutant"])
         if (pollutant, "24h") in BREAKPOINTS:
-            rows = rows.assign(iaqi=stats.iaqi(rows["mean"].to_numpy(dtype=float), pollutant))
+            on = list(rows["date"])
+            rows = rows.assign(
+                iaqi=iaqi(rows["mean"].to_numpy(dtype=float), pollutant, on=on),
+                iaqi_standard=[EDITIONS[i].tables.iaqi_source for i in edition_index(on)],
+            )
         body["days"] = records(rows)
         if (pollutant, "24h") in LIMITS:
             body["summary"] = records(stats.exceedance_summary(days, pollutant))
@@ -89,10 +97,13 @@ def exceedances(
     grade: str,
     limit: int,
     daily_limit: float | None = None,
+    dust_days: Sequence[date] = (),
 ) -> dict[str, Any]:
     """Hourly values above a screening limit and valid daily means above a daily limit.
 
-    The daily limit is the GB 3095-2012 24-hour limit of the grade unless one is given.
+    The daily limit is the 24-hour limit of the grade in the GB 3095 edition applied on each
+    day, unless one is given. Dust days named by the caller are left out of the daily
+    statistics (not out of the hourly screening).
     """
     if (pollutant, "24h") not in LIMITS:
         raise Invalid(f"GB 3095-2012 sets no 24-hour limit for {pollutant}")
@@ -101,14 +112,14 @@ def exceedances(
     stations = stations_in(session, bbox)
     ids = [s.id for s in stations]
     names = {s.code: s.name for s in stations}
-    days = daily(session, ids, first, last, pollutant)
-    day_limit = daily_limit if daily_limit is not None else LIMITS[(pollutant, "24h")][grade]
-    over_days = stats.exceedances(days, pollutant, limit=day_limit)
+    monitored = daily(session, ids, first, last, pollutant)
+    days, dropped = exclude_days(monitored, dust_days)
+    over_days = stats.exceedances(days, pollutant, limit=daily_limit, grade=grade)
     start, end = local_day_range(first, last)
     hours = hourly(session, ids, start, end, (pollutant,))
     over_hours = hours.loc[hours[pollutant] > hourly_limit, ["station_code", "at", pollutant]]
     local = over_hours["at"].dt.tz_convert(LOCAL_TZ).dt.date
-    coverage = days.set_index(["station_code", "date"])[["hours", "coverage"]]
+    coverage = monitored.set_index(["station_code", "date"])[["hours", "coverage"]]
     keys = list(zip(over_hours["station_code"], local, strict=True))
     cov = coverage.reindex(pd.MultiIndex.from_tuples(keys, names=["station_code", "date"]))
     hour_rows = [
@@ -118,8 +129,8 @@ def exceedances(
             "at": at.isoformat(),
             "value": round(float(v), 1),
             "limit": hourly_limit,
-            "day_hours": _clean(h),
-            "day_coverage": _clean(c),
+            "day_hours": clean(h),
+            "day_coverage": clean(c),
         }
         for code, at, v, h, c in zip(
             over_hours["station_code"],
@@ -131,17 +142,15 @@ def exceedances(
         )
     ]
     day_rows = records(over_days.assign(station_name=over_days["station_code"].map(names)))
-    summary = records(stats.exceedance_summary(days, pollutant, limit=day_limit)) if ids else []
+    summary = records(stats.exceedance_summary(days, pollutant, daily_limit, grade)) if ids else []
     return {
         "pollutant": pollutant,
         "from": first.isoformat(),
         "to": last.isoformat(),
         "stations": len(ids),
-        "daily_limit": {
-            "grade": None if daily_limit is not None else grade,
-            "value": day_limit,
-            "source": "given" if daily_limit is not None else "GB 3095-2012 表1",
-        },
+        "daily_limit": _daily_limit(first, last, pollutant, grade, daily_limit),
+        "editions": editions_between(first, last),
+        "dust_days": dust_summary(dust_days, dropped),
         "hourly_limit": {
             "value": hourly_limit,
             "note": "screening threshold for single hours; GB 3095-2012 sets no 1-hour PM limit",
@@ -154,6 +163,25 @@ def exceedances(
     }
 
 
+def _daily_limit(
+    first: date, last: date, pollutant: str, grade: str, given: float | None
+) -> dict[str, Any]:
+    """Describe the daily limit: the one given, or the grade's in the editions of the days.
+
+    `value` is null when the editions over first..last set different limits (each
+    exceedance then names its own).
+    """
+    if given is not None:
+        return {"grade": None, "value": given, "source": "given"}
+    starts = [date.fromisoformat(e["from"]) for e in editions_between(first, last)]
+    values = {stats.limit_on(d, pollutant, "24h", grade) for d in starts}
+    return {
+        "grade": grade,
+        "value": values.pop() if len(values) == 1 else None,
+        "source": "GB 3095 表1, edition applied on each day (see editions)",
+    }
+
+
 def emit_exceedances(
     session: Session, *, station_ids: Sequence[int], days: Sequence[date], max_days: int
 ) -> int:
@@ -163,8 +191,7 @@ def emit_exceedances(
         return 0
     newest = sorted(set(days))[-max_days:]
     means = daily(session, station_ids, newest[0], newest[-1], EXCEEDANCE_POLLUTANT)
-    limit = LIMITS[(EXCEEDANCE_POLLUTANT, "24h")][EXCEEDANCE_GRADE]
-    over = stats.exceedances(means, EXCEEDANCE_POLLUTANT, limit=limit)
+    over = stats.exceedances(means, EXCEEDANCE_POLLUTANT, grade=EXCEEDANCE_GRADE)
     over = over[over["date"].isin(newest)]
     if over.empty:
         return 0
@@ -181,7 +208,8 @@ def emit_exceedances(
             "date": row["date"],
             "pollutant": EXCEEDANCE_POLLUTANT,
             "mean": row["mean"],
-            "limit": limit,
+            "limit": row["limit"],
+            "standard": row["standard"],
             "ratio": row["ratio"],
             "hours": row["hours"],
             "lon": point.x,

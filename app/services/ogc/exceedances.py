@@ -1,4 +1,4 @@
-"""Daily PM10 means above the GB 3095-2012 24-hour limit, as station points per day."""
+"""Daily PM10 means above the GB 3095 24-hour limit of the day's edition, as station points."""
 
 import json
 from collections.abc import Iterator
@@ -40,7 +40,8 @@ class ExceedancesCollection:
     title: str = "PM10 daily exceedances"
     description: str = (
         f"Valid daily PM10 means above the GB 3095-2012 grade {GRADE} 24-hour limit "
-        f"({LIMITS[(POLLUTANT, '24h')][GRADE]:g} µg/m³) at monitoring stations; "
+        f"({LIMITS[(POLLUTANT, '24h')][GRADE]:g} µg/m³; from 2026-03-01 still the 2012 value, "
+        "the 2026 edition's being unconfirmed: see each feature's `standard`) at stations; "
         f"a request spans at most {MAX_DAYS} local days (the latest, unless datetime says)."
     )
     temporal: bool = True
@@ -62,8 +63,7 @@ class ExceedancesCollection:
         if days is None or not stations:
             return []
         means = daily(session, [s.id for s in stations], days[0], days[1], POLLUTANT)
-        limit = LIMITS[(POLLUTANT, "24h")][GRADE]
-        over = stats.exceedances(means, POLLUTANT, limit=limit)
+        over = stats.exceedances(means, POLLUTANT, grade=GRADE)
         where = {s.code: s for s in stations}
         out: list[Feature] = []
         for row in over.itertuples(index=False):
@@ -79,9 +79,10 @@ class ExceedancesCollection:
                 "start": start,
                 "end": end,
                 "pm10_mean": round(float(row.mean), 1),
-                "limit": limit,
+                "limit": float(row.limit),
                 "ratio": round(float(row.ratio), 3),
                 "hours": int(row.hours),
+                "standard": row.standard,
             }
             geometry = json.dumps({"type": "Point", "coordinates": xy})
             out.append((f"{s.code}_{row.date.isoformat()}", geometry, props))

@@ -23,6 +23,7 @@ function stationTip(p) {
     lines.push(el("div", {}, t("pm10_mean", { v: fmtNum(d.mean) })));
     lines.push(el("div", {}, t("pm10_hours", { h: d.hours, c: Math.round((d.coverage || 0) * 100) })));
     if (!d.valid) lines.push(el("div", { class: "tip-warn" }, t("pm10_invalid")));
+    if (d.standard) lines.push(el("div", {}, t("station_standard", { s: d.standard })));
   }
   return el("div", { class: "tip" }, lines);
 }
@@ -41,9 +42,17 @@ function stations(map, onError) {
   const slider = el("input", { type: "range", min: "0", max: "0", step: "1", value: "0", "data-testid": "station-day" });
   const dayText = el("output", { class: "day-text" }, "—");
   const label = el("span");
-  const extra = el("div", { class: "switcher-extra" }, label, slider, dayText);
+  // The standards applied to the day: the edition in force, or why older tables are used.
+  const standard = el("div", { class: "switcher-note", "data-testid": "station-standard" });
+  const extra = el("div", { class: "switcher-extra" }, label, slider, dayText, standard);
   let first = null;
   let ctrl = null;
+  let edition = null;
+  const describeStandard = () => {
+    if (!edition) standard.textContent = "";
+    else if (edition.confirmed) standard.textContent = t("station_standard", { s: edition.standard });
+    else standard.textContent = t("standard_unconfirmed", { f: edition.in_force[0], s: edition.standard });
+  };
   const dayAt = (i) => isoDay(first + i * DAY_MS);
   function draw(fc) {
     layer.clearLayers();
@@ -67,6 +76,8 @@ function stations(map, onError) {
       }
       slider.disabled = first === null;
       dayText.textContent = fc.day || "—";
+      edition = fc.edition || null;
+      describeStandard();
       draw(fc);
     } catch (err) {
       if (!isAbort(err)) onError(err);
@@ -78,7 +89,7 @@ function stations(map, onError) {
     dayText.textContent = dayAt(Number(slider.value));
     changed();
   });
-  const relabel = () => { label.textContent = t("station_day"); };
+  const relabel = () => { label.textContent = t("station_day"); describeStandard(); };
   relabel();
   onLangChange(relabel);
   load();

@@ -116,6 +116,11 @@ const STRINGS = {
   pm10_hours: ["有效小时 {h}，覆盖率 {c}%", "{h} hours, coverage {c}%"],
   pm10_invalid: ["不满足 GB 3095 有效性（≥20 小时）", "not valid under GB 3095 (≥ 20 hours)"],
   pm10_nodata: ["当日无数据", "no data that day"],
+  station_standard: ["适用标准 {s}", "standard applied: {s}"],
+  standard_unconfirmed: [
+    "{f} 已施行，其限值未能从原文核实，沿用 {s} 限值",
+    "{f} in force; its limits could not be confirmed from a primary text, {s} limits used",
+  ],
   hotspot_tip: ["{instrument} {satellite} · 置信度 {conf}（{cls}）· FRP {frp} MW", "{instrument} {satellite} · confidence {conf} ({cls}) · FRP {frp} MW"],
   hotspot_evidence: ["已成为证据 #{id}", "became evidence #{id}"],
   hotspot_not_evidence: ["未成为证据", "not evidence"],
