@@ -22,6 +22,14 @@ WPPCL = Edition(
     "水污染防治法（2017年修正，2018-01-01施行）",
     date(2018, 1, 1),
 )
+# The 2008 text, in force until the 2017 amendment: the same rules seven articles earlier
+# (numbering from secondary sources, so marked for review).
+WPPCL_2008 = Edition(
+    WPPCL.law,
+    "水污染防治法（2008年修订，2008-06-01施行）",
+    date(2008, 6, 1),
+    date(2017, 12, 31),
+)
 APPCL = Edition(
     "中华人民共和国大气污染防治法 (Air Pollution Prevention and Control Law)",
     "大气污染防治法（2018年修正，2018-10-26施行）",
@@ -64,6 +72,19 @@ WATER: list[BasisRow] = [
           "准保护区内禁止新建、扩建对水体污染严重的建设项目",
           ("location_in_zone", "activity_evidence", "responsible_party", "harm_assessment"),
           ("water_source_zone", "quasi")),
+    *rows("wppcl-65", WATER_CATS, WPPCL_2008, "第五十八条 (art. 58)",
+          "禁止在饮用水水源一级保护区内新建、改建、扩建与供水设施和保护水源无关的建设项目",
+          AT_SITE, ("water_source_zone", "I"), review=True),
+    *rows("wppcl-66", WATER_CATS, WPPCL_2008, "第五十九条 (art. 59)",
+          "禁止在饮用水水源二级保护区内新建、改建、扩建排放污染物的建设项目",
+          AT_SITE, ("water_source_zone", "II"), review=True),
+    *rows("wppcl-67", WATER_CATS, WPPCL_2008, "第六十条 (art. 60)",
+          "禁止在饮用水水源准保护区内新建、扩建对水体污染严重的建设项目",
+          ("location_in_zone", "activity_evidence", "responsible_party", "harm_assessment"),
+          ("water_source_zone", "quasi"), review=True),
+    *rows("wppcl-64", ("water_pollution_discharge", "black_odorous_water"), WPPCL_2008,
+          "第五十七条 (art. 57)", "在饮用水水源保护区内，禁止设置排污口",
+          AT_SITE, ("water_source_zone", None), review=True),
     *rows("wppcl-64", ("water_pollution_discharge", "black_odorous_water"), WPPCL,
           "第六十四条、第八十四条 (arts. 64, 84)",
           "在饮用水水源保护区内，禁止设置排污口；违者责令限期拆除并处罚款",

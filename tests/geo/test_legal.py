@@ -79,6 +79,16 @@ def test_the_conduct_date_picks_the_mineral_resources_law_in_force() -> None:
     assert old["conduct_date"] == "2025-06-30" and new["conduct_date"] == "2025-07-01"
 
 
+def test_the_conduct_date_picks_the_water_law_text() -> None:
+    """Rule: building in a level-II source zone before 2018-01-01 falls under the 2008 text
+    (art. 59, numbering marked for review); from the 2017 amendment's effect, art. 66."""
+    zone = (("water_source_zone", "II"),)
+    old = by_code("land_disturbance", "wppcl-66", zone, date(2017, 12, 31))
+    new = by_code("land_disturbance", "wppcl-66", zone, date(2018, 1, 1))
+    assert old["article"] == "第五十九条 (art. 59)" and old["needs_review"]
+    assert new["article"] == "第六十六条 (art. 66)" and not new["needs_review"]
+
+
 def test_the_conduct_date_picks_the_pollution_crime_interpretation() -> None:
     """Rule: toxic substances discharged in a level-I source zone are 严重污染环境 under art. 1
     of 法释〔2016〕29号 (2017-01-01 to 2023-08-14), then of 法释〔2023〕7号 (from 2023-08-15)."""
