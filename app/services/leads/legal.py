@@ -12,7 +12,10 @@ def seed_legal_bases(session: Session) -> int:
     """Insert every seed row whose (code, effective_from) the table lacks, so a deployment
     receives new bases and versions; rows already there, edited or not, stay as they are.
     Return how many rows were added."""
-    present = set(session.execute(select(LegalBasis.code, LegalBasis.effective_from)).tuples())
+    present = {
+        (code, start)
+        for code, start in session.execute(select(LegalBasis.code, LegalBasis.effective_from))
+    }
     new = [r for r in SEED if (r.code, r.effective_from) not in present]
     session.add_all(
         LegalBasis(
