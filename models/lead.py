@@ -1,9 +1,9 @@
 """Evidence items, the leads (线索) that group them, scoring weights and legal bases."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, TimestampMixin, UTCDateTime, geometry_column, utcnow
@@ -64,7 +64,9 @@ class ScoreWeights(Base):
 
 
 class LegalBasis(Base):
-    """Which statute a category (and zone kind/level) touches, and the evidence it needs."""
+    """Which statute a category (and zone kind/level) touches, and the evidence it needs: one
+    version of the basis `code`, in force from `effective_from` to `effective_to` (inclusive;
+    None: still in force). Rows without a code predate versioning and are not matched."""
 
     __tablename__ = "legal_bases"
 
@@ -77,6 +79,14 @@ class LegalBasis(Base):
     text: Mapped[str] = mapped_column(Text)
     elements: Mapped[list[str]] = mapped_column(JSONType, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    code: Mapped[str | None] = mapped_column(String(50), index=True)
+    effective_from: Mapped[date | None] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(300))  # instrument and edition quoted
+    # The current article numbering/text could not be confirmed from a primary text.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set on a row that requires its zone: outside it, this note replaces any article.
+    absent_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Suggestion(Base):

@@ -17,6 +17,17 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         "地表扰动（植被破坏、新增裸土）",
         "land disturbance (vegetation loss, bare soil)",
     ),
+    "livestock_farm_pollution": ("畜禽养殖污染", "livestock-farm pollution"),
+    "forest_grassland_destruction": ("毁林毁草", "forest/grassland destruction"),
+    "farmland_occupation": ("非法占用耕地/农用地", "farmland occupied or converted"),
+    "hazardous_waste": ("危险废物非法处置", "illegal hazardous-waste disposal"),
+    "tailings_unrestored_mine": ("尾矿库/矿山未修复", "tailings pond / unrestored mine"),
+    "rubbish_burning": ("露天焚烧垃圾", "open burning of rubbish"),
+    "stockpile_transport_dust": ("堆场与运输扬尘", "dust from stockpiles and transport"),
+    "river_lake_occupation": (
+        "河湖“四乱”（乱占乱采乱堆乱建）",
+        "river/lake land occupied (illegal occupation, extraction, piling, building)",
+    ),
     "other": ("其他", "other"),
 }
 

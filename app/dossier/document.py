@@ -44,6 +44,9 @@ figcaption { color: #475569; font-size: 8.5pt; }
 .basis { border-left: 4px solid #1e293b; padding: .2em .7em; margin: .5em 0; break-inside: avoid; }
 .basis blockquote { margin: .2em 0; color: #334155; }
 .missing { color: #b91c1c; } .complete { color: #15803d; }
+.basis .version { margin: .1em 0; color: #64748b; font-size: 8.5pt; }
+.basis .review { border: 1px solid #b45309; color: #b45309; padding: 0 4px; font-size: 8.5pt; }
+.basis.none { border-left-color: #b45309; color: #92400e; }
 .total { font-size: 16pt; font-weight: bold; }
 code { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; background: #f1f5f9;
   padding: 0 3px; } .verify p { margin: .35em 0; }
@@ -164,11 +167,28 @@ def _air(hours: list[dict[str, Any]]) -> str:
     )
 
 
+NEEDS_REVIEW_BADGE = "条文编号待核实 (article numbering needs review)"
+
+
+def _version(basis: dict[str, Any]) -> str:
+    """The edition quoted, its period in force and the conduct date that picked it."""
+    if not basis.get("code"):
+        return ""
+    return (
+        f'<p class="version">{_e(basis.get("source"))} · 施行 in force '
+        f"{_e(basis.get('effective_from'))} – {escape(basis.get('effective_to') or '今 now')} · "
+        f"行为日期 conduct date {_e(basis.get('conduct_date'))}</p>"
+    )
+
+
 def _legal(c: DossierContent) -> str:
     parts = [_h2("四、法律依据", "Legal bases")]
     if not c.legal_bases:
         parts.append("<p>暂无 None recorded.</p>")
     for basis in c.legal_bases:
+        if basis.get("kind") == "no_basis":
+            parts.append(f'<div class="basis none"><p>{_e(basis.get("note"))}</p></div>')
+            continue
         missing = [str(m) for m in basis.get("missing") or []]
         status = (
             '<p class="missing">待补充要件 Missing elements: '
@@ -177,9 +197,15 @@ def _legal(c: DossierContent) -> str:
             if missing
             else '<p class="complete">要件齐备 All elements present</p>'
         )
+        review = (
+            f' <span class="review">{escape(NEEDS_REVIEW_BADGE)}</span>'
+            if basis.get("needs_review")
+            else ""
+        )
         parts.append(
             f'<div class="basis"><strong>{_e(basis.get("law"))} {_e(basis.get("article"))}'
-            f"</strong><blockquote>{_e(basis.get('text'))}</blockquote>{status}</div>"
+            f"</strong>{review}{_version(basis)}<blockquote>{_e(basis.get('text'))}</blockquote>"
+            f"{status}</div>"
         )
     return "".join(parts)
 

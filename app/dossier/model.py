@@ -64,7 +64,9 @@ class DossierContent:
     """Everything a dossier shows.
 
     - score_entries: dicts with name, label, value, weight, points, reason
-    - legal_bases: dicts with law, article, text, missing (list of unmet elements)
+    - legal_bases: dicts with law, article, text, missing (list of unmet elements), the
+      version (code, source, effective_from/to, needs_review, conduct_date); or kind
+      "no_basis" with a note instead
     - geocode_summary: (label, value) rows
     - timeline: dicts with at, actor, action, note, entry_hash (the audit-log chain)
     - evidence: dicts with n, kind, taken_at, location, source, sha256, flags, file_name;

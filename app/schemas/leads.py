@@ -55,14 +55,28 @@ class LegalElement(BaseModel):
 
 
 class LegalBasisRead(BaseModel):
-    """A legal basis suggested for the lead (zone-specific first)."""
+    """A legal basis suggested for the lead (zone-specific first), in the version in force on
+    the conduct date; or, with kind "no_basis", the note saying why no article applies."""
 
     model_config = ConfigDict(extra="allow")
 
+    kind: Literal["basis", "no_basis"] = "basis"
+    code: str | None = Field(default=None, description="stable code of the basis, e.g. wppcl-65")
     law: str
     article: str
     text: str
     zone: str | None = Field(description="kind/level of the zone it needs, if any")
+    source: str | None = Field(default=None, description="the instrument and edition quoted")
+    effective_from: date | None = Field(default=None, description="that edition in force from")
+    effective_to: date | None = Field(default=None, description="in force until (None: still)")
+    needs_review: bool = Field(
+        default=False, description="the current article numbering could not be confirmed"
+    )
+    conduct_date: date | None = Field(
+        default=None,
+        description="the CST day of the earliest evidence, which picked the version",
+    )
+    note: str | None = Field(default=None, description="with kind no_basis: why no article")
     elements: list[LegalElement]
     missing: list[str] = Field(description="Chinese names of the elements not yet proven")
 

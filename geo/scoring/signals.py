@@ -195,19 +195,28 @@ def location_sensitivity(facts: LeadFacts) -> SignalResult:
 
 # Criminal offences first (illegal mining, Criminal Law art. 343; serious pollution by
 # discharge, art. 338), then lasting damage to water, rivers and wetlands, then short-lived
-# air nuisances. Platform defaults; a category not listed counts as "other".
+# air nuisances (toxic smoke from burnt rubbish above dust). Platform defaults; a category
+# not listed counts as "other".
 CATEGORY_SEVERITY: dict[str, float] = {
     "illegal_mining": 0.9,
     "water_pollution_discharge": 0.9,
+    "hazardous_waste": 0.9,
     "waste_dumping": 0.8,
     "black_odorous_water": 0.75,
     "sand_gravel_extraction": 0.75,
     "wetland_damage": 0.75,
+    "forest_grassland_destruction": 0.75,
+    "tailings_unrestored_mine": 0.75,
     "illegal_building_protected_area": 0.7,
     "land_disturbance": 0.7,
+    "farmland_occupation": 0.7,
+    "river_lake_occupation": 0.7,
     "illegal_fishing_hunting": 0.65,
+    "livestock_farm_pollution": 0.65,
     "groundwater_extraction": 0.6,
+    "rubbish_burning": 0.6,
     "construction_dust": 0.55,
+    "stockpile_transport_dust": 0.55,
     "straw_burning": 0.5,
     "other": 0.3,
 }
@@ -254,6 +263,11 @@ LASTING_HARM_CATEGORIES = frozenset(
         "land_disturbance",
         "sand_gravel_extraction",
         "wetland_damage",
+        "forest_grassland_destruction",
+        "farmland_occupation",
+        "hazardous_waste",
+        "tailings_unrestored_mine",
+        "river_lake_occupation",
     }
 )
 RESTORED_FOR_DECAY = 0.8  # re-check restored fraction from which lasting harm decays again

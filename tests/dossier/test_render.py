@@ -20,6 +20,7 @@ from app.dossier import (
     render_pdf,
 )
 from app.dossier.mapgeom import GEOD, Frame
+from rules.legal_seed import NOT_DESIGNATED
 
 from .sample import CATEGORY, TITLE
 from .test_manifest import members
@@ -82,6 +83,40 @@ def test_pdf_has_readable_chinese(content, tmp_path, artifacts):
         [poppler("pdffonts"), str(path)], check=True, timeout=60, capture_output=True
     ).stdout.decode()
     assert "Noto-Sans-CJK-SC" in fonts_out
+
+
+def test_legal_versions_review_badge_and_no_basis_note(content, tmp_path):
+    """A basis whose numbering needs review carries the badge, its edition, period and
+    conduct date; a "no basis" note stands in for an article; in the HTML and the PDF text."""
+    review = {
+        "kind": "basis",
+        "code": "mrl-licence",
+        "law": "中华人民共和国矿产资源法",
+        "article": "采矿权及无证开采罚则",
+        "text": "开采矿产资源应当依法取得采矿权",
+        "source": "矿产资源法（2024年修订，2025-07-01施行）",
+        "effective_from": "2025-07-01",
+        "effective_to": None,
+        "needs_review": True,
+        "conduct_date": "2026-03-05",
+        "missing": [],
+    }
+    note = {"kind": "no_basis", "code": "appcl-77-119", "note": NOT_DESIGNATED, "missing": []}
+    legal = dataclasses.replace(content, legal_bases=[note, review])
+    html = render_html(legal, "map.png")
+    assert "条文编号待核实 (article numbering needs review)" in html
+    assert "矿产资源法（2024年修订，2025-07-01施行）" in html and "2026-03-05" in html
+    assert "未落入省级政府划定的禁烧区" in html
+    path = tmp_path / "legal.pdf"
+    path.write_bytes(render_pdf(legal, render_map(legal.map_features), "ab" * 32))
+    text = re.sub(
+        r"\s",
+        "",
+        subprocess.run(
+            [poppler("pdftotext"), str(path), "-"], check=True, timeout=60, capture_output=True
+        ).stdout.decode("utf-8"),
+    )
+    assert "条文编号待核实" in text and "未落入省级政府划定的禁烧区" in text
 
 
 def test_map(content, artifacts):

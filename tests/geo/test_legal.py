@@ -1,11 +1,28 @@
-"""Which legal bases a lead gets, each rule with its source (rules/legal.py)."""
+"""Which legal bases a lead gets, each rule with its source (rules/legal.py, legal_seed*.py)."""
 
-from rules.legal import SEED, EvidenceFacts, suggest
+from datetime import date
+
+from geo.scoring.signals import CATEGORY_SEVERITY
+from rules.categories import CATEGORIES
+from rules.legal import EvidenceFacts, suggest
+from rules.legal_seed import NOT_DESIGNATED, SEED
+
+TODAY = date(2026, 12, 2)
+Zones = tuple[tuple[str, str | None], ...]
 
 
-def articles(category: str, zones: tuple[tuple[str, str | None], ...]) -> list[str]:
+def bases(category: str, zones: Zones = (), on: date = TODAY) -> list[dict[str, object]]:
     facts = EvidenceFacts(zones=zones, photos=1, dated=True, independent_sources=1)
-    return [f"{b['law'][:12]} {b['article']}" for b in suggest(SEED, category, facts)]
+    return suggest(SEED, category, facts, on)
+
+
+def articles(category: str, zones: Zones = (), on: date = TODAY) -> list[str]:
+    return [f"{b['law'][:12]} {b['article']}" for b in bases(category, zones, on)]
+
+
+def by_code(category: str, code: str, zones: Zones = (), on: date = TODAY) -> dict[str, object]:
+    (found,) = [b for b in bases(category, zones, on) if b["code"] == code]
+    return found
 
 
 def test_construction_articles_only_for_construction() -> None:
@@ -48,3 +65,127 @@ def test_nested_zones_give_only_the_strictest_zone() -> None:
     found = articles("illegal_building_protected_area", nested)
     assert any("第六十五条" in a for a in found)
     assert not any("第六十六条" in a or "第六十七条" in a for a in found)
+
+
+def test_the_conduct_date_picks_the_mineral_resources_law_in_force() -> None:
+    """Rule: the 1996 Mineral Resources Law (arts. 3, 39) governs conduct up to 2025-06-30;
+    the 2024 revision from 2025-07-01 (its numbering not confirmed here: needs review)."""
+    old = by_code("illegal_mining", "mrl-licence", on=date(2025, 6, 30))
+    new = by_code("illegal_mining", "mrl-licence", on=date(2025, 7, 1))
+    assert old["article"] == "第三条、第三十九条 (arts. 3, 39)" and not old["needs_review"]
+    assert old["effective_to"] == "2025-06-30" and "1996年修正" in str(old["source"])
+    assert new["effective_from"] == "2025-07-01" and new["effective_to"] is None
+    assert new["needs_review"] and "2024年修订" in str(new["source"])
+    assert old["conduct_date"] == "2025-06-30" and new["conduct_date"] == "2025-07-01"
+
+
+def test_the_conduct_date_picks_the_water_law_text() -> None:
+    """Rule: building in a level-II source zone before 2018-01-01 falls under the 2008 text
+    (art. 59, numbering marked for review); from the 2017 amendment's effect, art. 66."""
+    zone = (("water_source_zone", "II"),)
+    old = by_code("land_disturbance", "wppcl-66", zone, date(2017, 12, 31))
+    new = by_code("land_disturbance", "wppcl-66", zone, date(2018, 1, 1))
+    assert old["article"] == "第五十九条 (art. 59)" and old["needs_review"]
+    assert new["article"] == "第六十六条 (art. 66)" and not new["needs_review"]
+
+
+def test_the_conduct_date_picks_the_pollution_crime_interpretation() -> None:
+    """Rule: toxic substances discharged in a level-I source zone are 严重污染环境 under art. 1
+    of 法释〔2016〕29号 (2017-01-01 to 2023-08-14), then of 法释〔2023〕7号 (from 2023-08-15)."""
+    zone = (("water_source_zone", "I"),)
+    before = by_code("water_pollution_discharge", "spc-env-1", zone, date(2023, 8, 14))
+    after = by_code("water_pollution_discharge", "spc-env-1", zone, date(2023, 8, 15))
+    assert "2016" in str(before["source"]) and "2023" in str(after["source"])
+    assert not any(b["code"] == "spc-env-1" for b in bases("water_pollution_discharge"))
+
+
+def test_the_civil_procedure_article_by_date() -> None:
+    """Rule: the procuratorate's civil public-interest suit is 民事诉讼法 art. 55 before the
+    2021 amendment took effect (2022-01-01), art. 58 since."""
+    assert by_code("other", "cpl-public-interest", on=date(2021, 12, 31))["article"].startswith(
+        "第五十五条"
+    )
+    assert by_code("other", "cpl-public-interest", on=date(2022, 1, 1))["article"].startswith(
+        "第五十八条"
+    )
+
+
+def test_no_row_before_its_instrument_took_effect() -> None:
+    """Rule: a basis applies only from the day its edition took effect (破坏自然保护地罪,
+    刑法修正案（十一）, from 2021-03-01)."""
+    reserve = (("nature_reserve", None),)
+    assert any(b["code"] == "cl-342-1" for b in bases("land_disturbance", reserve))
+    early = bases("land_disturbance", reserve, date(2021, 2, 28))
+    assert not any(b["code"] == "cl-342-1" for b in early)
+
+
+def test_straw_burning_outside_a_designated_area_has_no_article_but_a_note() -> None:
+    """Rule: 大气污染防治法 art. 77 bans open burning only in areas the provincial government
+    designates (penalty art. 119(1)); a fire on cropland merely near a water source cites
+    nothing and says so."""
+    (only,) = bases("straw_burning", (("cropland", None),))
+    assert only["kind"] == "no_basis" and only["note"] == NOT_DESIGNATED
+    assert only["law"] == "" and only["article"] == ""
+    inside = bases("straw_burning", (("cropland", None), ("no_burn_area", None)))
+    assert not any(b["kind"] == "no_basis" for b in inside)
+    art77 = next(b for b in inside if b["code"] == "appcl-77-119")
+    assert "划定区域" in str(art77["text"]) and "第一百一十九条第一款" in str(art77["article"])
+
+
+def test_every_category_but_other_has_a_basis_of_its_own() -> None:
+    """Rule: every category names at least one article in force today, beyond the procedure
+    rows; and every category has a severity."""
+    for category in CATEGORIES:
+        own = [r for r in SEED if r.category == category and r.in_force(TODAY)]
+        assert bool(own) is (category != "other"), category
+        assert category in CATEGORY_SEVERITY, category
+
+
+def test_versions_of_a_code_never_overlap() -> None:
+    """Rule: the versions of one basis (same code, category and zone) follow each other."""
+    seen: dict[tuple[object, ...], list[tuple[date, date]]] = {}
+    for r in SEED:
+        key = (r.code, r.category, r.zone_kind, r.zone_level)
+        span = (r.effective_from, r.effective_to or date.max)
+        assert all(span[1] < a or b < span[0] for a, b in seen.get(key, [])), key
+        seen.setdefault(key, []).append(span)
+
+
+def test_new_categories_cite_their_statutes() -> None:
+    """Rule: each added category cites the articles named in issue 12."""
+    src, reserve_core = (("water_source_zone", "II"),), (("nature_reserve", "core"),)
+    expect = {
+        ("groundwater_extraction", ()): ["第三十六条", "第四十八条、第六十九条"],
+        ("livestock_farm_pollution", src): ["第十一条、第三十七条", "第五十六条"],
+        ("livestock_farm_pollution", reserve_core): ["第十一条、第三十七条"],
+        ("forest_grassland_destruction", ()): ["第三十九条、第七十四条", "第四十六条",
+                                               "第三百四十二条", "第三百四十五条"],
+        ("farmland_occupation", ()): ["第三十七条、第七十五条", "第七十七条", "第三百四十二条"],
+        ("hazardous_waste", ()): ["第七十九条、第八十条", "第一百一十二条", "第三百三十八条"],
+        ("tailings_unrestored_mine", ()): ["第四十一条", "第三条"],
+        ("rubbish_burning", ()): ["第八十二条、第一百一十九条第二款"],
+        ("stockpile_transport_dust", ()): ["第七十条、第一百一十六条",
+                                           "第七十二条、第一百一十七条"],
+        ("river_lake_occupation", ()): ["第三十七条、第六十五条", "第三十八条", "第四十条",
+                                        "第二十四条", "第二十二条"],
+        ("illegal_fishing_hunting", ()): ["第三百四十条", "第三百四十一条第一款",
+                                          "第三百四十一条第二款"],
+    }  # fmt: skip
+    for (category, zones), wanted in expect.items():
+        found = articles(category, zones)
+        for article in wanted:
+            assert any(article in a for a in found), (category, article, found)
+    # Livestock farms are banned in a reserve's core and buffer zones, not its experimental one.
+    experimental = articles("livestock_farm_pollution", (("nature_reserve", "experimental"),))
+    assert not any("第十一条" in a for a in experimental)
+
+
+def test_a_matched_basis_records_its_version() -> None:
+    """Rule: the lead stores which version it was matched to and the conduct date used."""
+    b = by_code("groundwater_extraction", "gwr-zones")
+    assert b["needs_review"] and b["source"] == "地下水管理条例（国务院令第748号，2021-12-01施行）"
+    assert (b["effective_from"], b["effective_to"], b["conduct_date"]) == (
+        "2021-12-01",
+        None,
+        TODAY.isoformat(),
+    )

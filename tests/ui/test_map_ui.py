@@ -5,6 +5,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import httpx
 from playwright.sync_api import Browser, Page, Request, expect
 
 from app.dossier.manifest import verify
@@ -12,6 +13,7 @@ from app.services.demo.base import DEMO_PROSECUTOR
 from geo.air.bands import PM10_BANDS
 from rules.categories import CATEGORIES
 from rules.workflow import STATUS_LABELS
+from tests.conftest import Backend, bearer, login_as
 from tests.ui.conftest import LiveServer
 
 TIMEOUT = 20_000  # ms
@@ -184,4 +186,38 @@ def test_api_docs_render_offline_under_the_csp(browser: Browser, live: LiveServe
     assert hosts == {"127.0.0.1"}, f"requests left loopback: {hosts}"
     assert not csp_violations(page), csp_violations(page)
     assert not errors, errors
+    page.close()
+
+
+def test_a_basis_needing_review_shows_its_badge(
+    browser: Browser, live: LiveServer, backend: Backend
+) -> None:
+    """An illegal-mining lead today falls under the 2024 Mineral Resources Law, whose article
+    numbering is not confirmed: the legal section says so beside the row, with its edition."""
+    photo = (Path(__file__).parents[1] / "data" / "photos" / "plain.png").read_bytes()
+    r = httpx.post(
+        f"{live.url}/api/v1/reports",
+        headers={**bearer(login_as(backend, "volunteer")), "Idempotency-Key": "mining-review"},
+        files=[("photos", ("p.png", photo, "image/png"))],
+        data={"category": "illegal_mining", "description": "山坡被挖开采矿", "lat": "40.3214",
+              "lon": "115.6436"},
+        timeout=30,
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    page = browser.new_page()
+    sign_in(page, live)
+    token = page.evaluate("sessionStorage.getItem('ecoleads.token')")
+    leads = page.evaluate(
+        """(t) => fetch("/api/v1/leads?category=illegal_mining",
+                        {headers: {Authorization: `Bearer ${t}`}}).then((r) => r.json())""",
+        token,
+    )
+    assert len(leads) == 1
+    page.goto(f"{live.url}/?lead={leads[0]['id']}")
+    legal = page.get_by_test_id("detail-legal")
+    expect(legal).to_contain_text("矿产资源法", timeout=TIMEOUT)
+    badge = legal.get_by_test_id("needs-review")
+    expect(badge).to_have_count(1)
+    expect(badge).to_have_text("条文编号待核实 (article numbering needs review)")
+    expect(legal).to_contain_text("矿产资源法（2024年修订，2025-07-01施行）")
     page.close()

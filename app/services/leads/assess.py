@@ -31,7 +31,7 @@ from models import (
 )
 from models.spatial import BBoxFilter
 from rules.legal import BasisRow, EvidenceFacts, suggest
-from rules.workflow import CLOSED_STATUSES
+from rules.workflow import CLOSED_STATUSES, local_date
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ class Assessment:
 def assess(
     facts: Gathered, *, weights: ScoreWeights, rows: Sequence[BasisRow], now: datetime
 ) -> Assessment:
-    """Score the gathered facts and match the legal bases."""
+    """Score the gathered facts and match the legal bases in force on the conduct date: the
+    China Standard Time day of the earliest evidence (when the conduct is first shown)."""
     sources = {reporter(i.source) for i in facts.items if i.source}
     extra: dict[str, Any] = {}
     if facts.air is not None:
@@ -128,6 +129,7 @@ def assess(
             independent_sources=len(sources),
             imagery=facts.imagery_items,
         ),
+        local_date(min(i.observed_at for i in facts.items)),
     )
     return Assessment(result, bases)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
@@ -20,6 +20,7 @@ from app.services.leads.assess import (
     imagery_facts,
     photo_facts,
 )
+from app.services.leads.legal import legal_rows
 from app.services.places.geocode import geocode_geometry, widened
 from app.services.webhooks import emit
 from app.settings import Settings
@@ -29,7 +30,6 @@ from geo.scoring.signals import SIGNALS, LeadFacts
 from models import (
     EvidenceItem,
     Lead,
-    LegalBasis,
     Report,
     ReportPhoto,
     ScoreWeights,
@@ -37,7 +37,6 @@ from models import (
 )
 from models.base import SRID, utcnow
 from models.spatial import BBoxFilter
-from rules.legal import SEED, BasisRow
 from rules.workflow import OPEN_STATUSES
 
 # Facts used only to check that a weights version can score.
@@ -93,31 +92,6 @@ def new_weights(
         change={"version": version.id, "weights": weights, "note": note},
     )
     return version
-
-
-def legal_rows(session: Session) -> list[BasisRow]:
-    """Return the active legal bases, seeding the table from DOMAIN.md when it is empty."""
-    if session.scalar(select(func.count()).select_from(LegalBasis)) == 0:
-        session.add_all(
-            LegalBasis(
-                category=r.category,
-                zone_kind=r.zone_kind,
-                zone_level=r.zone_level,
-                law=r.law,
-                article=r.article,
-                text=r.text,
-                elements=list(r.elements),
-                active=True,
-            )
-            for r in SEED
-        )
-        session.flush()
-    return [
-        BasisRow(b.category, b.zone_kind, b.zone_level, b.law, b.article, b.text, tuple(b.elements))
-        for b in session.scalars(
-            select(LegalBasis).where(LegalBasis.active.is_(True)).order_by(LegalBasis.id)
-        )
-    ]
 
 
 def _point(item: EvidenceItem) -> EvidencePoint:

@@ -21,9 +21,9 @@ from app.services.leads.assess import (
 from app.services.leads.build import (
     breakdown_rows,
     current_weights,
-    legal_rows,
     refresh,
 )
+from app.services.leads.legal import legal_rows
 from app.services.leads.workflow import get_lead
 from app.services.places.geocode_batch import BatchResult, geocode_points
 from app.settings import Settings

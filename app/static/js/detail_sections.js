@@ -66,8 +66,25 @@ export function scoreSection(lead) {
   );
 }
 
+// A basis row's edition and period, and the conduct date that picked it.
+const legalVersion = (b) => (b.code
+  ? el("div", { class: "muted legal-version" }, t("legal_version", {
+    source: b.source || b.law,
+    from: b.effective_from || "—",
+    to: b.effective_to || t("legal_now"),
+    conduct: b.conduct_date || "—",
+  }))
+  : null);
+
+const reviewBadge = (b) => (b.needs_review
+  ? el("span", { class: "badge warn", "data-testid": "needs-review" }, t("needs_review"))
+  : null);
+
 export function legalSection(lead) {
   const bases = (lead.legal_bases || []).map((b) => {
+    if (b.kind === "no_basis") {
+      return el("div", { class: "legal legal-none", "data-testid": "no-basis" }, el("p", {}, bilingual(b.note)));
+    }
     const [kind, level] = (b.zone || "").split("/");
     const elements = b.elements?.length
       ? b.elements
@@ -75,7 +92,8 @@ export function legalSection(lead) {
     return el(
       "div",
       { class: "legal" },
-      el("div", { class: "legal-head" }, el("strong", {}, bilingual(b.law)), " ", bilingual(b.article)),
+      el("div", { class: "legal-head" }, el("strong", {}, bilingual(b.law)), " ", bilingual(b.article), " ", reviewBadge(b)),
+      legalVersion(b),
       b.text ? el("p", { class: "legal-text" }, b.text) : null,
       b.zone ? el("div", { class: "muted" }, t("zone_rule_is", { v: zoneText(kind, level) })) : null,
       el("ul", { class: "elements" }, elements.map((e) => el(

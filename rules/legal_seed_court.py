@@ -1,0 +1,95 @@
+"""Seed rows for crimes (刑法 and the judicial interpretation on pollution crimes) and the
+procuratorate's standing to sue (the procedure rows, any category)."""
+
+from datetime import date
+
+from rules.legal import ACT, BasisRow, Edition
+from rules.legal import basis_rows as rows
+
+CRIMINAL = "中华人民共和国刑法 (Criminal Law)"
+CRIME = ("activity_evidence", "responsible_party", "harm_assessment", "corroboration")
+
+
+def criminal(source: str, since: date) -> Edition:
+    """An article of the Criminal Law in the wording in force since `since`."""
+    return Edition(CRIMINAL, source, since)
+
+
+CL_1997 = criminal("刑法（1997年修订，1997-10-01施行）", date(1997, 10, 1))
+CL_338 = criminal("刑法第三百三十八条（刑法修正案（八），2011-05-01施行；修正案（十一）修改）",
+                  date(2011, 5, 1))  # fmt: skip
+CL_342 = criminal("刑法第三百四十二条（刑法修正案（二），2001-08-31施行）", date(2001, 8, 31))
+CL_342_1 = criminal(
+    "刑法第三百四十二条之一（刑法修正案（十一），2021-03-01施行）", date(2021, 3, 1)
+)
+CL_343 = criminal("刑法第三百四十三条（刑法修正案（八），2011-05-01施行）", date(2011, 5, 1))
+CL_345 = criminal("刑法第三百四十五条（刑法修正案（四），2002-12-28施行）", date(2002, 12, 28))
+# 最高人民法院 最高人民检察院《关于办理环境污染刑事案件适用法律若干问题的解释》: the 2023
+# interpretation replaced the 2016 one; both count the same act in the same zones as 严重污染环境.
+INTERPRETATION = (
+    "最高人民法院 最高人民检察院关于办理环境污染刑事案件适用法律若干问题的解释 "
+    "(SPC/SPP interpretation on environmental pollution crimes)"
+)
+SPC_2016 = Edition(
+    INTERPRETATION, "法释〔2016〕29号（2017-01-01施行）", date(2017, 1, 1), date(2023, 8, 14)
+)
+SPC_2023 = Edition(INTERPRETATION, "法释〔2023〕7号（2023-08-15施行）", date(2023, 8, 15))
+TOXIC_IN_CORE = (
+    "在饮用水水源一级保护区、自然保护区核心区排放、倾倒、处置有放射性的废物、含传染病病原体"
+    "的废物、有毒物质的，应当认定为“严重污染环境”"
+)
+POLLUTING = ("water_pollution_discharge", "waste_dumping", "black_odorous_water", "hazardous_waste")
+IN_RESERVE = ("illegal_building_protected_area", "land_disturbance", "illegal_mining")
+
+APL = Edition(
+    "中华人民共和国行政诉讼法 (Administrative Procedure Law)",
+    "行政诉讼法（2017年修正，2017-07-01施行）",
+    date(2017, 7, 1),
+)
+CPL = "中华人民共和国民事诉讼法 (Civil Procedure Law)"
+CPL_2017 = Edition(
+    CPL, "民事诉讼法（2017年修正，2017-07-01施行）", date(2017, 7, 1), date(2021, 12, 31)
+)
+CPL_2021 = Edition(CPL, "民事诉讼法（2021年修正，2022-01-01施行）", date(2022, 1, 1))
+CIVIL_SUIT = "对污染环境、破坏生态等损害社会公共利益的行为提起民事公益诉讼"
+
+COURT: list[BasisRow] = [
+    *rows("spc-env-1", POLLUTING, SPC_2016, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
+          CRIME, ("water_source_zone", "I")),
+    *rows("spc-env-1", POLLUTING, SPC_2016, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
+          CRIME, ("nature_reserve", "core")),
+    *rows("spc-env-1", POLLUTING, SPC_2023, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
+          CRIME, ("water_source_zone", "I")),
+    *rows("spc-env-1", POLLUTING, SPC_2023, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
+          CRIME, ("nature_reserve", "core")),
+    *rows("cl-342-1", IN_RESERVE, CL_342_1, "第三百四十二条之一 (art. 342-1)",
+          "破坏自然保护地罪：违反自然保护地管理法规，在国家公园、国家级自然保护区进行开垦、开发"
+          "活动或者修建建筑物，造成严重后果或者有其他恶劣情节的",
+          ("location_in_zone", *CRIME), ("nature_reserve", None)),
+    *rows("cl-338", POLLUTING, CL_338, "第三百三十八条 (art. 338)", "污染环境罪：严重污染环境的",
+          CRIME),
+    *rows("cl-340", ("illegal_fishing_hunting",), CL_1997, "第三百四十条 (art. 340)",
+          "非法捕捞水产品罪：在禁渔区、禁渔期或者使用禁用的工具、方法捕捞水产品，情节严重的", ACT),
+    *rows("cl-341-1", ("illegal_fishing_hunting",), CL_1997, "第三百四十一条第一款 (art. 341(1))",
+          "危害珍贵、濒危野生动物罪：非法猎捕、杀害国家重点保护的珍贵、濒危野生动物的", ACT),
+    *rows("cl-341-2", ("illegal_fishing_hunting",), CL_1997, "第三百四十一条第二款 (art. 341(2))",
+          "非法狩猎罪：违反狩猎法规，在禁猎区、禁猎期或者使用禁用的工具、方法进行狩猎，破坏野生"
+          "动物资源，情节严重的", ACT),
+    *rows("cl-342", ("illegal_building_protected_area", "farmland_occupation",
+                     "forest_grassland_destruction"), CL_342, "第三百四十二条 (art. 342)",
+          "非法占用农用地罪：非法占用耕地、林地等农用地，改变被占用土地用途，数量较大，造成耕地、"
+          "林地等农用地大量毁坏的", ("activity_evidence", "responsible_party", "harm_assessment")),
+    *rows("cl-343", ("illegal_mining", "sand_gravel_extraction"), CL_343,
+          "第三百四十三条 (art. 343)", "非法采矿罪",
+          ("activity_evidence", "time_of_activity", "responsible_party", "harm_assessment")),
+    *rows("cl-345", ("forest_grassland_destruction",), CL_345, "第三百四十五条 (art. 345)",
+          "盗伐林木罪、滥伐林木罪：盗伐、滥伐森林或者其他林木，数量较大的",
+          ("activity_evidence", "responsible_party", "harm_assessment")),
+    *rows("apl-25-4", (None,), APL, "第二十五条第四款 (art. 25(4))",
+          "检察机关对负有监督管理职责的行政机关违法行使职权或者不作为提起行政公益诉讼",
+          ("agency_duty", "activity_evidence", "harm_assessment")),
+    *rows("cpl-public-interest", (None,), CPL_2017, "第五十五条 (art. 55)", CIVIL_SUIT,
+          ("responsible_party", "activity_evidence", "harm_assessment")),
+    *rows("cpl-public-interest", (None,), CPL_2021, "第五十八条 (art. 58)", CIVIL_SUIT,
+          ("responsible_party", "activity_evidence", "harm_assessment")),
+]  # fmt: skip

@@ -1,0 +1,123 @@
+"""Seed rows for land, forest and grassland, protected areas, waste and mining."""
+
+from datetime import date
+
+from rules.legal import ACT, ACT_AGENCY, AT_SITE, BasisRow, Edition
+from rules.legal import basis_rows as rows
+
+SOLID_WASTE = Edition(
+    "中华人民共和国固体废物污染环境防治法 (Solid Waste Law)",
+    "固体废物污染环境防治法（2020年修订，2020-09-01施行）",
+    date(2020, 9, 1),
+)
+MINERAL_1996 = Edition(
+    "中华人民共和国矿产资源法 (Mineral Resources Law)",
+    "矿产资源法（1996年修正，1997-01-01施行；2009年修正）",
+    date(1997, 1, 1),
+    date(2025, 6, 30),
+)
+MINERAL_2024 = Edition(
+    MINERAL_1996.law, "矿产资源法（2024年修订，2025-07-01施行）", date(2025, 7, 1)
+)
+LIVESTOCK = Edition(
+    "畜禽规模养殖污染防治条例 (Regulations on Pollution from Large-scale Livestock Farming)",
+    "畜禽规模养殖污染防治条例（国务院令第643号，2014-01-01施行）",
+    date(2014, 1, 1),
+)
+FOREST = Edition(
+    "中华人民共和国森林法 (Forest Law)", "森林法（2019年修订，2020-07-01施行）", date(2020, 7, 1)
+)
+GRASSLAND = Edition(
+    "中华人民共和国草原法 (Grassland Law)",
+    "草原法（2021年修正，2021-04-29施行）",
+    date(2021, 4, 29),
+)
+LAND = Edition(
+    "中华人民共和国土地管理法 (Land Administration Law)",
+    "土地管理法（2019年修正，2020-01-01施行）",
+    date(2020, 1, 1),
+)
+TAILINGS = Edition(
+    "尾矿污染环境防治管理办法 (Measures on Tailings Pollution)",
+    "尾矿污染环境防治管理办法（生态环境部令第26号，2022-07-01施行）",
+    date(2022, 7, 1),
+)
+MINE_GEO = Edition(
+    "矿山地质环境保护规定 (Provisions on Mine Geological Environment Protection)",
+    "矿山地质环境保护规定（国土资源部令第44号，2009-05-01施行；2019年修正）",
+    date(2009, 5, 1),
+)
+WETLAND = Edition(
+    "中华人民共和国湿地保护法 (Wetland Protection Law)",
+    "湿地保护法（2022-06-01施行）",
+    date(2022, 6, 1),
+)
+RESERVES = Edition(
+    "中华人民共和国自然保护区条例 (Regulations on Nature Reserves)",
+    "自然保护区条例（2017年修订，2017-10-07施行）",
+    date(2017, 10, 7),
+)
+# Art. 11 of the livestock regulations: source zones, and reserves' core and buffer zones.
+LIVESTOCK_BANNED = (
+    ("water_source_zone", None),
+    ("nature_reserve", "core"),
+    ("nature_reserve", "buffer"),
+)
+
+LAND_AND_WASTE: list[BasisRow] = [
+    *rows("swl-20", ("waste_dumping",), SOLID_WASTE, "第二十条 (art. 20)",
+          "禁止任何单位和个人向江河、湖泊、运河、渠道、水库及其最高水位线以下的滩地和岸坡，"
+          "以及法律法规规定的其他地点倾倒、堆放、贮存固体废物", ACT),
+    *rows("swl-79-80", ("hazardous_waste",), SOLID_WASTE, "第七十九条、第八十条 (arts. 79, 80)",
+          "产生危险废物的单位应当按照规定贮存、利用、处置危险废物，不得擅自倾倒、堆放；"
+          "禁止将危险废物提供或者委托给无许可证的单位从事收集、贮存、利用、处置活动", ACT),
+    *rows("swl-112", ("hazardous_waste",), SOLID_WASTE, "第一百一十二条 (art. 112)",
+          "违反危险废物管理规定的，由生态环境主管部门责令改正，处以罚款，没收违法所得",
+          ACT_AGENCY, review=True),
+    *rows("swl-mining", ("tailings_unrestored_mine",), SOLID_WASTE, "第四十一条 (art. 41)",
+          "尾矿、煤矸石、废石等矿业固体废物贮存设施停止使用后，矿山企业应当按照规定进行封场，"
+          "防止造成环境污染和生态破坏", ACT_AGENCY, review=True),
+    *rows("tailings-3", ("tailings_unrestored_mine",), TAILINGS, "第三条 (art. 3)",
+          "尾矿库运营、管理单位应当采取措施，防止或者减少尾矿对环境的污染，对所造成的环境污染"
+          "依法承担责任", ACT_AGENCY),
+    *rows("minegeo-3", ("tailings_unrestored_mine",), MINE_GEO, "第三条 (art. 3)",
+          "矿山地质环境保护坚持谁开发谁保护、谁破坏谁治理的原则", ACT_AGENCY, review=True),
+    *rows("mrl-licence", ("illegal_mining",), MINERAL_1996, "第三条、第三十九条 (arts. 3, 39)",
+          "开采矿产资源必须依法申请取得采矿权；未取得采矿许可证擅自采矿的，责令停止开采、"
+          "赔偿损失，没收采出的矿产品和违法所得，可以并处罚款", ACT_AGENCY),
+    *rows("mrl-licence", ("illegal_mining",), MINERAL_2024,
+          "采矿权及无证开采罚则 (mining right; penalty for mining without one)",
+          "开采矿产资源应当依法取得采矿权；未取得采矿权擅自开采的，依法予以处罚",
+          ACT_AGENCY, review=True),
+    *[
+        row
+        for zone in LIVESTOCK_BANNED
+        for row in rows(
+            "livestock-11-37", ("livestock_farm_pollution",), LIVESTOCK,
+            "第十一条、第三十七条 (arts. 11, 37)",
+            "禁止在饮用水水源保护区，自然保护区的核心区和缓冲区等区域内建设畜禽养殖场、养殖小区；"
+            "违者责令停止违法行为，处罚款，并报请责令拆除或者关闭", AT_SITE, zone,
+        )
+    ],
+    *rows("forest-39-74", ("forest_grassland_destruction",), FOREST,
+          "第三十九条、第七十四条 (arts. 39, 74)",
+          "禁止毁林开垦、采石、采砂、采土以及其他毁坏林木和林地的行为；违者责令停止违法行为，"
+          "限期补种树木或者恢复植被和林业生产条件，可以并处罚款", ACT_AGENCY),
+    *rows("grassland-46", ("forest_grassland_destruction",), GRASSLAND, "第四十六条 (art. 46)",
+          "禁止开垦草原", ACT_AGENCY),
+    *rows("lal-37-75", ("farmland_occupation",), LAND, "第三十七条、第七十五条 (arts. 37, 75)",
+          "禁止占用耕地建窑、建坟或者擅自在耕地上建房、挖砂、采石、采矿、取土等；破坏种植条件的，"
+          "责令限期改正或者治理，可以并处罚款", ACT_AGENCY),
+    *rows("lal-77", ("farmland_occupation",), LAND, "第七十七条 (art. 77)",
+          "未经批准非法占用土地的，责令退还非法占用的土地，擅自将农用地改为建设用地的，限期拆除"
+          "新建的建筑物和其他设施，恢复土地原状，并处罚款", ACT_AGENCY),
+    *rows("wetland-28", ("wetland_damage", "waste_dumping", "sand_gravel_extraction",
+                         "illegal_building_protected_area", "land_disturbance"), WETLAND,
+          "第二十八条 (art. 28)",
+          "禁止开（围）垦、排干自然湿地，禁止倾倒、堆放固体废物，禁止擅自采砂等破坏湿地的行为",
+          AT_SITE, ("wetland", None)),
+    *rows("nrr-26", ("land_disturbance", "illegal_mining", "sand_gravel_extraction",
+                     "forest_grassland_destruction"), RESERVES, "第二十六条 (art. 26)",
+          "禁止在自然保护区内进行砍伐、放牧、狩猎、捕捞、采药、开垦、烧荒、开矿、采石、挖沙等活动",
+          AT_SITE, ("nature_reserve", None)),
+]  # fmt: skip

@@ -1,0 +1,112 @@
+"""Legal bases in the database and on leads, on both backends: seeding new versions without
+overwriting, and a straw-burning fire outside any designated no-burn area."""
+
+import io
+import json
+import zipfile
+
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, func, select
+
+from app.services.leads.legal import legal_rows, seed_legal_bases
+from models import LegalBasis
+from rules.legal_seed import NOT_DESIGNATED, SEED
+from tests.api.helpers import wait_for_job
+from tests.conftest import Backend
+
+# One MODIS detection (a real FIRMS row of tests/data/firms/, 2022-05-28 05:38 UTC).
+FIRE = (115.90462, 40.39423)
+FIRMS = (
+    "latitude,longitude,brightness,scan,track,acq_date,acq_time,satellite,confidence,version,"
+    "bright_t31,frp,daynight\n"
+    f"{FIRE[1]},{FIRE[0]},339.63,1.12,1.06,2022-05-28,0538,A,86,6.1NRT,310.61,29.69,D\n"
+)
+
+
+def square(lon: float, lat: float, half: float) -> dict[str, object]:
+    """A square polygon feature around (lon, lat), `half` degrees each way."""
+    ring = [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
+    return {
+        "type": "Feature",
+        "properties": {"name": "test", "code": "T"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def layer(client: TestClient, kind: str, feature: dict[str, object], **form: str) -> None:
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    r = client.post(
+        "/api/v1/layers",
+        files={"file": (f"{kind}.geojson", data)},
+        data={"name": kind, "kind": kind, **form},
+    )
+    assert r.status_code == 201, r.text
+
+
+def test_seeding_adds_missing_versions_and_never_overwrites(db: Backend) -> None:
+    """Rule: every seed row whose (code, effective_from) is missing is inserted; edited rows
+    stay as users left them; pre-versioning rows without a code stay but are not matched."""
+    with db.sessions.begin() as s:
+        s.add(
+            LegalBasis(
+                category="waste_dumping",
+                law="旧种子 (old seed)",
+                article="第一条",
+                text="未编码的旧行",
+                elements=[],
+                active=True,
+            )
+        )
+        s.flush()
+        assert seed_legal_bases(s) == len(SEED)
+        edited = s.scalars(select(LegalBasis).where(LegalBasis.code == "wppcl-65")).all()
+        for row in edited:
+            row.text = "用户修改的条文"
+        retired = s.scalars(
+            select(LegalBasis).where(LegalBasis.code == "mrl-licence", LegalBasis.needs_review)
+        ).all()
+        assert len(retired) == 1
+        s.execute(delete(LegalBasis).where(LegalBasis.id == retired[0].id))
+        s.flush()
+        assert seed_legal_bases(s) == 1  # the deleted 2024 version comes back, nothing else
+        rows = legal_rows(s)
+        assert len(rows) == len(SEED)
+        assert all(r.text == "用户修改的条文" for r in rows if r.code == "wppcl-65")
+        assert not any(r.law.startswith("旧种子") for r in rows)
+        total = s.scalar(select(func.count()).select_from(LegalBasis))
+        assert total == len(SEED) + 1  # the uncoded row is still there
+
+
+def test_a_fire_on_cropland_near_a_water_source_cites_no_article(client: TestClient) -> None:
+    """Rule: 大气污染防治法 art. 77 bans open burning only in areas the provincial government
+    designates; a fire on cropland merely near a water-source zone is evidence to look at but
+    has no article: the lead says so, in the API and the dossier."""
+    layer(client, "cropland", square(*FIRE, 0.01))
+    # A level-II source zone about 3 km east: near (within 5 km), not around the fire.
+    layer(client, "water_source_zone", square(FIRE[0] + 0.045, FIRE[1], 0.01), level="II")
+    r = client.post(
+        "/api/v1/air/imports",
+        files=[("files", ("firms.csv", FIRMS.encode()))],
+        data={"format": "firms"},
+    )
+    assert r.status_code == 202, r.text
+    job = wait_for_job(client, r.json()["id"])
+    assert job["status"] == "succeeded", job
+    assert job["result"]["rules"]["cropland_near_water_source"] == 1
+    lead = client.get(f"/api/v1/leads/{job['result']['leads'][0]}").json()
+    assert lead["category"] == "straw_burning"
+    (only,) = lead["legal_bases"]
+    assert only["kind"] == "no_basis" and only["note"] == NOT_DESIGNATED
+    assert only["code"] == "appcl-77-119" and only["conduct_date"] == "2022-05-28"
+    assert only["law"] == only["article"] == ""
+    dossier = client.get(f"/api/v1/leads/{lead['id']}/dossier")
+    assert dossier.status_code == 200
+    html = zipfile.ZipFile(io.BytesIO(dossier.content)).read("dossier.html").decode()
+    assert "未落入省级政府划定的禁烧区，暂无适用条文" in html
+    assert "第七十七条" not in html
