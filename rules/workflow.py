@@ -37,7 +37,10 @@ ENDINGS: dict[str, tuple[str, ...]] = {
     "closed_not_remedied": PROSECUTORS,
     "terminated": PROSECUTORS,
 }
-CLOSING: dict[str, tuple[str, ...]] = {"closed_remedied": PROSECUTORS, "closed_not_remedied": PROSECUTORS}
+CLOSING: dict[str, tuple[str, ...]] = {
+    "closed_remedied": PROSECUTORS,
+    "closed_not_remedied": PROSECUTORS,
+}
 
 # After filing, per path. Neither path goes from case_filed straight to litigation.
 PATH_TRANSITIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
