@@ -53,12 +53,14 @@ OLD_STATE = {
 def upgrade() -> None:
     """Add leads.path, consultation, notice_start, notice_end, notice_plaintiff; filed leads
     become administrative."""
-    with op.batch_alter_table("leads") as batch:
-        batch.add_column(sa.Column("path", sa.String(20)))
-        batch.add_column(sa.Column("consultation", JSONType))
-        batch.add_column(sa.Column("notice_start", UTCDateTime()))
-        batch.add_column(sa.Column("notice_end", UTCDateTime()))
-        batch.add_column(sa.Column("notice_plaintiff", sa.String(200)))
+    for column in (
+        sa.Column("path", sa.String(20)),
+        sa.Column("consultation", JSONType),
+        sa.Column("notice_start", UTCDateTime()),
+        sa.Column("notice_end", UTCDateTime()),
+        sa.Column("notice_plaintiff", sa.String(200)),
+    ):
+        op.add_column("leads", column)
     leads = sa.table(
         "leads",
         sa.column("id", sa.Integer),
@@ -103,9 +105,7 @@ def downgrade() -> None:
     leads = sa.table("leads", sa.column("status", sa.String))
     for new, old in OLD_STATE.items():
         op.execute(sa.update(leads).where(leads.c.status == new).values(status=old))
-    with op.batch_alter_table("leads") as batch:
-        batch.drop_column("notice_plaintiff")
-        batch.drop_column("notice_end")
-        batch.drop_column("notice_start")
-        batch.drop_column("consultation")
-        batch.drop_column("path")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35): a batch copy of the table would
+    # lose the SpatiaLite registration of its geometry column.
+    for column in ("notice_plaintiff", "notice_end", "notice_start", "consultation", "path"):
+        op.drop_column("leads", column)

@@ -87,7 +87,9 @@ def test_administrative_path(case: tuple[TestClient, dict, int], demo: Backend) 
     jump = step(c, lead_id, "litigation")
     assert jump.status_code == 409 and "allowed: consultation" in jump.json()["detail"]
     assert "public_notice" not in offered(detail(c, lead_id))
-    met = (today() - timedelta(days=2)).isoformat()
+    before = (today() - timedelta(days=1)).isoformat()  # the lead was recorded today
+    assert step(c, lead_id, "consultation", on=before).status_code == 422
+    met = today().isoformat()
     assert step(c, lead_id, "consultation", on=met).status_code == 200
     assert detail(c, lead_id)["consultation"]["on"] == met
     assert step(c, lead_id, "suggestion_issued", agency="怀来县水务局").status_code == 200

@@ -112,6 +112,8 @@ def take_step(
     today = local_date(utcnow())
     if details.on is not None and details.on > today:
         raise Invalid("the date is in the future")
+    if details.on is not None and details.on < local_date(lead.created_at):
+        raise Invalid("the date precedes the lead: a case's steps come after it was recorded")
     if to == "case_filed":
         if details.path not in PATHS:
             raise Invalid(f"filing a case chooses its path: one of {', '.join(PATHS)}")
