@@ -14,7 +14,7 @@ from geo.air.formats import ReadingsError
 from geo.crs import CRSError
 from geo.layers import LayerFileError
 from rules.kinds import KindError
-from rules.workflow import TransitionError
+from rules.workflow import TooEarly, TransitionError
 
 log = logging.getLogger("ecoleads.errors")
 PROBLEM_TYPE = "https://ecoleads.org/problems/"
@@ -111,6 +111,7 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, str, str]] = {
     KindError: (422, "Invalid layer kind or level", "invalid-kind"),
     CRSError: (422, "Unknown coordinate system", "unknown-crs"),
     TransitionError: (409, "Transition not allowed", "transition-not-allowed"),
+    TooEarly: (422, "Step not yet possible", "step-not-yet-possible"),
     ReadingsError: (422, "Readings file refused", "readings-file-refused"),
     FirmsError: (422, "Hotspot file refused", "hotspot-file-refused"),
 }

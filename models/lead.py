@@ -49,6 +49,15 @@ class Lead(TimestampMixin, Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
     first_evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The case path chosen at filing (rules.workflow.PATHS); None before filing.
+    path: Mapped[str | None] = mapped_column(String(20))
+    # The pre-suggestion consultation (磋商): {on: YYYY-MM-DD (CST), note, by}.
+    consultation: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # The civil path's public notice: published (start of its CST day) and its period's end.
+    notice_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    notice_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The organisation entitled to sue that did sue (the procuratorate supports its suit).
+    notice_plaintiff: Mapped[str | None] = mapped_column(String(200))
 
 
 class ScoreWeights(Base):

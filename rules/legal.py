@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rules.procedure import Procedure, agency_failed, harm_after, notice_expired
+
 # Evidence elements a statute needs, and how we tell they are proven.
 ELEMENTS: dict[str, tuple[str, str]] = {
     "location_in_zone": ("证明地点位于保护区内", "proof the place lies inside the zone"),
@@ -18,6 +20,19 @@ ELEMENTS: dict[str, tuple[str, str]] = {
     "responsible_party": ("行为人或责任主体", "who is responsible"),
     "harm_assessment": ("损害后果鉴定", "assessment of the harm"),
     "agency_duty": ("负有监管职责的行政机关", "the agency with the duty to act"),
+    "agency_unlawful": (
+        "行政机关违法行使职权或者不作为",
+        "the agency acted unlawfully or failed to act",
+    ),
+    "harm_persists": (
+        "国家利益或者社会公共利益仍处于受侵害状态",
+        "the public interest is still harmed",
+    ),
+    "notice_expired": (
+        "公告期满，法律规定的机关和有关组织未提起诉讼",
+        "the 30-day notice ended with no organisation entitled to sue having sued",
+    ),
+    "causation": ("行为与损害之间的因果关系", "causation between the conduct and the harm"),
 }
 
 # Element sets of the seed rows: the place (zone rows), the act, and who must act on it.
@@ -110,6 +125,7 @@ class EvidenceFacts:
     dated: bool
     independent_sources: int
     imagery: int = 0  # change polygons and drone photos showing the activity
+    procedure: Procedure | None = None
 
 
 def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
@@ -122,7 +138,16 @@ def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
         return facts.dated
     if element == "corroboration":
         return facts.independent_sources >= 2
-    return False  # responsible party, harm, agency duty: found by investigation
+    p = facts.procedure
+    if p is None:
+        return False
+    if element == "agency_unlawful":
+        return any(agency_failed(s, p.now) for s in p.suggestions)
+    if element == "harm_persists":
+        return any(harm_after(s, p) for s in p.suggestions)
+    if element == "notice_expired":
+        return notice_expired(p)
+    return False  # responsible party, harm, agency duty, causation: found by investigation
 
 
 def _version(row: BasisRow, conduct: date) -> dict[str, object]:

@@ -22,6 +22,7 @@ from app.schemas.leads import (
     LeadMap,
     LeadRead,
     LeadSummary,
+    NextStepRead,
     OverdueSuggestion,
     ReplyRequest,
     ServiceRequest,
@@ -35,6 +36,7 @@ from app.services.leads.build import evidence_of, list_weights, new_weights
 from app.services.leads.dossier import make_dossier, now_stamp
 from app.services.leads.map_view import lead_map
 from app.services.leads.regroup import merge, split
+from app.services.leads.steps import StepDetails, next_steps
 from app.services.leads.workflow import (
     LeadFilter,
     assign,
@@ -49,7 +51,7 @@ from app.services.leads.workflow import (
 )
 from models import Lead
 from rules.categories import CATEGORIES
-from rules.workflow import STATUS_LABELS, TRANSITIONS
+from rules.workflow import STATUS_LABELS, allowed_from
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
@@ -68,6 +70,21 @@ class TransitionRequest(BaseModel):
     urgent: bool = Field(False, description="for suggestion_issued: 15-day reply period")
     served_on: date | None = Field(
         None, description="for suggestion_issued: the day the agency received it (default today)"
+    )
+    path: str | None = Field(
+        None,
+        description="for case_filed: the case path, administrative or civil",
+        examples=["administrative"],
+    )
+    on: date | None = Field(
+        None,
+        description="for consultation: the day of the consultation; for public_notice: the day "
+        "the notice was published (default today, China Standard Time)",
+    )
+    plaintiff: str | None = Field(
+        None,
+        max_length=200,
+        description="for support_suit: the organisation entitled to sue that sued",
     )
 
 
@@ -96,7 +113,8 @@ def lead_summary(lead: Lead) -> LeadSummary:
         lat=point.y,
         first_evidence_at=lead.first_evidence_at,
         last_evidence_at=lead.last_evidence_at,
-        allowed_transitions=list(TRANSITIONS.get(lead.status, {})),
+        path=lead.path,
+        allowed_transitions=list(allowed_from(lead.status, lead.path)),
     )
 
 
@@ -207,6 +225,20 @@ def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
             "merged_into_id": found.merged_into_id,
             "legal_bases": found.legal_bases,
             "geocode": found.geocode,
+            "consultation": found.consultation,
+            "notice_start": found.notice_start,
+            "notice_end": found.notice_end,
+            "notice_plaintiff": found.notice_plaintiff,
+            "next_steps": [
+                NextStepRead(
+                    to=n.to,
+                    label=Label(zh=STATUS_LABELS[n.to][0], en=STATUS_LABELS[n.to][1]),
+                    possible_from=n.possible_from,
+                    ready=n.ready,
+                    reason=n.reason,
+                )
+                for n in next_steps(session, lead=found, role=caller.user.role)
+            ],
             "evidence": [EvidenceRead(**e) for e in evidence_of(session, lead=found)],
             "suggestions": [
                 SuggestionRead.model_validate(s) for s in suggestions_of(session, lead=found)
@@ -235,9 +267,14 @@ def move(
             lead_id=lead_id,
             to=req.to,
             note=req.note,
-            agency=req.agency,
-            urgent=req.urgent,
-            served_on=req.served_on,
+            details=StepDetails(
+                agency=req.agency,
+                urgent=req.urgent,
+                served_on=req.served_on,
+                path=req.path,
+                on=req.on,
+                plaintiff=req.plaintiff,
+            ),
             holidays=settings.holidays,
         )
     )

@@ -24,6 +24,9 @@ class LeadSummary(BaseModel):
     lat: float
     first_evidence_at: datetime | None
     last_evidence_at: datetime | None
+    path: str | None = Field(
+        description="the case path chosen at filing: administrative or civil (None before)"
+    )
     allowed_transitions: list[str]
 
 
@@ -122,10 +125,32 @@ class TimelineEntry(BaseModel):
     hash: str
 
 
+class NextStepRead(BaseModel):
+    """A step the caller may take on the lead, and from when."""
+
+    to: str
+    label: Label
+    possible_from: date | None = Field(
+        description="the day (China Standard Time) from which it is possible, when it waits "
+        "for a period to end"
+    )
+    ready: bool = Field(description="whether it is possible now")
+    reason: str | None = Field(description="why not yet")
+
+
 class LeadRead(LeadSummary):
     """A lead with its geometry, evidence, score, legal bases and timeline."""
 
     geometry: Geometry
+    consultation: dict[str, Any] | None = Field(
+        description="the pre-suggestion consultation (磋商): on, note, by"
+    )
+    notice_start: datetime | None = Field(description="civil path: the notice's publication")
+    notice_end: datetime | None = Field(description="civil path: the end of the 30-day notice")
+    notice_plaintiff: str | None = Field(
+        description="civil path: the organisation that sued (its suit supported)"
+    )
+    next_steps: list[NextStepRead]
     score_breakdown: list[ScoreEntry]
     weights_version: int | None
     merged_into_id: int | None

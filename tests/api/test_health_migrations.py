@@ -1,12 +1,17 @@
 """Migrations on both backends, and /health."""
 
 from pathlib import Path
+from typing import cast
 
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
+from sqlalchemy import Table, delete, insert, inspect, select, update
 
 from app import migrate
 from app.main import create_app
+from models import Lead
+from models.base import SRID
 from tests.conftest import Backend, make_settings
 
 TABLES = {
@@ -43,7 +48,7 @@ def test_health_reports_backend_and_revision(client: TestClient, db: Backend) ->
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert body["database"]["backend"] == {"sqlite": "spatialite", "postgis": "postgis"}[db.name]
-    assert body["database"]["revision"] == body["database"]["head"] == "20261203_legal_versions"
+    assert body["database"]["revision"] == body["database"]["head"] == "20261203_case_paths"
     expected = "SpatiaLite 5" if db.name == "sqlite" else 'PostGIS POSTGIS="3'
     assert body["database"]["spatial_version"].startswith(expected)
 
@@ -75,3 +80,35 @@ def test_unexpected_error_is_a_500_problem_without_internals(db: Backend, tmp_pa
     assert r.headers["content-type"] == "application/problem+json"
     assert "secret" not in r.text and "Traceback" not in r.text
     assert r.json()["title"] == "Internal server error"
+
+
+def test_case_paths_migration_puts_filed_leads_on_the_administrative_path(db: Backend) -> None:
+    """Existing filed leads had only the suggestion path: the migration makes them
+    administrative, leaves unfiled leads without a path, and the downgrade maps the new
+    states back to the nearest old one."""
+    migrate.downgrade(db.url, "20261202_suggestion_reply")
+    leads = cast(Table, Lead.__table__)
+    point = from_shape(Point(114.88, 40.77), srid=SRID)
+    try:
+        with db.engine.begin() as conn:
+            for status in ("new", "case_filed", "follow_up"):
+                conn.execute(insert(leads).values(category="other", geom=point, status=status))
+        migrate.upgrade(db.url)
+        with db.engine.begin() as conn:
+            paths = dict(conn.execute(select(leads.c.status, leads.c.path)).all())
+            assert paths == {
+                "new": None,
+                "case_filed": "administrative",
+                "follow_up": "administrative",
+            }
+            conn.execute(
+                update(leads).where(leads.c.status == "case_filed").values(status="terminated")
+            )
+        migrate.downgrade(db.url, "20261202_suggestion_reply")
+        with db.engine.begin() as conn:
+            statuses = set(conn.execute(select(leads.c.status)).scalars())
+            assert statuses == {"new", "closed_remedied", "follow_up"}
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(delete(leads))
+        migrate.upgrade(db.url)

@@ -94,7 +94,11 @@ def test_workflow_assignment_overdue_and_log(env: tuple[TestClient, dict], demo:
         r = c.post(
             f"/api/v1/leads/{lead_id}/transitions",
             headers=pro,
-            json={"to": to, "note": f"进入{to}"},
+            json={
+                "to": to,
+                "note": f"进入{to}",
+                "path": "administrative" if to == "case_filed" else None,
+            },
         )
         assert r.status_code == 200, r.text
         told.append(c.get(f"/api/v1/reports/{report_id}").json()["status"])
@@ -328,7 +332,8 @@ def test_suggestion_service_reply_follow_up_and_overdue_rules(
     submit(c, "gps_ne.jpg", "s")
     lead_id = c.get("/api/v1/leads", headers=pro).json()[0]["id"]
     for to in ("triaged", "investigating", "case_filed"):
-        c.post(f"/api/v1/leads/{lead_id}/transitions", headers=pro, json={"to": to, "note": to})
+        step = {"to": to, "note": to, "path": "administrative" if to == "case_filed" else None}
+        c.post(f"/api/v1/leads/{lead_id}/transitions", headers=pro, json=step)
     today = utcnow().astimezone(timezone(timedelta(hours=8))).date()
     r = c.post(
         f"/api/v1/leads/{lead_id}/transitions",

@@ -1,4 +1,5 @@
-"""Every workflow transition, allowed and refused; reply deadlines and overdue logic."""
+"""Every workflow transition on both case paths, allowed and refused; the steps that wait
+for a period; reply and notice deadlines and overdue logic."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -8,53 +9,167 @@ import pytest
 from models.lead import LEAD_STATUSES
 from rules.workflow import (
     CST,
+    PATH_TRANSITIONS,
+    PATHS,
+    STATUS_LABELS,
     TRANSITIONS,
+    CaseClock,
+    TooEarly,
     TransitionError,
+    allowed_from,
+    check_timing,
     check_transition,
     is_overdue,
     local_date,
+    notice_end,
+    possible_from,
     reply_due,
 )
 
 PAIRS = [(a, b) for a in LEAD_STATUSES for b in LEAD_STATUSES if a != b]
+FINAL = ("closed_remedied", "closed_not_remedied", "terminated", "rejected", "duplicate")
 
 
+@pytest.mark.parametrize("path", [None, *PATHS])
 @pytest.mark.parametrize(("current", "to"), PAIRS)
-def test_every_transition_is_allowed_or_refused_as_the_table_says(current: str, to: str) -> None:
-    allowed = to in TRANSITIONS.get(current, {})
+def test_every_transition_is_allowed_or_refused_as_the_table_says(
+    current: str, to: str, path: str | None
+) -> None:
+    allowed = to in allowed_from(current, path)
     for role in ("prosecutor", "admin"):
         if allowed:
-            check_transition(current, to, role)
+            check_transition(current, to, role, path)
         else:
             with pytest.raises(TransitionError, match=f"cannot move a lead from {current}"):
-                check_transition(current, to, role)
+                check_transition(current, to, role, path)
     for role in ("volunteer", "partner"):
         with pytest.raises(TransitionError):
-            check_transition(current, to, role)
+            check_transition(current, to, role, path)
 
 
-def test_final_states_have_no_way_out() -> None:
-    for final in ("closed_remedied", "closed_not_remedied", "rejected", "duplicate", "transferred"):
+def test_every_state_has_labels_and_final_states_have_no_way_out() -> None:
+    assert set(LEAD_STATUSES) == set(STATUS_LABELS)
+    for final in (*FINAL, "transferred"):
         assert final not in TRANSITIONS
+        assert all(final not in table for table in PATH_TRANSITIONS.values())
         with pytest.raises(TransitionError, match=r"none \(final state\)"):
-            check_transition(final, "triaged", "admin")
+            check_transition(final, "triaged", "admin", "civil")
 
 
-def test_the_happy_path_reaches_closure() -> None:
-    path = [
-        "new",
-        "triaged",
-        "investigating",
-        "case_filed",
-        "suggestion_issued",
-        "follow_up",
-        "closed_remedied",
-    ]
-    for a, b in pairwise(path):
+def test_the_happy_paths_reach_closure() -> None:
+    """Rule: administrative: filed, consultation (磋商), suggestion, follow-up, closed; civil:
+    filed, public notice (公告), litigation, closed."""
+    admin = ["case_filed", "consultation", "suggestion_issued", "follow_up", "closed_remedied"]
+    civil = ["case_filed", "public_notice", "litigation", "closed_not_remedied"]
+    for a, b in pairwise(["new", "triaged", "investigating", "case_filed"]):
         check_transition(a, b, "prosecutor")
+    for a, b in pairwise(admin):
+        check_transition(a, b, "prosecutor", "administrative")
+    for a, b in pairwise(civil):
+        check_transition(a, b, "prosecutor", "civil")
 
 
-END_OF_DAY = time(23, 59, 59, 999_999)
+def test_no_jump_from_case_filed_to_litigation_on_either_path() -> None:
+    """Rule (issue 12): litigation comes after the suggestion (administrative) or the notice
+    (civil), never straight after filing; each path's own steps are not the other's."""
+    for path in PATHS:
+        with pytest.raises(TransitionError):
+            check_transition("case_filed", "litigation", "prosecutor", path)
+    with pytest.raises(TransitionError):
+        check_transition("case_filed", "public_notice", "prosecutor", "administrative")
+    with pytest.raises(TransitionError):
+        check_transition("case_filed", "suggestion_issued", "prosecutor", "civil")
+    with pytest.raises(TransitionError):  # no path chosen: nothing after filing
+        check_transition("case_filed", "suggestion_issued", "prosecutor", None)
+
+
+def test_termination_before_litigation_only() -> None:
+    """Rule: review may be terminated (终结审查) at any step before litigation, e.g. when the
+    agency corrected during consultation or after the suggestion (人民检察院公益诉讼办案规则)."""
+    before = {
+        "administrative": ("case_filed", "consultation", "suggestion_issued", "follow_up"),
+        "civil": ("case_filed", "public_notice"),
+    }
+    for path, states in before.items():
+        for state in states:
+            check_transition(state, "terminated", "prosecutor", path)
+        with pytest.raises(TransitionError):
+            check_transition("litigation", "terminated", "prosecutor", path)
+
+
+def test_an_organisation_suing_is_supported_then_closed() -> None:
+    """Rule: when an organisation entitled to sue sues after the notice, the procuratorate
+    supports its suit (支持起诉) rather than suing itself, then closes the case."""
+    check_transition("public_notice", "support_suit", "prosecutor", "civil")
+    check_transition("support_suit", "closed_remedied", "prosecutor", "civil")
+    with pytest.raises(TransitionError):
+        check_transition("support_suit", "litigation", "prosecutor", "civil")
+
+
+END = time(23, 59, 59, 999_999)
+DUE = datetime.combine(date(2026, 3, 31), END, CST)
+
+
+def test_administrative_litigation_waits_for_the_end_of_the_reply_period() -> None:
+    """Rule: the procuratorate sues the agency only once its reply period has ended
+    (SPC/SPP interpretation art. 21); a 422 names the day from which it becomes possible."""
+    clock = CaseClock(reply_due=DUE)
+    start = possible_from("litigation", "administrative", clock)
+    assert start is not None and local_date(start) == date(2026, 4, 1)
+    with pytest.raises(TooEarly, match="from 2026-04-01"):
+        check_timing("litigation", "administrative", clock, DUE)
+    check_timing("litigation", "administrative", clock, DUE + timedelta(microseconds=1))
+    # Not complied, after the period: allowed; before it: still refused.
+    refused = CaseClock(reply_due=DUE, replied=True, complied=False)
+    with pytest.raises(TooEarly):
+        check_timing("litigation", "administrative", refused, DUE - timedelta(days=1))
+    check_timing("litigation", "administrative", refused, DUE + timedelta(days=1))
+
+
+def test_administrative_litigation_needs_the_agency_not_to_have_acted() -> None:
+    """Rule: an agency that replied it complied is sued only once a follow-up review finds
+    the harm not remedied; a review finding it remedied ends the way to court."""
+    after = DUE + timedelta(days=1)
+    complied = CaseClock(reply_due=DUE, replied=True, complied=True)
+    with pytest.raises(TooEarly, match="follow-up review"):
+        check_timing("litigation", "administrative", complied, after)
+    not_remedied = CaseClock(reply_due=DUE, replied=True, complied=True, remedied=False)
+    check_timing("litigation", "administrative", not_remedied, after)
+    remedied = CaseClock(reply_due=DUE, replied=True, complied=False, remedied=True)
+    with pytest.raises(TooEarly):
+        check_timing("litigation", "administrative", remedied, after)
+
+
+def test_follow_up_comes_after_the_reply_or_the_end_of_the_period() -> None:
+    """Rule: follow-up review (跟进监督) reviews the agency's reply, or its silence once the
+    period has ended."""
+    with pytest.raises(TooEarly, match="from 2026-04-01"):
+        check_timing("follow_up", "administrative", CaseClock(reply_due=DUE), DUE)
+    replied = CaseClock(reply_due=DUE, replied=True, complied=True)
+    check_timing("follow_up", "administrative", replied, DUE - timedelta(days=30))
+    assert possible_from("follow_up", "administrative", replied) is None
+
+
+def test_the_public_notice_lasts_30_days_to_the_end_of_the_day_in_cst() -> None:
+    """Rule: the notice before a civil public-interest suit lasts 30 days (SPC/SPP
+    interpretation art. 13), counted from the day after publication, ending at midnight CST;
+    a last day on a holiday rolls over to the next working day."""
+    assert notice_end(date(2026, 1, 5)) == datetime.combine(date(2026, 2, 4), END, CST)
+    spring = {date(2026, 2, 4), date(2026, 2, 5)}
+    assert notice_end(date(2026, 1, 5), spring).date() == date(2026, 2, 6)
+
+
+def test_civil_litigation_waits_for_the_end_of_the_notice() -> None:
+    """Rule: the procuratorate sues only after the 30-day notice ended with no organisation
+    entitled to sue having sued; within it, a 422 names the first possible day."""
+    clock = CaseClock(notice_end=notice_end(date(2026, 1, 5)))
+    with pytest.raises(TooEarly, match=r"from 2026-02-05.*public notice"):
+        check_timing("litigation", "civil", clock, datetime(2026, 2, 4, 12, tzinfo=CST))
+    check_timing("litigation", "civil", clock, datetime(2026, 2, 5, 0, 0, 1, tzinfo=CST))
+    check_timing("support_suit", "civil", clock, datetime(2026, 1, 20, tzinfo=CST))
+
+
+END_OF_DAY = END
 
 
 def test_reply_period_runs_from_receipt_to_the_end_of_the_day_in_cst() -> None:

@@ -23,14 +23,17 @@ from geo.scoring.signals import LeadFacts
 from models import (
     ChangePolygon,
     EvidenceItem,
+    Image,
     Lead,
     Recheck,
     Report,
     ReportPhoto,
     ScoreWeights,
+    Suggestion,
 )
 from models.spatial import BBoxFilter
 from rules.legal import BasisRow, EvidenceFacts, suggest
+from rules.procedure import Procedure, SuggestionOutcome
 from rules.workflow import CLOSED_STATUSES, local_date
 
 
@@ -81,6 +84,7 @@ class Gathered:
     imagery: ImageryChange | None = None
     imagery_items: int = 0
     air: Attribution | None = None
+    procedure: Procedure | None = None  # a lead's case so far (None: a lead being built)
 
 
 @dataclass(frozen=True)
@@ -119,19 +123,55 @@ def assess(
         weights.weights,
         weights_version=weights.id,
     )
-    bases = suggest(
-        rows,
-        facts.category,
-        EvidenceFacts(
-            zones=facts.zones,
-            photos=facts.photos.total,
-            dated=dated(facts),
-            independent_sources=len(sources),
-            imagery=facts.imagery_items,
-        ),
-        local_date(min(i.observed_at for i in facts.items)),
+    return Assessment(result, match_bases(facts, rows))
+
+
+def match_bases(facts: Gathered, rows: Sequence[BasisRow]) -> list[dict[str, object]]:
+    """The legal bases in force on the conduct date (the China Standard Time day of the
+    earliest evidence), each with its elements proven or missing."""
+    conduct = local_date(min(i.observed_at for i in facts.items))
+    return suggest(rows, facts.category, evidence_facts(facts), conduct)
+
+
+def evidence_facts(facts: Gathered) -> EvidenceFacts:
+    """What the gathered facts prove, for the legal elements."""
+    return EvidenceFacts(
+        zones=facts.zones,
+        photos=facts.photos.total,
+        dated=dated(facts),
+        independent_sources=len({reporter(i.source) for i in facts.items if i.source}),
+        imagery=facts.imagery_items,
+        procedure=facts.procedure,
     )
-    return Assessment(result, bases)
+
+
+def procedure_of(session: Session, lead: Lead, now: datetime) -> Procedure:
+    """A lead's case so far: its suggestions' outcomes, the civil notice, its newest evidence
+    and its re-checks dated by the image they compared."""
+    suggestions = session.scalars(
+        select(Suggestion).where(Suggestion.lead_id == lead.id).order_by(Suggestion.id)
+    )
+    rechecks = session.execute(
+        select(Image.acquired_at, Recheck.restored_fraction)
+        .join(Image, Recheck.after_id == Image.id)
+        .where(Recheck.lead_id == lead.id)
+    ).all()
+    return Procedure(
+        now=now,
+        suggestions=tuple(
+            SuggestionOutcome(
+                due_at=s.due_at,
+                replied_at=s.replied_at,
+                complied=s.complied,
+                remedied=s.follow_ups[-1]["remedied"] if s.follow_ups else None,
+            )
+            for s in suggestions
+        ),
+        notice_end=lead.notice_end,
+        organisation_sued=lead.notice_plaintiff is not None,
+        last_evidence_at=lead.last_evidence_at,
+        rechecks=tuple((at, fraction) for at, fraction in rechecks),
+    )
 
 
 def photo_facts(session: Session, groups: Sequence[Sequence[EvidenceItem]]) -> list[PhotoFacts]:

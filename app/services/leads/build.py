@@ -19,6 +19,7 @@ from app.services.leads.assess import (
     earlier_closed,
     imagery_facts,
     photo_facts,
+    procedure_of,
 )
 from app.services.leads.legal import legal_rows
 from app.services.places.geocode import geocode_geometry, widened
@@ -213,7 +214,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     lead.org_id = own[0]["id"] if own else None
     (photos,) = photo_facts(session, [items])
     ((imagery, imagery_items),) = imagery_facts(session, [items], [lead.id])
-    weights = current_weights(session)
+    weights, now = current_weights(session), utcnow()
     result = assess(
         Gathered(
             category=lead.category,
@@ -224,10 +225,11 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
             imagery=imagery,
             imagery_items=imagery_items,
             air=lead_attribution(session, lead=lead, settings=settings),
+            procedure=procedure_of(session, lead, now),
         ),
         weights=weights,
         rows=legal_rows(session),
-        now=utcnow(),
+        now=now,
     )
     lead.score = result.score.total
     lead.weights_version = weights.id

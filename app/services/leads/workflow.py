@@ -2,7 +2,7 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -11,16 +11,17 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit
 from app.services.access import org_subtree, visible_leads
+from app.services.leads.steps import StepDetails, reassess_legal, take_step
 from models import Lead, Organisation, Suggestion, User
 from models.base import utcnow
 from models.spatial import BBoxFilter
 from rules.workflow import (
-    CST,
     OPEN_STATUSES,
     check_transition,
     is_overdue,
     local_date,
     reply_due,
+    start_of,
 )
 
 
@@ -93,49 +94,32 @@ def transition(
     lead_id: int,
     to: str,
     note: str,
-    agency: str | None = None,
-    urgent: bool = False,
-    served_on: date | None = None,
+    details: StepDetails | None = None,
     holidays: Collection[date] = (),
 ) -> Lead:
-    """Move a lead to another state, with a note; a suggestion records its agency and the
-    day the agency received it (default: today), from which its reply period runs."""
+    """Move a lead to another state, with a note and what the step records (the path when
+    filing, a consultation, a suggestion, a notice, the organisation whose suit is
+    supported); steps waiting for a period are refused until it ends."""
     lead = get_lead(session, user=user, lead_id=lead_id)
     if not note.strip():
         raise Invalid("every transition needs a note")
-    check_transition(lead.status, to, user.role)
+    check_transition(lead.status, to, user.role, lead.path)
     change: dict[str, Any] = {"from": lead.status, "to": to, "note": note}
-    if to == "suggestion_issued":
-        if not agency:
-            raise Invalid("a procuratorial suggestion names the agency it is addressed to")
-        issued = utcnow()
-        served = served_on or local_date(issued)
-        if served != local_date(issued):
-            raise Invalid(
-                "a suggestion issued today is received today at the earliest: record a later "
-                "receipt with POST /api/v1/suggestions/{id}/service when it happens"
-            )
-        sug = Suggestion(
-            lead_id=lead.id,
-            agency=agency,
-            issued_at=issued,
-            urgent=urgent,
-            served_at=start_of(served),
-            due_at=reply_due(served, urgent, holidays),
-            follow_ups=[],
-        )
-        session.add(sug)
-        change |= {
-            "agency": agency,
-            "urgent": urgent,
-            "served_on": served.isoformat(),
-            "due_at": sug.due_at.isoformat(),
-        }
+    change |= take_step(
+        session,
+        lead=lead,
+        to=to,
+        user=user,
+        note=note,
+        details=details or StepDetails(),
+        holidays=holidays,
+    )
     lead.status = to
     session.flush()
     audit.append(
         session, actor=f"user:{user.id}", action="transition", lead_id=lead.id, change=change
     )
+    reassess_legal(session, lead=lead, actor=f"user:{user.id}")
     return lead
 
 
@@ -207,11 +191,6 @@ def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
         .order_by(Suggestion.due_at)
     ).all()
     return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now, lead.status)]
-
-
-def start_of(day: date) -> datetime:
-    """The start of a China Standard Time calendar day."""
-    return datetime.combine(day, time(0), CST)
 
 
 def get_suggestion(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
@@ -289,6 +268,9 @@ def record_reply(
             "content": content,
         },
     )
+    reassess_legal(
+        session, lead=get_lead(session, user=user, lead_id=sug.lead_id), actor=f"user:{user.id}"
+    )
     return sug
 
 
@@ -309,5 +291,8 @@ def record_follow_up(
         action="follow_up_review",
         lead_id=sug.lead_id,
         change={"suggestion": sug.id, "note": note, "remedied": remedied},
+    )
+    reassess_legal(
+        session, lead=get_lead(session, user=user, lead_id=sug.lead_id), actor=f"user:{user.id}"
     )
     return sug

@@ -1,14 +1,20 @@
-// The actions on an open lead: accept, reject, any allowed transition (a suggestion names its
-// agency and urgency), assign, merge (pick the other lead) and the dossier download.
+// The actions on an open lead: accept, reject, the next steps the API offers (filing chooses
+// the path; a consultation or notice has its day; a suggestion names its agency and urgency;
+// supporting a suit names the organisation; steps waiting for a period show from when),
+// assign, merge (pick the other lead) and the dossier download.
 import { api, saveBlob } from "./api.js";
 import { el, setOptions } from "./dom.js";
-import { statusName } from "./config.js";
 import { pick, t } from "./i18n.js";
+import { todayCst } from "./suggestions.js";
 import { clearToast, toast } from "./toast.js";
 
 const ACCEPT = "triaged";
 const REJECT = "rejected";
 const SUGGESTION = "suggestion_issued";
+const FILE = "case_filed";
+const SUPPORT = "support_suit";
+const DATED = ["consultation", "public_notice"];
+const PATHS = ["administrative", "civil"];
 
 /**
  * The actions panel of `lead`. `users` are the possible assignees; `onDone(message)`
@@ -23,10 +29,21 @@ export function actionsPanel(lead, { users, onDone, onError, startMerge }) {
   accept.disabled = !allowed.includes(ACCEPT);
   reject.disabled = !allowed.includes(REJECT);
   const note = el("textarea", { "data-testid": "action-note", rows: "2", placeholder: t("note_placeholder") });
+  const steps = lead.next_steps || [];
   const target = el("select", { "data-testid": "action-transition" });
-  setOptions(target, [["", allowed.length ? t("transition_to") : t("no_transitions")],
-    ...allowed.map((s) => [s, statusName(s)])]);
-  target.disabled = !allowed.length;
+  setOptions(target, [["", steps.length ? t("transition_to") : t("no_transitions")],
+    ...steps.map((s) => [s.to, s.ready ? pick(s.label) : `${pick(s.label)} ${t("not_yet")}`])]);
+  // A step waiting for a period (or a finding) is shown, but cannot be chosen yet.
+  [...target.options].forEach((o) => {
+    const waiting = steps.find((s) => s.to === o.value && !s.ready);
+    if (waiting) Object.assign(o, { disabled: true, title: waiting.reason || "" });
+  });
+  target.disabled = !steps.length;
+  // Waiting for a day to come, or (the day passed) for a finding the reason names.
+  const waitText = (s) => (s.possible_from > todayCst() ? t("step_from", { step: pick(s.label), day: s.possible_from }) : s.reason);
+  const waits = steps.filter((s) => !s.ready)
+    .map((s) => el("li", { "data-testid": "step-waiting", "data-step": s.to, title: s.reason || "" }, waitText(s)));
+  const waiting = waits.length ? el("ul", { class: "plain muted small" }, waits) : null;
   const submit = button("action-submit", "submit", "primary");
   submit.disabled = !allowed.length;
   const agency = el("input", { type: "text", "data-testid": "action-agency", placeholder: t("agency_placeholder") });
@@ -37,7 +54,19 @@ export function actionsPanel(lead, { users, onDone, onError, startMerge }) {
     el("label", { class: "field" }, el("span", {}, t("agency")), agency),
     el("label", { class: "check" }, urgent, el("span", {}, t("urgent"))),
   );
-  target.addEventListener("change", () => { suggestion.hidden = target.value !== SUGGESTION; });
+  const path = el("select", { "data-testid": "action-path" });
+  setOptions(path, [["", t("choose_path")], ...PATHS.map((p) => [p, t(`path_${p}`)])]);
+  const on = el("input", { type: "date", "data-testid": "action-on", max: todayCst() });
+  const plaintiff = el("input", { type: "text", "data-testid": "action-plaintiff", placeholder: t("plaintiff_placeholder") });
+  const pathFields = el("div", { class: "suggestion-fields", hidden: true }, el("label", { class: "field" }, el("span", {}, t("case_path")), path));
+  const onFields = el("div", { class: "suggestion-fields", hidden: true }, el("label", { class: "field" }, el("span", {}, t("step_day")), on));
+  const supportFields = el("div", { class: "suggestion-fields", hidden: true }, el("label", { class: "field" }, el("span", {}, t("plaintiff")), plaintiff));
+  target.addEventListener("change", () => {
+    suggestion.hidden = target.value !== SUGGESTION;
+    pathFields.hidden = target.value !== FILE;
+    onFields.hidden = !DATED.includes(target.value);
+    supportFields.hidden = target.value !== SUPPORT;
+  });
   const assignee = el("select", { "data-testid": "action-assignee" });
   setOptions(assignee, [["", t("choose_assignee")],
     ...users.map((u) => [String(u.id), u.display_name || u.username])], lead.assignee_id ? String(lead.assignee_id) : "");
@@ -79,6 +108,11 @@ export function actionsPanel(lead, { users, onDone, onError, startMerge }) {
     const to = target.value;
     if (!to) return refuse("need_target", target);
     if (!note.value.trim()) return refuse(to === REJECT ? "need_reason" : "need_note", note);
+    if (to === FILE) return path.value ? move(to, note.value.trim(), { path: path.value }) : refuse("need_path", path);
+    if (DATED.includes(to)) return move(to, note.value.trim(), on.value ? { on: on.value } : {});
+    if (to === SUPPORT) {
+      return plaintiff.value.trim() ? move(to, note.value.trim(), { plaintiff: plaintiff.value.trim() }) : refuse("need_plaintiff", plaintiff);
+    }
     if (to !== SUGGESTION) return move(to, note.value.trim());
     if (!agency.value.trim()) return refuse("need_agency", agency);
     return move(to, note.value.trim(), { agency: agency.value.trim(), urgent: urgent.checked });
@@ -111,7 +145,11 @@ export function actionsPanel(lead, { users, onDone, onError, startMerge }) {
     el("div", { class: "btn-row" }, accept, reject),
     el("label", { class: "field" }, el("span", {}, t("note")), note),
     el("div", { class: "btn-row" }, target, submit),
+    waiting,
+    pathFields,
+    onFields,
     suggestion,
+    supportFields,
     el("div", { class: "btn-row" }, assignee, assign),
     el("div", { class: "btn-row" }, merge, dossier),
   );

@@ -3,13 +3,14 @@ import { actionsPanel } from "./actions.js";
 import { api } from "./api.js";
 import { beforeAfter } from "./before_after.js";
 import {
-  evidenceSection, geocodeSection, legalSection, scoreSection, suggestionsSection, timelineSection,
+  evidenceSection, geocodeSection, legalSection, scoreSection, timelineSection,
 } from "./detail_sections.js";
 import { $, el, fmtNum, fmtTime } from "./dom.js";
 import { onLangChange, pick, t } from "./i18n.js";
 import { photosSection, releasePhotos, reportsOf, reportsSection } from "./photos.js";
 import { collabOf, referralsSection } from "./referrals.js";
 import { canWork } from "./role.js";
+import { caseSection, suggestionsSection } from "./suggestions.js";
 import { scoreColor } from "./symbology.js";
 
 /**
@@ -61,7 +62,8 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
       header(),
       canWork() ? actionsPanel(lead, { users: assignees, onDone, onError, startMerge }) : null,
       referralsSection(lead, collab, sectionCtx),
-      suggestionsSection(lead),
+      caseSection(lead),
+      suggestionsSection(lead, canWork() ? { onDone, onError } : null),
       photosSection(reports, onError),
       reportsSection(reports),
       canWork() ? imagery.section(lead) : null,

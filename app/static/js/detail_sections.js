@@ -1,4 +1,4 @@
-// The sections of a lead's detail: score, legal bases, location, evidence, suggestions, timeline.
+// The sections of a lead's detail: score, legal bases, location, evidence, timeline.
 import { el, fmtDistance, fmtNum, fmtTime, shortHash } from "./dom.js";
 import { statusName } from "./config.js";
 import { bilingual, isEn, t, tOr } from "./i18n.js";
@@ -187,21 +187,6 @@ export function evidenceSection(lead) {
     "sec_evidence",
     items.length ? el("ol", { class: "evidence-list" }, items.map(evidenceItem)) : el("p", { class: "muted" }, t("none")),
   );
-}
-
-export function suggestionsSection(lead) {
-  if (!lead.suggestions?.length) return null;
-  const now = Date.now();
-  return section("detail-suggestions", "sec_suggestions", el("ul", { class: "plain" }, lead.suggestions.map((s) => {
-    const late = !s.replied_at && Date.parse(s.due_at) < now;
-    return el(
-      "li",
-      { class: late ? "is-late" : "" },
-      el("strong", {}, s.agency), s.urgent ? el("span", { class: "badge warn" }, t("urgent_short")) : null,
-      el("div", { class: "muted" }, `${t("issued")} ${fmtTime(s.issued_at)} · ${t("due")} ${fmtTime(s.due_at)} · `
-        + (s.replied_at ? `${t("replied")} ${fmtTime(s.replied_at)}` : t("not_replied"))),
-    );
-  })));
 }
 
 function changeText(change) {

@@ -1,0 +1,204 @@
+"""Use cases: the steps of a filed case on its path (filing with a path, consultation, the
+suggestion, the public notice, supporting a suit), which steps a lead may take next and
+from when, and re-matching the legal elements a step proves."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import Invalid
+from app.services import audit
+from app.services.leads.assess import (
+    Gathered,
+    imagery_facts,
+    match_bases,
+    photo_facts,
+    procedure_of,
+)
+from app.services.leads.legal import legal_rows
+from models import EvidenceItem, Lead, Suggestion, User
+from models.base import utcnow
+from rules.workflow import (
+    PATHS,
+    CaseClock,
+    TooEarly,
+    allowed_from,
+    check_timing,
+    local_date,
+    notice_end,
+    possible_from,
+    reply_due,
+    start_of,
+)
+
+
+@dataclass(frozen=True)
+class StepDetails:
+    """What some steps record besides their note."""
+
+    agency: str | None = None  # suggestion_issued: the agency addressed
+    urgent: bool = False  # suggestion_issued: 15-day reply period
+    served_on: date | None = None  # suggestion_issued: the day the agency received it
+    path: str | None = None  # case_filed: administrative or civil
+    on: date | None = None  # consultation: its day; public_notice: the day published
+    plaintiff: str | None = None  # support_suit: the organisation that sued
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A state the lead may move to, from when, and why not yet."""
+
+    to: str
+    possible_from: date | None  # CST day from which it is possible, when it waits for one
+    ready: bool
+    reason: str | None
+
+
+def case_clock(session: Session, lead: Lead) -> CaseClock:
+    """What the lead's time-dependent steps wait for: its latest suggestion and its notice."""
+    latest = session.scalar(
+        select(Suggestion)
+        .where(Suggestion.lead_id == lead.id)
+        .order_by(Suggestion.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return CaseClock(notice_end=lead.notice_end)
+    return CaseClock(
+        reply_due=latest.due_at,
+        replied=latest.replied_at is not None,
+        complied=latest.complied,
+        remedied=latest.follow_ups[-1]["remedied"] if latest.follow_ups else None,
+        notice_end=lead.notice_end,
+    )
+
+
+def next_steps(session: Session, *, lead: Lead, role: str) -> list[NextStep]:
+    """The steps `role` may take on the lead, with the day each becomes possible."""
+    clock, now = case_clock(session, lead), utcnow()
+    out = []
+    for to, roles in allowed_from(lead.status, lead.path).items():
+        if role not in roles:
+            continue
+        start = possible_from(to, lead.path, clock)
+        reason = None
+        try:
+            check_timing(to, lead.path, clock, now)
+        except TooEarly as refused:
+            reason = str(refused)
+        out.append(NextStep(to, local_date(start) if start else None, reason is None, reason))
+    return out
+
+
+def take_step(
+    session: Session,
+    *,
+    lead: Lead,
+    to: str,
+    user: User,
+    note: str,
+    details: StepDetails,
+    holidays: Collection[date],
+) -> dict[str, Any]:
+    """Check a step's timing and record what it needs on the lead; return what to log."""
+    if details.path is not None and to != "case_filed":
+        raise Invalid("the path is chosen when the case is filed")
+    check_timing(to, lead.path, case_clock(session, lead), utcnow())
+    today = local_date(utcnow())
+    if details.on is not None and details.on > today:
+        raise Invalid("the date is in the future")
+    if details.on is not None and details.on < local_date(lead.created_at):
+        raise Invalid("the date precedes the lead: a case's steps come after it was recorded")
+    if to == "case_filed":
+        if details.path not in PATHS:
+            raise Invalid(f"filing a case chooses its path: one of {', '.join(PATHS)}")
+        lead.path = details.path
+        return {"path": details.path}
+    if to == "consultation":
+        on = details.on or today
+        lead.consultation = {"on": on.isoformat(), "note": note, "by": user.id}
+        return {"consulted_on": on.isoformat()}
+    if to == "public_notice":
+        on = details.on or today
+        lead.notice_start, lead.notice_end = start_of(on), notice_end(on, holidays)
+        return {"published_on": on.isoformat(), "notice_end": lead.notice_end.isoformat()}
+    if to == "support_suit":
+        if not (details.plaintiff or "").strip():
+            raise Invalid("supporting a suit names the organisation that sued")
+        lead.notice_plaintiff = details.plaintiff
+        return {"plaintiff": details.plaintiff}
+    if to == "suggestion_issued":
+        return issue_suggestion(session, lead=lead, details=details, holidays=holidays)
+    return {}
+
+
+def issue_suggestion(
+    session: Session, *, lead: Lead, details: StepDetails, holidays: Collection[date]
+) -> dict[str, Any]:
+    """Record a suggestion with its agency and the day the agency received it (default:
+    today), from which its reply period runs."""
+    if not details.agency:
+        raise Invalid("a procuratorial suggestion names the agency it is addressed to")
+    issued = utcnow()
+    served = details.served_on or local_date(issued)
+    if served != local_date(issued):
+        raise Invalid(
+            "a suggestion issued today is received today at the earliest: record a later "
+            "receipt with POST /api/v1/suggestions/{id}/service when it happens"
+        )
+    sug = Suggestion(
+        lead_id=lead.id,
+        agency=details.agency,
+        issued_at=issued,
+        urgent=details.urgent,
+        served_at=start_of(served),
+        due_at=reply_due(served, details.urgent, holidays),
+        follow_ups=[],
+    )
+    session.add(sug)
+    return {
+        "agency": details.agency,
+        "urgent": details.urgent,
+        "served_on": served.isoformat(),
+        "due_at": sug.due_at.isoformat(),
+    }
+
+
+def reassess_legal(session: Session, *, lead: Lead, actor: str) -> None:
+    """Re-match the legal elements after a step of the case (a reply, a review, a notice)
+    changed what is proven; logged when they change."""
+    session.flush()
+    items = list(
+        session.scalars(
+            select(EvidenceItem).where(EvidenceItem.lead_id == lead.id).order_by(EvidenceItem.id)
+        )
+    )
+    if not items:
+        return
+    (photos,) = photo_facts(session, [items])
+    ((_, imagery_items),) = imagery_facts(session, [items], [lead.id])
+    facts = Gathered(
+        category=lead.category,
+        zones=tuple((z["kind"], z["level"]) for z in (lead.geocode or {}).get("zones", [])),
+        items=items,
+        photos=photos,
+        earlier_closed=0,  # a scoring fact; the elements do not use it
+        imagery_items=imagery_items,
+        procedure=procedure_of(session, lead, utcnow()),
+    )
+    bases = match_bases(facts, legal_rows(session))
+    if bases == lead.legal_bases:
+        return
+    lead.legal_bases = bases
+    session.flush()
+    audit.append(
+        session,
+        actor=actor,
+        action="legal_elements",
+        lead_id=lead.id,
+        change={"missing": {f"{b['law']} {b['article']}": b["missing"] for b in bases}},
+    )

@@ -1,0 +1,186 @@
+"""The two case paths on both backends: administrative (consultation, suggestion, reply,
+follow-up, litigation after the reply period) and civil (public notice, litigation after 30
+days or supporting an organisation's suit); termination; the steps offered with their days."""
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from app.main import create_app
+from app.services.demo.base import load_demo
+from models import Lead, Suggestion
+from models.base import utcnow
+from rules.workflow import CST, local_date
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+
+PHOTOS = Path(__file__).parents[1] / "data" / "photos"
+ZJK = (114.88, 40.77)
+
+
+@pytest.fixture(scope="module")
+def demo(backend: Backend) -> Iterator[Backend]:
+    """The demo layers and organisations, once per backend for this module."""
+    with backend.sessions.begin() as s:
+        load_demo(s)
+    yield backend
+    wipe(backend)
+
+
+@pytest.fixture
+def case(demo: Backend, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str], int]]:
+    """A prosecutor's client and one investigated lead (from a volunteer's report)."""
+    with TestClient(create_app(make_settings(demo, tmp_path))) as c:
+        volunteer = bearer(login_as(demo, "volunteer"))
+        r = c.post(
+            "/api/v1/reports",
+            headers={"Idempotency-Key": "paths", **volunteer},
+            files=[("photos", ("plain.png", (PHOTOS / "plain.png").read_bytes()))],
+            data={"category": "waste_dumping", "description": "倾倒", "lon": ZJK[0], "lat": ZJK[1]},
+        )
+        assert r.status_code == 201, r.text
+        c.headers.update(bearer(login_as(demo, "prosecutor", org_code="130700")))
+        lead_id = c.get("/api/v1/leads").json()[0]["id"]
+        for to in ("triaged", "investigating"):
+            assert step(c, lead_id, to).status_code == 200
+        yield c, volunteer, lead_id
+    clear_activity(demo)
+
+
+def step(c: TestClient, lead_id: int, to: str, **extra: object) -> Any:
+    return c.post(
+        f"/api/v1/leads/{lead_id}/transitions", json={"to": to, "note": f"→{to}", **extra}
+    )
+
+
+def detail(c: TestClient, lead_id: int) -> dict[str, Any]:
+    return c.get(f"/api/v1/leads/{lead_id}").json()
+
+
+def elements(lead: dict[str, Any], law: str) -> dict[str, bool]:
+    (basis,) = [b for b in lead["legal_bases"] if law in b["law"]]
+    return {e["code"]: e["proven"] for e in basis["elements"]}
+
+
+def offered(lead: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n["to"]: n for n in lead["next_steps"]}
+
+
+def today() -> date:
+    return local_date(utcnow())
+
+
+def test_administrative_path(case: tuple[TestClient, dict, int], demo: Backend) -> None:
+    """Rules: filing chooses the path; no jump from filing to litigation; consultation is
+    recorded; litigation is refused (422, naming the day) until the reply period has ended,
+    then allowed; the agency's failure to act and the persisting harm become proven elements
+    of the administrative suit (行政诉讼法 art. 25(4)) from the reply and the review."""
+    c, _, lead_id = case
+    assert step(c, lead_id, "case_filed").status_code == 422  # no path chosen
+    assert step(c, lead_id, "case_filed", path="criminal").status_code == 422
+    filed = step(c, lead_id, "case_filed", path="administrative")
+    assert filed.status_code == 200 and filed.json()["path"] == "administrative"
+    jump = step(c, lead_id, "litigation")
+    assert jump.status_code == 409 and "allowed: consultation" in jump.json()["detail"]
+    assert "public_notice" not in offered(detail(c, lead_id))
+    before = (today() - timedelta(days=1)).isoformat()  # the lead was recorded today
+    assert step(c, lead_id, "consultation", on=before).status_code == 422
+    met = today().isoformat()
+    assert step(c, lead_id, "consultation", on=met).status_code == 200
+    assert detail(c, lead_id)["consultation"]["on"] == met
+    assert step(c, lead_id, "suggestion_issued", agency="怀来县水务局").status_code == 200
+    lead = detail(c, lead_id)
+    due = datetime.fromisoformat(lead["suggestions"][0]["due_at"]).astimezone(CST).date()
+    gate = offered(lead)["litigation"]
+    assert gate["ready"] is False and gate["possible_from"] == (due + timedelta(days=1)).isoformat()
+    early = step(c, lead_id, "litigation")
+    assert early.status_code == 422 and gate["possible_from"] in early.json()["detail"]
+    assert step(c, lead_id, "follow_up").status_code == 422  # no reply, period running
+    admin = elements(lead, "行政诉讼法")
+    assert "harm_assessment" not in admin and not admin["agency_unlawful"]
+    sug = lead["suggestions"][0]["id"]
+    reply = {"replied_on": today().isoformat(), "content": "正在研究", "complied": False}
+    assert c.post(f"/api/v1/suggestions/{sug}/reply", json=reply).status_code == 200
+    review = {"note": "现场仍有垃圾", "remedied": False}
+    assert c.post(f"/api/v1/suggestions/{sug}/follow-ups", json=review).status_code == 201
+    admin = elements(detail(c, lead_id), "行政诉讼法")
+    assert admin["agency_unlawful"] and admin["harm_persists"]
+    assert step(c, lead_id, "follow_up").status_code == 200  # the reply is recorded
+    assert step(c, lead_id, "litigation").status_code == 422  # not complied, period running
+    with demo.sessions.begin() as s:
+        s.execute(update(Suggestion).values(due_at=utcnow() - timedelta(days=1)))
+    assert offered(detail(c, lead_id))["litigation"]["ready"] is True
+    sued = step(c, lead_id, "litigation")
+    assert sued.status_code == 200, sued.text
+    timeline = detail(c, lead_id)["timeline"]
+    moves = [e["change"]["to"] for e in timeline if e["action"] == "transition"]
+    assert moves[-5:] == [
+        "case_filed",
+        "consultation",
+        "suggestion_issued",
+        "follow_up",
+        "litigation",
+    ]
+    assert "legal_elements" in {e["action"] for e in timeline}
+
+
+def test_civil_path_notice_then_litigation(
+    case: tuple[TestClient, dict, int], demo: Backend
+) -> None:
+    """Rules: a civil case publishes a 30-day notice (SPC/SPP interpretation art. 13) ending at
+    the end of its 30th day in CST; litigation is refused within it (422, naming the day) and
+    allowed after it, when no organisation entitled to sue has sued."""
+    c, _, lead_id = case
+    assert step(c, lead_id, "case_filed", path="civil").status_code == 200
+    assert step(c, lead_id, "suggestion_issued", agency="x").status_code == 409
+    future = (today() + timedelta(days=1)).isoformat()
+    assert step(c, lead_id, "public_notice", on=future).status_code == 422
+    assert step(c, lead_id, "public_notice").status_code == 200
+    lead = detail(c, lead_id)
+    end = datetime.fromisoformat(lead["notice_end"]).astimezone(CST)
+    assert end.date() == today() + timedelta(days=30) and (end.hour, end.minute) == (23, 59)
+    first = (today() + timedelta(days=31)).isoformat()
+    assert offered(lead)["litigation"]["possible_from"] == first
+    early = step(c, lead_id, "litigation")
+    assert early.status_code == 422 and first in early.json()["detail"]
+    assert not elements(lead, "民事诉讼法")["notice_expired"]
+    with demo.sessions.begin() as s:
+        s.execute(update(Lead).values(notice_end=utcnow() - timedelta(seconds=1)))
+    assert step(c, lead_id, "litigation").status_code == 200
+    civil = elements(detail(c, lead_id), "民事诉讼法")
+    assert civil["notice_expired"] and not civil["causation"]
+
+
+def test_civil_path_supporting_an_organisations_suit(case: tuple[TestClient, dict, int]) -> None:
+    """Rule: when an organisation entitled to sue sues, the procuratorate supports its suit
+    (支持起诉) and then closes; the notice condition of its own suit is then not met."""
+    c, volunteer, lead_id = case
+    step(c, lead_id, "case_filed", path="civil")
+    step(c, lead_id, "public_notice")
+    assert step(c, lead_id, "support_suit").status_code == 422  # who sued?
+    backed = step(c, lead_id, "support_suit", plaintiff="中国生物多样性保护与绿色发展基金会")
+    assert backed.status_code == 200
+    assert list(offered(detail(c, lead_id))) == ["closed_remedied", "closed_not_remedied"]
+    assert step(c, lead_id, "closed_remedied").status_code == 200
+    lead = detail(c, lead_id)
+    assert lead["notice_plaintiff"].startswith("中国生物多样性")
+    assert not elements(lead, "民事诉讼法")["notice_expired"]
+    report = c.get("/api/v1/reports", headers=volunteer).json()[0]
+    assert report["status"] == "closed"
+
+
+def test_termination_of_review(case: tuple[TestClient, dict, int]) -> None:
+    """Rule: review may be terminated (终结审查) before litigation, e.g. after the agency
+    corrected during consultation; the volunteer is told the case is closed."""
+    c, volunteer, lead_id = case
+    step(c, lead_id, "case_filed", path="administrative")
+    step(c, lead_id, "consultation")
+    ended = step(c, lead_id, "terminated")
+    assert ended.status_code == 200 and ended.json()["allowed_transitions"] == []
+    assert ended.json()["status_label"]["zh"] == "终结审查"
+    assert c.get("/api/v1/reports", headers=volunteer).json()[0]["status"] == "closed"
+    assert detail(c, lead_id)["next_steps"] == []
