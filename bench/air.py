@@ -92,6 +92,38 @@ WITHOUT_FOREIGN_KEYS = (
 )
 
 
+def sqlite_floors(paths: list[Path], tmp: str) -> tuple[float, float]:
+    """Seconds for SQLite's own executemany of the files' rows (station, hour, their 11 numeric
+    values and wind direction, two integers: what an import stores) into a keyless table,
+    and into one with the unique (station, hour) key: the engine's cost before our checks."""
+    import pysqlite3.dbapi2 as sqlite3
+
+    frames = [pd.read_csv(p) for p in paths]
+    rows = [
+        (n, f"{r.year:04d}-{r.month:02d}-{r.day:02d} {r.hour:02d}:00:00.000000", *values, 0.0, 0, 1)
+        for n, f in enumerate(frames)
+        for r, values in zip(
+            f.itertuples(), f.select_dtypes("float").to_numpy().tolist(), strict=True
+        )
+    ]
+    columns = ", ".join(f"v{i} REAL" for i in range(12))
+    insert = f"INSERT INTO r VALUES (NULL, {', '.join('?' * 16)})"
+    out = []
+    for key in ("", "CREATE UNIQUE INDEX u ON r (station, at);"):
+        db = sqlite3.connect(f"{tmp}/floor{len(out)}.db", isolation_level=None)
+        db.executescript(
+            f"CREATE TABLE r (id INTEGER PRIMARY KEY, station INTEGER, at TEXT, {columns}, "
+            f"invalid INTEGER, import_id INTEGER); {key}"
+        )
+        t0 = time.perf_counter()
+        db.execute("BEGIN")
+        db.executemany(insert, rows)
+        db.execute("COMMIT")
+        out.append(time.perf_counter() - t0)
+        db.close()
+    return out[0], out[1]
+
+
 def import_on(
     url: str,
     files: list[SourceFile],
@@ -180,6 +212,11 @@ def main() -> None:
     sessions = None
     results: list[tuple[str, float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
+        bare_sqlite, keyed_sqlite = sqlite_floors(paths, tmp)
+        print(
+            f"SQLite executemany of the same rows: {bare_sqlite:.2f} s keyless, "
+            f"{keyed_sqlite:.2f} s with the unique (station, hour) key"
+        )
         for name, url in backends:
             out = args.profile.with_suffix(f".{name}") if args.profile else None
             secs, rows, made = import_on(url or f"sqlite:///{tmp}/bench.db", files, tmp, out)
