@@ -4,30 +4,7 @@ import { api } from "./api.js";
 import { el, setOptions } from "./dom.js";
 import { t } from "./i18n.js";
 import { organisations, partnerOrgs } from "./role.js";
-import { clearToast, toast } from "./toast.js";
-
-const button = (testid, key, cls = "") => el("button", { type: "button", class: `btn ${cls}`, "data-testid": testid }, t(key));
-const field = (key, input) => el("label", { class: "field" }, el("span", {}, t(key)), input);
-const check = (key, input) => el("label", { class: "check" }, input, el("span", {}, t(key)));
-const text = (input) => input.value.trim();
-
-/** Run one API change with `buttons` disabled; a problem goes to `onError`. */
-async function busy(buttons, onError, work) {
-  clearToast();
-  buttons.forEach((b) => { b.disabled = true; });
-  try {
-    await work();
-  } catch (err) {
-    onError(err);
-  } finally {
-    buttons.forEach((b) => { b.disabled = false; });
-  }
-}
-
-function refuse(key, input) {
-  toast(t(key), "error");
-  input.focus();
-}
+import { busy, button, check, field, refuse, text } from "./forms.js";
 
 /** Refer the lead to a partner organisation, on a stated basis. */
 export function referForm(lead, { orgName, onDone, onError }) {

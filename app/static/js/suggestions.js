@@ -5,34 +5,12 @@ import { api } from "./api.js";
 import { el, fmtDay, fmtTime } from "./dom.js";
 import { t } from "./i18n.js";
 import { section } from "./detail_sections.js";
-import { clearToast, toast } from "./toast.js";
+import { busy, button, check, field, refuse, text } from "./forms.js";
 
-const button = (testid, key, cls = "") => el("button", { type: "button", class: `btn ${cls}`, "data-testid": testid }, t(key));
-const field = (key, input) => el("label", { class: "field" }, el("span", {}, t(key)), input);
-const check = (key, input) => el("label", { class: "check" }, input, el("span", {}, t(key)));
 const dateInput = (testid) => el("input", { type: "date", "data-testid": testid });
-const text = (input) => input.value.trim();
 
 /** Today in China Standard Time, YYYY-MM-DD (the API's calendar). */
 export const todayCst = () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(new Date());
-
-/** Run one API change with `buttons` disabled; a problem goes to `onError`. */
-async function busy(buttons, onError, work) {
-  clearToast();
-  buttons.forEach((b) => { b.disabled = true; });
-  try {
-    await work();
-  } catch (err) {
-    onError(err);
-  } finally {
-    buttons.forEach((b) => { b.disabled = false; });
-  }
-}
-
-function refuse(key, input) {
-  toast(t(key), "error");
-  input.focus();
-}
 
 /** The path chosen at filing, the consultation, and the civil notice. */
 export function caseSection(lead) {
