@@ -203,6 +203,7 @@ def latest_day(session: Session) -> date | None:
 
 def day_range(session: Session) -> tuple[date | None, date | None]:
     """Return the local days of the oldest and the newest reading."""
+
     # Per station, so each end is one probe of the (station_id, at) key: `at` has no index.
     def end(agg: Any) -> Any:
         return (

@@ -2,7 +2,7 @@
 bases. One path for a single lead (`leads.refresh`) and for leads built in bulk
 (`lead_ops.cluster_unassigned`); the bulk one gathers the same facts with set queries."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,6 +85,20 @@ class Gathered:
     imagery_items: int = 0
     air: Attribution | None = None
     procedure: Procedure | None = None  # a lead's case so far (None: a lead being built)
+
+
+def lead_items(session: Session, lead: Lead) -> list[EvidenceItem]:
+    """A lead's evidence items, oldest first."""
+    return list(
+        session.scalars(
+            select(EvidenceItem).where(EvidenceItem.lead_id == lead.id).order_by(EvidenceItem.id)
+        )
+    )
+
+
+def zone_keys(zones: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str | None], ...]:
+    """The (kind, level) of each zone of a geocode, as the scoring and legal rules read them."""
+    return tuple((z["kind"], z["level"]) for z in zones)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ from app.services.leads.assess import (
     assess,
     earlier_closed,
     imagery_facts,
+    lead_items,
     photo_facts,
     procedure_of,
+    zone_keys,
 )
 from app.services.leads.legal import legal_rows
 from app.services.places.geocode import geocode_geometry, widened
@@ -132,7 +134,7 @@ def attach(session: Session, *, item: EvidenceItem, actor: str, settings: Settin
         select(Lead).where(Lead.status.in_(OPEN_STATUSES), BBoxFilter(Lead.id, Lead.geom, near))
     ).all()
     open_leads = [
-        OpenLead(lead.id, lead.category, [_point(e) for e in _items(session, lead)])
+        OpenLead(lead.id, lead.category, [_point(e) for e in lead_items(session, lead)])
         for lead in candidates
     ]
     lead_id = assign(point, open_leads)
@@ -180,14 +182,6 @@ def attach(session: Session, *, item: EvidenceItem, actor: str, settings: Settin
     return lead
 
 
-def _items(session: Session, lead: Lead) -> list[EvidenceItem]:
-    return list(
-        session.scalars(
-            select(EvidenceItem).where(EvidenceItem.lead_id == lead.id).order_by(EvidenceItem.id)
-        )
-    )
-
-
 def _single_report_geocode(session: Session, items: list[EvidenceItem]) -> dict[str, Any] | None:
     """A lead of one report lies where the report does: reuse the report's stored geocode."""
     if len(items) != 1 or items[0].report_id is None:
@@ -198,7 +192,7 @@ def _single_report_geocode(session: Session, items: list[EvidenceItem]) -> dict[
 
 def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> None:
     """Recompute a lead's geometry, place, score and legal bases from its evidence."""
-    items = _items(session, lead)
+    items = lead_items(session, lead)
     shapes = [to_shape(i.geom) for i in items]
     hull = shapely.union_all(shapes) if len(shapes) > 1 else shapes[0]
     lead.geom = from_shape(hull, srid=SRID)
@@ -218,7 +212,7 @@ def refresh(session: Session, *, lead: Lead, actor: str, settings: Settings) -> 
     result = assess(
         Gathered(
             category=lead.category,
-            zones=tuple((z["kind"], z["level"]) for z in lead.geocode["zones"]),
+            zones=zone_keys(lead.geocode["zones"]),
             items=items,
             photos=photos,
             earlier_closed=earlier_closed(session, [hull], exclude=lead.id)[0],
@@ -268,7 +262,7 @@ def breakdown_rows(result: Score) -> list[dict[str, Any]]:
 def evidence_of(session: Session, *, lead: Lead) -> list[dict[str, Any]]:
     """Describe a lead's evidence items with their provenance."""
     out = []
-    for item in _items(session, lead):
+    for item in lead_items(session, lead):
         g = to_shape(item.geom)
         out.append(
             {

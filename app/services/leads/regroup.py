@@ -17,6 +17,7 @@ from app.services.leads.assess import (
     earlier_closed,
     imagery_facts,
     photo_facts,
+    zone_keys,
 )
 from app.services.leads.build import (
     breakdown_rows,
@@ -211,7 +212,7 @@ def cluster_unassigned(
         result = assess(
             Gathered(
                 category=members[0].category,
-                zones=tuple((z["kind"], z["level"]) for z in zones),
+                zones=zone_keys(zones),
                 items=members,
                 photos=photos[k],
                 earlier_closed=recurring[k],

@@ -15,12 +15,14 @@ from app.services import audit
 from app.services.leads.assess import (
     Gathered,
     imagery_facts,
+    lead_items,
     match_bases,
     photo_facts,
     procedure_of,
+    zone_keys,
 )
 from app.services.leads.legal import legal_rows
-from models import EvidenceItem, Lead, Suggestion, User
+from models import Lead, Suggestion, User
 from models.base import utcnow
 from rules.workflow import (
     PATHS,
@@ -172,18 +174,14 @@ def reassess_legal(session: Session, *, lead: Lead, actor: str) -> None:
     """Re-match the legal elements after a step of the case (a reply, a review, a notice)
     changed what is proven; logged when they change."""
     session.flush()
-    items = list(
-        session.scalars(
-            select(EvidenceItem).where(EvidenceItem.lead_id == lead.id).order_by(EvidenceItem.id)
-        )
-    )
+    items = lead_items(session, lead)
     if not items:
         return
     (photos,) = photo_facts(session, [items])
     ((_, imagery_items),) = imagery_facts(session, [items], [lead.id])
     facts = Gathered(
         category=lead.category,
-        zones=tuple((z["kind"], z["level"]) for z in (lead.geocode or {}).get("zones", [])),
+        zones=zone_keys((lead.geocode or {}).get("zones", [])),
         items=items,
         photos=photos,
         earlier_closed=0,  # a scoring fact; the elements do not use it
