@@ -183,14 +183,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_client(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """A client on a database holding the demo dataset; read-only tests share it."""
+def demo(backend: Backend) -> Iterator[Backend]:
+    """The demo layers and organisations (with the partner procuratorates), loaded once per
+    backend for the module that asks, removed after it."""
     from app.services.demo.base import load_demo
 
     with backend.sessions.begin() as session:
         load_demo(session)
-    data_dir = tmp_path_factory.mktemp("demo")
-    with TestClient(create_app(make_settings(backend, data_dir, sync_batch_max_points=50))) as c:
-        c.headers.update(bearer(login_as(backend, "prosecutor")))
-        yield c
+    yield backend
     wipe(backend)
+
+
+@pytest.fixture(scope="module")
+def demo_client(demo: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A client on a database holding the demo dataset; read-only tests share it."""
+    data_dir = tmp_path_factory.mktemp("demo")
+    with TestClient(create_app(make_settings(demo, data_dir, sync_batch_max_points=50))) as c:
+        c.headers.update(bearer(login_as(demo, "prosecutor")))
+        yield c

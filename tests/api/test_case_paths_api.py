@@ -12,23 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from app.main import create_app
-from app.services.demo.base import load_demo
 from models import Lead, Suggestion
 from models.base import utcnow
 from rules.workflow import CST, local_date
-from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"
 ZJK = (114.88, 40.77)
-
-
-@pytest.fixture(scope="module")
-def demo(backend: Backend) -> Iterator[Backend]:
-    """The demo layers and organisations, once per backend for this module."""
-    with backend.sessions.begin() as s:
-        load_demo(s)
-    yield backend
-    wipe(backend)
 
 
 @pytest.fixture

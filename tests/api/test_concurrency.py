@@ -24,7 +24,7 @@ from app.services.files.evidence_store import LocalEvidenceStore, evidence_key
 from models import Report, ReportPhoto, Token
 from models.spatial import writer
 from tests.api.test_cli import ecoleads
-from tests.api.test_reports_api import PHOTOS, ZJK, count, demo  # noqa: F401 (fixture)
+from tests.api.test_reports_api import ZJK, count
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 OUTSIDE = (-73.57, 45.5)  # Montréal: refused as outside the service area
@@ -65,7 +65,7 @@ def post_report(base: str, token: str, data: bytes, where: tuple[float, float]) 
 
 
 @pytest.fixture
-def served(demo: Backend, tmp_path: Path) -> Iterator[tuple[str, FastAPI, Backend]]:  # noqa: F811
+def served(demo: Backend, tmp_path: Path) -> Iterator[tuple[str, FastAPI, Backend]]:
     # A burst of writers queues on SQLite's lock (holding pooled connections) longer than any
     # real load would (that is bench/load.py's question): here only correctness counts, so
     # writers may wait long for the lock and for a connection.
@@ -162,7 +162,7 @@ def test_sweep_removes_only_old_unreferenced_files(
 
 
 def test_overload_is_a_503_with_retry_after_never_a_500(
-    demo: Backend,  # noqa: F811
+    demo: Backend,
     tmp_path: Path,
 ) -> None:
     """No free connection within the pool timeout (both backends) is a 503 problem."""

@@ -13,24 +13,14 @@ from sqlalchemy import select, update
 from app.dossier.manifest import verify
 from app.main import create_app
 from app.services.audit import verify as verify_chain
-from app.services.demo.base import load_demo
 from app.services.leads.build import refresh
 from models import Lead, Suggestion, User
 from models.base import utcnow
 from tests.api.test_cli import ecoleads
-from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"
 ZJK = (114.88, 40.77)
-
-
-@pytest.fixture(scope="module")
-def demo(backend: Backend) -> Iterator[Backend]:
-    """The demo layers and organisations, once per backend for this module."""
-    with backend.sessions.begin() as s:
-        load_demo(s)
-    yield backend
-    wipe(backend)
 
 
 @pytest.fixture

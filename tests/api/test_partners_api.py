@@ -12,24 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from app.main import create_app
-from app.services.demo.base import load_demo
 from models import AuditEntry, Referral
 from models.base import utcnow
-from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"
 GUANTING = (115.6436, 40.3214)  # in the demo's level-I zone, 17 km from Yanqing (Beijing)
 ZJK = (114.88, 40.77)  # Zhangjiakou city, far from Beijing
 Env = tuple[TestClient, dict[str, str], dict[str, str]]
-
-
-@pytest.fixture(scope="module")
-def demo(backend: Backend) -> Iterator[Backend]:
-    """The demo layers and organisations (with the partner procuratorates)."""
-    with backend.sessions.begin() as s:
-        load_demo(s)
-    yield backend
-    wipe(backend)
 
 
 @pytest.fixture

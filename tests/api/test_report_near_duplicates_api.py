@@ -14,7 +14,6 @@ from app.main import create_app
 from geo.photos import NEAR_DUPLICATE_BITS, PhotoLimits, hamming, process_photo
 from geo.photos.duplicates import phash_bands
 from models import ReportPhoto
-from tests.api.test_reports_api import demo  # noqa: F401 (module-scoped fixture)
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 ORIGINAL = (Path(__file__).parents[1] / "data" / "photos" / "gps_ne.jpg").read_bytes()
@@ -30,7 +29,7 @@ def _rotated(degrees: float) -> bytes:
 
 
 @pytest.fixture
-def c(demo: Backend, tmp_path: Path) -> Iterator[TestClient]:  # noqa: F811
+def c(demo: Backend, tmp_path: Path) -> Iterator[TestClient]:
     """A volunteer's client on the demo layers and organisations (loaded once per module)."""
     with TestClient(create_app(make_settings(demo, tmp_path))) as client:
         client.headers.update(bearer(login_as(demo, "volunteer")))
@@ -79,7 +78,7 @@ def test_different_photo_is_not_flagged(c: TestClient) -> None:
 
 def test_migration_fills_the_bands_of_stored_photos(
     c: TestClient,
-    demo: Backend,  # noqa: F811
+    demo: Backend,
 ) -> None:
     _submit(c, ORIGINAL)
     _submit(c, _rotated(4))

@@ -11,23 +11,13 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.main import create_app
-from app.services.demo.base import load_demo
 from app.services.files.evidence_store import LocalEvidenceStore
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from models import Report, ReportPhoto
-from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"
 ZJK = (114.88, 40.77)  # Zhangjiakou city, WGS-84 (the generated NE photo's EXIF position)
-
-
-@pytest.fixture(scope="module")
-def demo(backend: Backend) -> Iterator[Backend]:
-    """The demo layers and organisations, loaded once per backend for this module."""
-    with backend.sessions.begin() as s:
-        load_demo(s)
-    yield backend
-    wipe(backend)
 
 
 @pytest.fixture

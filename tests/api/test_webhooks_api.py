@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
 from app.main import create_app
-from app.services.demo.base import load_demo
 from app.services.webhooks import emit
 from app.services.webhooks.delivery import Message, send
 from app.services.webhooks.egress import EgressRefused, check_url
@@ -29,7 +28,7 @@ from app.settings import Settings
 from models import Layer, LayerFeature, LayerVersion, Subscription, User, WebhookDelivery
 from tests.api.test_air_api import MAPPING, air_import, mapped_csv
 from tests.api.test_leads_api import ZJK, submit
-from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings, wipe
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 pytestmark = pytest.mark.db
 FAST = {
@@ -89,15 +88,6 @@ def receivers() -> Iterator[Callable[..., Receiver]]:
     for r in made:
         r.server.shutdown()
         r.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def demo(backend: Backend) -> Iterator[Backend]:
-    """The demo layers and organisations, once per backend for this module."""
-    with backend.sessions.begin() as s:
-        load_demo(s)
-    yield backend
-    wipe(backend)
 
 
 AppFactory = Callable[..., AbstractContextManager[TestClient]]
