@@ -8,16 +8,10 @@ from rules.legal import BasisRow
 from rules.legal_seed import SEED
 
 
-def seed_legal_bases(session: Session) -> int:
-    """Insert every seed row whose (code, effective_from) the table lacks, so a deployment
-    receives new bases and versions; rows already there, edited or not, stay as they are.
-    Return how many rows were added."""
-    present = {
-        (code, start)
-        for code, start in session.execute(select(LegalBasis.code, LegalBasis.effective_from))
-    }
-    new = [r for r in SEED if (r.code, r.effective_from) not in present]
-    session.add_all(
+def _add_missing(session: Session, stored: list[LegalBasis]) -> list[LegalBasis]:
+    """Add every seed row whose (code, effective_from) is not among `stored`; return them."""
+    present = {(b.code, b.effective_from) for b in stored}
+    new = [
         LegalBasis(
             code=r.code,
             category=r.category,
@@ -34,19 +28,31 @@ def seed_legal_bases(session: Session) -> int:
             absent_note=r.absent_note,
             active=True,
         )
-        for r in new
-    )
-    session.flush()
-    return len(new)
+        for r in SEED
+        if (r.code, r.effective_from) not in present
+    ]
+    if new:
+        session.add_all(new)
+        session.flush()
+    return new
+
+
+def seed_legal_bases(session: Session) -> int:
+    """Insert every seed row whose (code, effective_from) the table lacks, so a deployment
+    receives new bases and versions; rows already there, edited or not, stay as they are.
+    Return how many rows were added."""
+    return len(_add_missing(session, list(session.scalars(select(LegalBasis)))))
 
 
 def legal_rows(session: Session) -> list[BasisRow]:
-    """Return the active, versioned legal bases, seeding the new seed rows first.
+    """Return the active, versioned legal bases, seeding the new seed rows first (one read of
+    the table serves both).
 
     Rows without a code or start date (copies of the seed from before versioning) are left in
     the table but not matched: the coded rows supersede them, and without a period they
     cannot be placed in time."""
-    seed_legal_bases(session)
+    stored = list(session.scalars(select(LegalBasis).order_by(LegalBasis.id)))
+    stored += _add_missing(session, stored)
     return [
         BasisRow(
             b.code,
@@ -63,14 +69,6 @@ def legal_rows(session: Session) -> list[BasisRow]:
             b.needs_review,
             b.absent_note,
         )
-        for b in session.scalars(
-            select(LegalBasis)
-            .where(
-                LegalBasis.active.is_(True),
-                LegalBasis.code.is_not(None),
-                LegalBasis.effective_from.is_not(None),
-            )
-            .order_by(LegalBasis.id)
-        )
-        if b.code is not None and b.effective_from is not None
+        for b in stored
+        if b.active and b.code is not None and b.effective_from is not None
     ]
