@@ -61,6 +61,25 @@ def test_admin_division_aliases(raw: str, expected: str) -> None:
     assert normalise_level("admin_division", raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("核心区", "core"),
+        ("核心保护区", "core"),
+        ("缓冲区", "buffer"),
+        ("实验区", "experimental"),
+        ("一般控制区", "general"),
+        ("core", "core"),
+    ],
+)
+def test_nature_reserve_functional_zones(raw: str, expected: str) -> None:
+    """The reserve's functional zones weigh differently (core > buffer > the rest), so the
+    level is a controlled vocabulary; an unknown one is refused, not kept as free text."""
+    assert normalise_level("nature_reserve", raw) == expected
+    with pytest.raises(KindError):
+        normalise_level("nature_reserve", "国家级")
+
+
 @pytest.mark.parametrize("kind", ["wetland", "water_body", "illegal_dumping_sites"])
 def test_free_levels_kept_as_given(kind: str) -> None:
     assert normalise_level(kind, " 重要湿地 ") == "重要湿地"
