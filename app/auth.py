@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import BaseRoute
 
 from app.errors import Forbidden, Unauthorized
+from app.routing import TransactionRoute
 from app.services.accounts.tokens import resolve_token, token_needs_touch, touch_token
 from models import Token, User
 
@@ -161,6 +162,9 @@ def check_routes(app: FastAPI) -> None:
     missing = [r.path for r in routes if not _declares_access(r)]
     if missing:
         raise RuntimeError(f"routes without an access rule (default deny): {', '.join(missing)}")
+    plain = [r.path for r in routes if not isinstance(r, TransactionRoute)]
+    if plain:
+        raise RuntimeError(f"routes that would commit after serialising: {', '.join(plain)}")
 
 
 def roles_of(route: APIRoute) -> tuple[str, ...] | None:

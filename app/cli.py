@@ -54,13 +54,14 @@ def migrate_cmd(
 
 @cli.command("serve")
 def serve() -> None:
-    """Serve the API on ECOLEADS_HOST:ECOLEADS_PORT (default 127.0.0.1:8000)."""
-    import uvicorn
+    """Serve the API on ECOLEADS_HOST:ECOLEADS_PORT (default 127.0.0.1:8000).
 
-    settings = get_settings()
-    uvicorn.run(
-        "app.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None
-    )
+    SIGTERM or Ctrl-C: stop within ECOLEADS_SHUTDOWN_TIMEOUT_S (requests under way may
+    finish in the first half; running jobs go back to the queue if they are not done).
+    """
+    from app.server import serve as run
+
+    run(get_settings())
 
 
 @cli.command("worker")

@@ -44,7 +44,14 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
             **pool,
         )
     else:
-        engine = create_engine(url, pool_pre_ping=True, **pool)
+        # Every lock wait is bounded (a 503 once it expires), pg_advisory_xact_lock included.
+        lock_ms = int(settings.db_lock_timeout_s * 1000)
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"options": f"-c lock_timeout={lock_ms}"},
+            **pool,
+        )
     configure_engine(engine, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     return engine
 

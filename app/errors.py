@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geo.air.firms import FirmsError
 from geo.air.formats import ReadingsError
@@ -75,12 +76,19 @@ class Unavailable(AppError):
         self.retry_after = retry_after
 
 
+# PostgreSQL's SQLSTATEs for a lock not had in time (lock_timeout), a deadlock broken by
+# the server and a serialisation failure: the transaction was rolled back, a retry may pass.
+RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
 def overload(exc: BaseException) -> Unavailable | None:
-    """Return the 503 an overload error means (a SQLite writer timed out on the lock, or the
-    pool had no connection in time), or None for any other error."""
+    """Return the 503 an overload error means (a writer timed out on a lock, or the pool had
+    no connection in time), or None for any other error."""
     if isinstance(exc, PoolTimeout):
         return Unavailable("the service has no free database connection; retry shortly")
-    if isinstance(exc, OperationalError) and any(
+    if not isinstance(exc, OperationalError):
+        return None
+    if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES or any(
         words in str(exc.orig).lower() for words in ("database is locked", "database is busy")
     ):
         return Unavailable("the database is busy with other writes; retry shortly")
@@ -143,22 +151,54 @@ def describe(exc: Exception) -> tuple[int, str, str, str]:
     return 500, "Internal server error", "internal", "an unexpected error occurred; it was logged"
 
 
+def problem_for(exc: Exception, path: str) -> JSONResponse:
+    """Render any error as problem details (logged when it is the service's fault)."""
+    status, title, slug, detail = describe(exc)
+    if status == 503:
+        log.warning("overloaded", extra={"path": path, "detail": detail})
+    elif status >= 500:
+        log.exception("unhandled error", extra={"path": path}, exc_info=exc)
+    response = problem(status, title, detail, slug, path)
+    if isinstance(exc, Unauthorized):
+        response.headers["WWW-Authenticate"] = exc.challenge
+    busy = overload(exc) or exc
+    if isinstance(busy, TooManyRequests | Unavailable):
+        response.headers["Retry-After"] = str(busy.retry_after)
+    return response
+
+
+class ErrorsMiddleware:
+    """Answer any error that reaches the middleware stack with problem details, and end
+    there: Starlette's ServerErrorMiddleware would answer too, but then re-raise into the
+    server, which closes the keep-alive connection under the client's next request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:
+            if started:  # part of the answer is out: nothing truthful can follow
+                raise
+            await problem_for(exc, scope["path"])(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that render every error as problem details."""
 
     async def known(request: Request, exc: Exception) -> JSONResponse:
-        status, title, slug, detail = describe(exc)
-        if status == 503:
-            log.warning("overloaded", extra={"path": request.url.path, "detail": detail})
-        elif status >= 500:
-            log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
-        response = problem(status, title, detail, slug, request.url.path)
-        if isinstance(exc, Unauthorized):
-            response.headers["WWW-Authenticate"] = exc.challenge
-        busy = overload(exc) or exc
-        if isinstance(busy, TooManyRequests | Unavailable):
-            response.headers["Retry-After"] = str(busy.retry_after)
-        return response
+        return problem_for(exc, request.url.path)
 
     async def http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
@@ -183,4 +223,6 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(cls, known)
     app.add_exception_handler(StarletteHTTPException, http)
     app.add_exception_handler(RequestValidationError, validation)
-    app.add_exception_handler(Exception, known)
+    # The innermost middleware (added first): every error the handlers above do not take is
+    # answered right outside the router, never re-raised into the server.
+    app.add_middleware(ErrorsMiddleware)

@@ -42,6 +42,7 @@ from app.security_headers import install_security_headers
 from app.services.audit_anchor import attach_anchor
 from app.services.files.evidence_gc import sweep_evidence
 from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.scratch import sweep_scratch
 from app.services.files.uploads import prune_uploads
 from app.services.jobs import pending_inputs
 from app.services.webhooks.dispatcher import start_dispatcher
@@ -62,11 +63,19 @@ def _start_runner(
         )
     if swept.removed:
         log.warning("evidence files no row references removed", extra={"files": swept.removed})
+    sweep_scratch(settings.scratch_dir)  # temporary rasters of jobs killed mid-run
     # Workers (here or in `ecoleads worker` processes) recover jobs cut off by a restart.
     runner = make_runner(settings, sessions, write_sessions)
     attach_runner(sessions, runner)
     attach_runner(write_sessions, runner)
     return runner
+
+
+def _time_left(app: FastAPI, settings: Settings) -> float:
+    """What is left of the shutdown timeout since the stop was asked for (app/server.py)."""
+    since = getattr(app.state, "stopping_since", None)
+    spent = 0.0 if since is None else time.monotonic() - since
+    return max(1.0, settings.shutdown_timeout_s - spent)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             attach_runner(app.state.sessions, None)
             attach_runner(app.state.write_sessions, None)
-            runner.shutdown()
+            runner.shutdown(timeout=_time_left(app, settings))
             if dispatcher is not None:
                 dispatcher.stop()
             engine.dispose()

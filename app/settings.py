@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    # SIGTERM stops the service within this many seconds: requests under way may finish
+    # (then they are cancelled), running jobs go back to the queue if they have not ended.
+    shutdown_timeout_s: float = Field(default=20.0, gt=0)
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or
+    # networks, comma-separated; "*" for any). Default: none, the peer's address is the
+    # client's (sign-in throttling counts per address).
+    trusted_proxies: str = ""
     log_level: str = "INFO"
     log_json: bool = True
     # Uploads at most this large are imported inside the request; larger ones run as a job.
@@ -92,12 +99,15 @@ class Settings(BaseSettings):
     map_center_lon: float = 115.3
     map_zoom: int = 8
     # Database connections: the pool matches the request thread pool (40 threads); a request
-    # that finds no connection within the timeout (s), or a SQLite writer that waits longer
-    # than the busy timeout (ms) for the write lock, is answered 503 with Retry-After.
+    # that finds no connection within the timeout (s), a PostgreSQL statement that waits
+    # longer than the lock timeout (s) for a lock (a row, the audit chain), or a SQLite writer
+    # that waits longer than the busy timeout (ms) for the write lock, is answered 503 with
+    # Retry-After and changes nothing.
     db_pool_size: int = 10
     db_pool_overflow: int = 30
     db_pool_timeout_s: float = 10.0
-    sqlite_busy_timeout_ms: int = 30_000
+    db_lock_timeout_s: float = Field(default=10.0, gt=0)
+    sqlite_busy_timeout_ms: int = 10_000
     # At most this many photo decodes run at once (CPU and memory bound); a report that waits
     # longer than the timeout (s) for a slot is answered 503 with Retry-After.
     decode_slots: int = 2

@@ -30,7 +30,7 @@ class AuditEntry(Base):
 
 
 # Any 64-bit number works; this one spells "audit" so a DBA reading pg_locks can tell.
-_CHAIN_LOCK = 0x61756469740000
+CHAIN_LOCK = 0x61756469740000
 
 
 def lock_chain(session: Session) -> None:
@@ -38,6 +38,6 @@ def lock_chain(session: Session) -> None:
     read the same tail: an advisory lock on PostgreSQL; on SQLite the database write lock
     (a writer session already holds it; a no-op write takes it otherwise)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_CHAIN_LOCK)))
+        session.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
     else:
         session.execute(text("DELETE FROM audit_entries WHERE 0"))

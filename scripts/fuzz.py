@@ -30,8 +30,12 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
+
+import fuzz_targeted
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = ("fuzz-admin", "fuzz-admin-password-2026")
@@ -241,6 +245,24 @@ def report(ops: list[Operation], unmatched: list[dict[str, Any]], seconds: float
     return errors
 
 
+def targeted_cases(base: str, token: str) -> list[tuple[fuzz_targeted.Case, int]]:
+    """Send the targeted cases (scripts/fuzz_targeted.py); print and return their 5xx."""
+    spec = json.loads(request(f"{base}/openapi.json")[1])
+    ogc = json.loads(request(f"{base}/ogc/collections", token=token)[1])
+    photo = BytesIO()
+    Image.new("RGB", (32, 24), (90, 120, 60)).save(photo, "JPEG")
+    cases = [
+        *fuzz_targeted.parameter_cases(spec),
+        *fuzz_targeted.fixed_cases([c["id"] for c in ogc["collections"]], photo.getvalue()),
+    ]
+    failed = fuzz_targeted.run(base, token, cases)
+    print(f"\ntargeted cases (ends of time, control characters, 2^31/2^63): {len(cases)} sent, "
+          f"{len(failed)} server errors")  # fmt: skip
+    for case, status in failed[:20]:
+        print(f"  {status} {case.method} {case.url!r}")
+    return failed
+
+
 def main() -> int:
     """Set up, fuzz, report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -278,6 +300,7 @@ def main() -> int:
         start = time.monotonic()
         result = run_schemathesis(base, token, args, har)
         seconds = time.monotonic() - start
+        aimed = targeted_cases(base, token)
         still = request(f"{base}/api/v1/users/me", token=token)[0]
     finally:
         server.terminate()
@@ -289,6 +312,7 @@ def main() -> int:
     unmatched = tally(har, ops, base)
     (data / "schemathesis.txt").write_text(result.stdout + result.stderr)
     errors = report(ops, unmatched, seconds, log)
+    errors += len(aimed)
     print(f"\nschemathesis exit code {result.returncode}; its last lines:")
     print("\n".join(result.stdout.strip().splitlines()[-8:]))
     if still != 200:

@@ -1,7 +1,7 @@
 """Air quality: stations, readings, statistics, exceedances, imports, surfaces, hotspots."""
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.routing import TransactionRoute
 from app.schemas.air import (
     AirImportRead,
     DayMean,
@@ -27,6 +28,7 @@ from app.schemas.air import (
     StatisticsRead,
 )
 from app.schemas.air_standards import AnnualRead, EditionUsed, IndicativeLabel
+from app.schemas.common import Day, Instant
 from app.schemas.geojson import PointGeometry
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
@@ -39,13 +41,13 @@ from geo.air.formats import ReadingsError, parse_mapping
 from geo.air.iaqi import HOURLY_PM_LABEL
 from models import AirImport, AirStation
 
-router = APIRouter(prefix="/api/v1/air", tags=["air"])
+router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("air:read", "admin", "prosecutor", "partner"))]
 Analyst = Annotated[Principal, Depends(Allow("air:write", "admin", "prosecutor"))]
 Importer = Annotated[Principal, Depends(Allow("air:write", "admin"))]
 FORMATS = ("prsa", "cnemc", "csv", "firms")
 DustDaysQuery = Annotated[
-    list[date] | None,
+    list[Day] | None,
     Query(description="dust-storm days to leave out (exceptional events; repeat the parameter)"),
 ]
 
@@ -74,7 +76,7 @@ def stations(
     session: SessionDep,
     _: Reader,
     bbox: BBoxDep,
-    day: Annotated[date | None, Query(description="local day; default: newest data")] = None,
+    day: Annotated[Day | None, Query(description="local day; default: newest data")] = None,
     format: Literal["json", "geojson"] = "json",
 ) -> StationsRead | StationCollection:
     """List stations; each with the GB 3095-2012 daily PM10 mean of the day and its validity."""
@@ -117,8 +119,8 @@ def readings(
     session: SessionDep,
     settings: SettingsDep,
     _: Reader,
-    start: Annotated[datetime | None, Query(alias="from", description="UTC, inclusive")] = None,
-    end: Annotated[datetime | None, Query(alias="to", description="UTC, exclusive")] = None,
+    start: Annotated[Instant | None, Query(alias="from", description="UTC, inclusive")] = None,
+    end: Annotated[Instant | None, Query(alias="to", description="UTC, exclusive")] = None,
 ) -> ReadingsRead:
     """Hours as read, out-of-range and missing flags, regional baseline, local excess."""
     s = queries.get_station(session, code)
@@ -147,8 +149,8 @@ def statistics(
     code: str,
     session: SessionDep,
     _: Reader,
-    first: Annotated[date, Query(alias="from")],
-    last: Annotated[date, Query(alias="to")],
+    first: Annotated[Day, Query(alias="from")],
+    last: Annotated[Day, Query(alias="to")],
     period: Literal["day", "month", "year"] = "day",
     pollutant: str = "pm10",
 ) -> StatisticsRead:
@@ -167,8 +169,8 @@ def exceedances_view(
     settings: SettingsDep,
     _: Reader,
     bbox: BBoxDep,
-    first: Annotated[date, Query(alias="from")],
-    last: Annotated[date, Query(alias="to")],
+    first: Annotated[Day, Query(alias="from")],
+    last: Annotated[Day, Query(alias="to")],
     pollutant: str = "pm10",
     grade: Literal["I", "II"] = "II",
     hourly_limit: Annotated[float | None, Query(gt=0)] = None,

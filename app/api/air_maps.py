@@ -1,6 +1,5 @@
 """Air quality for the map and the leads: PM10 surfaces, fire hotspots, attribution."""
 
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -12,6 +11,7 @@ from app.api.air import Analyst, Reader, queue
 from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
 from app.errors import NotFound
 from app.responses import media
+from app.routing import TransactionRoute
 from app.schemas.air_maps import (
     HotspotAttribution,
     HotspotCollection,
@@ -19,6 +19,7 @@ from app.schemas.air_maps import (
     SurfaceCells,
     SurfaceRead,
 )
+from app.schemas.common import Day, Instant
 from app.schemas.jobs import JobRead
 from app.services.air.attribution import hotspot_attribution, lead_attribution
 from app.services.air.hotspots import get_hotspot, list_hotspots
@@ -34,7 +35,7 @@ from geo.air.attribution import Attribution
 from geo.air.surface_io import grid_cells_geojson, read_values
 from models import AirSurface
 
-router = APIRouter(prefix="/api/v1/air", tags=["air"])
+router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 GEOTIFF = "image/tiff; application=geotiff"
 
 
@@ -43,8 +44,8 @@ class SurfaceCreate(BaseModel):
 
     bbox: tuple[float, float, float, float] = Field(examples=[[115.9, 39.7, 116.8, 40.4]])
     cell_m: float = Field(1000.0, gt=0)
-    hour: datetime | None = Field(None, description="UTC start of the hour")
-    day: date | None = Field(None, description="local (Beijing) calendar day")
+    hour: Instant | None = Field(None, description="UTC start of the hour")
+    day: Day | None = Field(None, description="local (Beijing) calendar day")
     pollutant: str = "pm10"
     method: Literal["auto", "idw", "kriging"] = "auto"
 
@@ -172,8 +173,8 @@ def hotspots(
     session: SessionDep,
     _: Reader,
     bbox: BBoxDep,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[Instant | None, Query(alias="from")] = None,
+    end: Annotated[Instant | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=50_000)] = 5000,
 ) -> JSONResponse:
     """Detections with confidence, FRP and whether they became evidence.

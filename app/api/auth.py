@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from app.auth import Allow, Authenticated, Principal, public
 from app.deps import DbId, DbIdQuery, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.routing import TransactionRoute
 from app.schemas.auth import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -23,7 +24,7 @@ from app.services.accounts import tokens
 from app.services.leads.workflow import assignable_users
 from models import Organisation, User
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(prefix="/api/v1", tags=["auth"], route_class=TransactionRoute)
 Caller = Annotated[Principal, Depends(Authenticated())]
 Colleague = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 

@@ -10,8 +10,9 @@ from fastapi.responses import FileResponse
 
 from app.api.ui import STATIC
 from app.auth import public
+from app.routing import TransactionRoute
 
-router = APIRouter(tags=["ui"])
+router = APIRouter(tags=["ui"], route_class=TransactionRoute)
 
 
 @router.get("/docs", include_in_schema=False, dependencies=[Depends(public)])

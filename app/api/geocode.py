@@ -9,6 +9,7 @@ from app.auth import Allow, Principal
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
 from app.responses import accepted
+from app.routing import TransactionRoute
 from app.schemas.geocode import BatchResult, GeocodeRequest, GeocodeResult
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
@@ -18,7 +19,7 @@ from app.services.places.geocode_batch import geocode_points
 from geo.crs import parse_crs, to_wgs84_coords
 from geo.points_io import PointsFileError, read_points
 
-router = APIRouter(prefix="/api/v1/geocode", tags=["geocode"])
+router = APIRouter(prefix="/api/v1/geocode", tags=["geocode"], route_class=TransactionRoute)
 Geocoder = Annotated[Principal, Depends(Allow("geocode", "admin", "prosecutor", "partner"))]
 
 

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Depends
 from app.auth import public
 from app.deps import SessionDep
 from app.migrate import alembic_config
+from app.routing import TransactionRoute
 from app.schemas.health import DatabaseHealth, HealthRead
 from models.spatial import backend_name, spatial_version
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=TransactionRoute)
 
 
 @router.get("/health", summary="Service health (public)", dependencies=[Depends(public)])

@@ -1,7 +1,6 @@
 """Imagery: upload (a job), STAC Items, originals and COGs, tiles, statistics, change
 detections and remediation re-checks."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
@@ -13,6 +12,8 @@ from app.auth import Allow, Principal
 from app.deps import BBoxDep, DbId, Offset, SessionDep, SettingsDep
 from app.errors import Invalid, NotFound
 from app.responses import GEOJSON, accepted, media
+from app.routing import TransactionRoute
+from app.schemas.common import Instant
 from app.schemas.imagery import (
     ChangeDetectionCreate,
     ChangeDetectionRead,
@@ -40,7 +41,7 @@ from app.settings import Settings
 from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range
 from models import ChangeDetection, EvidenceItem
 
-router = APIRouter(prefix="/api/v1", tags=["imagery"])
+router = APIRouter(prefix="/api/v1", tags=["imagery"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("imagery:read", "admin", "prosecutor"))]
 Writer = Annotated[Principal, Depends(Allow("imagery:write", "admin", "prosecutor"))]
 PNG = "image/png"
@@ -117,8 +118,8 @@ def list_images(
     session: SessionDep,
     _: Reader,
     bbox: BBoxDep,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    start: Instant | None = None,
+    end: Instant | None = None,
     sensor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,

@@ -9,10 +9,11 @@ from fastapi.responses import FileResponse
 from app.auth import Allow, Principal
 from app.deps import SessionDep
 from app.errors import Conflict, NotFound
+from app.routing import TransactionRoute
 from app.schemas.jobs import JobRead
 from app.services.jobs import get_job
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], route_class=TransactionRoute)
 JobReader = Annotated[Principal, Depends(Allow("jobs:read", "admin", "prosecutor", "partner"))]
 
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, Offset, SessionDep, SettingsDep
 from app.responses import GEOJSON, GeoJSONResponse, accepted, media
+from app.routing import TransactionRoute
 from app.schemas.common import ID_MAX
 from app.schemas.jobs import JobRead
 from app.schemas.layers import LayerFeatures, LayerImported, LayerRead, LayerVersionRead
@@ -18,7 +19,7 @@ from geo.layers import ReadOptions
 from models import Layer, LayerVersion
 from rules.kinds import KINDS, check_kind
 
-router = APIRouter(prefix="/api/v1/layers", tags=["layers"])
+router = APIRouter(prefix="/api/v1/layers", tags=["layers"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("layers:read", "admin", "prosecutor", "partner"))]
 Writer = Annotated[Principal, Depends(Allow("layers:write", "admin"))]
 

@@ -1,6 +1,5 @@
 """Leads (线索): list, read with evidence and explanation, workflow, assignment."""
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -13,7 +12,8 @@ from app.auth import Allow, Principal
 from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep
 from app.errors import Invalid
 from app.responses import GEOJSON, GeoJSONResponse, media
-from app.schemas.common import DbInt
+from app.routing import TransactionRoute
+from app.schemas.common import Day, DbInt, Instant
 from app.schemas.labels import Label
 from app.schemas.leads import (
     EvidenceRead,
@@ -53,7 +53,7 @@ from models import Lead
 from rules.categories import CATEGORIES
 from rules.workflow import STATUS_LABELS, allowed_from
 
-router = APIRouter(prefix="/api/v1", tags=["leads"])
+router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 # Partners read the leads shared with them (app/services/access.py), and nothing else here.
 SharedReader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin", "partner"))]
@@ -68,7 +68,7 @@ class TransitionRequest(BaseModel):
     note: str = Field(min_length=1, max_length=5000)
     agency: str | None = Field(None, description="for suggestion_issued: the agency addressed")
     urgent: bool = Field(False, description="for suggestion_issued: 15-day reply period")
-    served_on: date | None = Field(
+    served_on: Day | None = Field(
         None, description="for suggestion_issued: the day the agency received it (default today)"
     )
     path: str | None = Field(
@@ -76,7 +76,7 @@ class TransitionRequest(BaseModel):
         description="for case_filed: the case path, administrative or civil",
         examples=["administrative"],
     )
-    on: date | None = Field(
+    on: Day | None = Field(
         None,
         description="for consultation: the day of the consultation; for public_notice: the day "
         "the notice was published (default today, China Standard Time)",
@@ -126,8 +126,8 @@ def lead_filter(
     assignee_id: DbIdQuery = None,
     min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=100)] = None,
-    since: Annotated[datetime | None, Query(description="evidence on or after")] = None,
-    until: Annotated[datetime | None, Query(description="evidence on or before")] = None,
+    since: Annotated[Instant | None, Query(description="evidence on or after")] = None,
+    until: Annotated[Instant | None, Query(description="evidence on or before")] = None,
 ) -> LeadFilter:
     """Parse the lead search filters shared by the list and the map."""
     return LeadFilter(

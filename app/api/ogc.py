@@ -13,13 +13,14 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from app.auth import AllowBasic, Principal, public
 from app.deps import SessionDep
 from app.errors import NotFound
+from app.routing import TransactionRoute
 from app.services.ogc import documents
 from app.services.ogc.features import feature_document, stream_items
 from app.services.ogc.openapi import openapi_document
 from app.services.ogc.params import BadQuery, parse_crs, parse_items_query
 from app.services.ogc.registry import get_collection
 
-router = APIRouter(prefix="/ogc", tags=["ogc"])
+router = APIRouter(prefix="/ogc", tags=["ogc"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(AllowBasic("ogc:read", "admin", "prosecutor", "partner"))]
 GEOJSON = "application/geo+json"
 

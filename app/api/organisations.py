@@ -8,11 +8,14 @@ from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import SessionDep
+from app.routing import TransactionRoute
 from app.schemas.organisations import OrganisationRead
 from app.services.accounts.organisations import get_organisation, list_organisations
 from models import Organisation
 
-router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
+router = APIRouter(
+    prefix="/api/v1/organisations", tags=["organisations"], route_class=TransactionRoute
+)
 Reader = Annotated[
     Principal, Depends(Allow("organisations:read", "admin", "prosecutor", "partner"))
 ]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.auth import Allow, Principal
 from app.deps import DbId, SessionDep, SettingsDep
 from app.errors import NotFound
+from app.routing import TransactionRoute
 from app.schemas.partners import (
     HandlerCreate,
     HandlerRead,
@@ -24,7 +25,7 @@ from app.services.partners import joint, shares
 from app.services.partners import referrals as service
 from models import Organisation, Referral
 
-router = APIRouter(prefix="/api/v1", tags=["partners"])
+router = APIRouter(prefix="/api/v1", tags=["partners"], route_class=TransactionRoute)
 Referrer = Annotated[Principal, Depends(Allow("referrals:write", "prosecutor", "admin"))]
 Answerer = Annotated[Principal, Depends(Allow("referrals:write", "partner", "prosecutor", "admin"))]
 Reader = Annotated[Principal, Depends(Allow("leads:read", "partner", "prosecutor", "admin"))]

@@ -1,6 +1,5 @@
 """Volunteers' snap-and-report (随手拍): submit, follow, and (prosecutors) review."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import (
@@ -19,6 +18,8 @@ from geoalchemy2.shape import to_shape
 from app.auth import Allow, Principal
 from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.errors import TooLarge
+from app.routing import TransactionRoute
+from app.schemas.common import Instant
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.access import visible_duplicates
 from app.services.files.evidence_store import LocalEvidenceStore
@@ -34,7 +35,7 @@ from app.settings import Settings
 from models import Report, ReportPhoto, User
 from rules.categories import CATEGORIES, STATUS_WORDS
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=TransactionRoute)
 Submitter = Annotated[Principal, Depends(Allow("reports:write", "volunteer", "admin"))]
 Reader = Annotated[
     Principal, Depends(Allow("reports:read", "volunteer", "prosecutor", "admin", "partner"))
@@ -129,7 +130,7 @@ def submit_report(
     crs: Annotated[str, Form(description="wgs84, gcj02 or bd09")] = "wgs84",
     accuracy_m: Annotated[float | None, Form(ge=0, allow_inf_nan=False)] = None,
     manual_pin: Annotated[bool, Form(description="lat/lon is a pin placed on a map")] = False,
-    observed_at: Annotated[datetime | None, Form()] = None,
+    observed_at: Annotated[Instant | None, Form()] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> ReportRead:
     """Take in a report; retries with the same Idempotency-Key return the first report.

@@ -8,6 +8,7 @@ from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import DbId, Offset, SessionDep, SettingsDep
+from app.routing import TransactionRoute
 from app.schemas.subscriptions import (
     DeliveryRead,
     SubscriptionCreate,
@@ -17,7 +18,9 @@ from app.schemas.subscriptions import (
 from app.services.webhooks import subscriptions as service
 from models import Subscription, WebhookDelivery
 
-router = APIRouter(prefix="/api/v1/subscriptions", tags=["subscriptions"])
+router = APIRouter(
+    prefix="/api/v1/subscriptions", tags=["subscriptions"], route_class=TransactionRoute
+)
 Subscriber = Annotated[
     Principal, Depends(Allow("subscriptions:write", "admin", "prosecutor", "partner"))
 ]

@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse
 
 from app.auth import public
 from app.deps import SettingsDep
+from app.routing import TransactionRoute
 from app.schemas.labels import CodeLabel
 from app.schemas.ui import Pm10Band, UiConfig
 from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
@@ -14,7 +15,7 @@ from rules.categories import CATEGORIES
 from rules.workflow import STATUS_LABELS
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-router = APIRouter(tags=["ui"])
+router = APIRouter(tags=["ui"], route_class=TransactionRoute)
 
 
 @router.get("/", include_in_schema=False, dependencies=[Depends(public)])

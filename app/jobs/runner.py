@@ -18,8 +18,9 @@ class JobRunner(Protocol):
     def submit(self, job_id: str) -> None:
         """Tell the runner a job was committed to the queue."""
 
-    def shutdown(self) -> None:
-        """Stop taking jobs and wait for running ones."""
+    def shutdown(self, timeout: float) -> None:
+        """Stop taking jobs and wait for running ones (at most timeout s, then give them
+        back to the queue)."""
 
 
 class ExternalJobRunner:
@@ -28,7 +29,7 @@ class ExternalJobRunner:
     def submit(self, job_id: str) -> None:
         """Nothing to do: the job waits in the table until a worker claims it."""
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float) -> None:
         """Nothing runs here."""
 
 

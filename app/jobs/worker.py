@@ -16,6 +16,7 @@ from app.db import make_status_sessions
 from app.jobs.execute import execute_job
 from app.jobs.runner import ExternalJobRunner, JobRunner
 from app.services import jobs as queue
+from app.services.files.scratch import sweep_scratch
 from app.services.files.uploads import discard_upload
 from app.settings import Settings
 from models.base import utcnow
@@ -50,8 +51,10 @@ class Worker:
         self._stop = stop
 
     def recover(self) -> queue.Recovered:
-        """Re-queue or fail jobs whose worker stopped sending heartbeats."""
+        """Re-queue or fail jobs whose worker stopped sending heartbeats, and remove the
+        scratch files of processes that ended."""
         s = self._settings
+        sweep_scratch(s.scratch_dir)
         now = utcnow()
         with self._sessions() as session:  # a read first: most of the time nothing is stale
             if not queue.stale_jobs(session, now=now, timeout_s=s.job_heartbeat_timeout_s):
@@ -201,10 +204,12 @@ class ThreadJobRunner:
         """A job was committed: wake the workers instead of waiting for their next poll."""
         self._pool.wake()
 
-    def shutdown(self) -> None:
-        """Take no more jobs and wait for running ones."""
+    def shutdown(self, timeout: float) -> None:
+        """Take no more jobs and wait for running ones, at most timeout s; then give them
+        back to the queue (another worker, or this service restarted, runs them again)."""
         self._pool.stop()
-        self._pool.join()
+        if not self._pool.join(timeout):
+            self._pool.release()
 
 
 def make_runner(

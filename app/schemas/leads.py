@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import Day
 from app.schemas.geojson import Geometry, PointGeometry
 from app.schemas.labels import Label
 
@@ -247,7 +248,7 @@ class ServiceRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    served_on: date
+    served_on: Day
 
 
 class ReplyRequest(BaseModel):
@@ -255,7 +256,7 @@ class ReplyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    replied_on: date
+    replied_on: Day
     content: str = Field(min_length=1, max_length=10_000)
     complied: bool = Field(description="whether the agency says it has acted as suggested")
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.schemas.common import ID_MAX
 from app.schemas.geojson import Geometry
@@ -30,6 +30,14 @@ class SubscriptionCreate(BaseModel):
     area: LayerFeatureArea | Geometry | None = Field(
         default=None, description="a GeoJSON geometry (WGS-84) or a layer feature"
     )
+
+    @field_validator("area", mode="before")
+    @classmethod
+    def _layer_feature_is_checked(cls, value: Any) -> Any:
+        """An area naming a layer is a layer feature, with its bounds (never a geometry)."""
+        if isinstance(value, dict) and "layer" in value:
+            return LayerFeatureArea.model_validate(value)
+        return value
 
     def area_dict(self) -> dict[str, Any] | None:
         """The area as the service takes it."""

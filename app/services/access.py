@@ -4,7 +4,8 @@ One module for row visibility, so a rule is stated once and every query uses it:
 see their own reports; prosecutors the reports and leads of their organisation and those
 below it, and leads shared with it; partners (other regions' procuratorates and agencies)
 only the leads shared with them; admins everything; a job is seen by whoever created it
-(and admins).
+(and admins). Acting on a lead is narrower than seeing it (`acts_for`): only its own
+organisation's prosecutors (and those above) and admins act; shared leads are read-only.
 """
 
 from dataclasses import dataclass, field
@@ -93,6 +94,18 @@ def visible_leads(session: Session, user: User) -> ColumnElement[bool]:
     if user.role == "partner":
         return shared_with(org_subtree(session, user.org_id))
     raise Forbidden(f"a {user.role} may not read leads")
+
+
+def acts_for(session: Session, user: User, org_id: int | None) -> bool:
+    """Whether the user may act on what belongs to this organisation (a lead's workflow,
+    merging, splitting, assignment, dossier, referral): admins for all; prosecutors for their
+    organisation and those below it. Leads shared or referred with anyone else are read-only
+    to them."""
+    if user.role == "admin":
+        return True
+    if user.role != "prosecutor" or org_id is None:
+        return False
+    return org_id in org_subtree(session, user.org_id)
 
 
 def visible_referrals(session: Session, user: User) -> ColumnElement[bool]:

@@ -2,7 +2,8 @@
 
 Each entry's hash covers its time, actor, action, subject and change (canonical JSON) and
 the previous entry's hash; editing, deleting or reordering any entry breaks every later
-link, and `verify` names the first entry that does not match.
+link, and `verify` names the first entry that does not match. Entries recorded in a
+transaction join the chain when it commits, in one locked insert (`seal`).
 """
 
 import hashlib
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from app.services.audit_anchor import Anchor, AnchorError, Head, note_head
@@ -51,6 +52,10 @@ def entry_hash(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# session.info key: entries recorded in this transaction, chained when it commits.
+_PENDING = "audit_pending"
+
+
 def append(
     session: Session,
     *,
@@ -59,34 +64,81 @@ def append(
     change: dict[str, Any],
     lead_id: int | None = None,
     evidence_id: int | None = None,
-) -> AuditEntry:
-    """Append an entry after the current tail, holding the chain's lock until commit."""
+) -> None:
+    """Record an entry; it joins the chain when the transaction commits (see `seal`)."""
+    append_many(
+        session,
+        [
+            {
+                "actor": actor,
+                "action": action,
+                "change": change,
+                "lead_id": lead_id,
+                "evidence_id": evidence_id,
+            }
+        ],
+    )
+
+
+def append_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Record many entries in order (each: actor, action, change, optional lead_id and
+    evidence_id); their changes are fixed now, their place in the chain at commit."""
+    pending = session.info.setdefault(_PENDING, [])
+    pending.extend({**e, "change": _canonical(e["change"])} for e in entries)
+
+
+def seal(session: Session) -> None:
+    """Chain the entries this transaction recorded, after the current tail.
+
+    Runs just before the transaction commits: the chain's lock is the last lock a writer
+    takes and is held only for the insert and the commit, so writers never wait for it while
+    holding it in turn or form a lock cycle with the rows they changed.
+    """
+    entries = session.info.pop(_PENDING, None)
+    if not entries:
+        return
     seq, prev = _tail(session)
     at = utcnow()
-    body = _canonical(change)
-    entry = AuditEntry(
-        seq=seq + 1,
-        at=at,
-        actor=actor,
-        action=action,
-        lead_id=lead_id,
-        evidence_id=evidence_id,
-        change=body,
-        prev_hash=prev,
-        hash=entry_hash(
+    rows = []
+    for e in entries:
+        seq += 1
+        digest = entry_hash(
             prev_hash=prev,
             at=at,
-            actor=actor,
-            action=action,
-            lead_id=lead_id,
-            evidence_id=evidence_id,
-            change=body,
-        ),
-    )
-    session.add(entry)
-    session.flush()
-    note_head(session, entry.seq, entry.hash)
-    return entry
+            actor=e["actor"],
+            action=e["action"],
+            lead_id=e.get("lead_id"),
+            evidence_id=e.get("evidence_id"),
+            change=e["change"],
+        )
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": e["actor"],
+                "action": e["action"],
+                "lead_id": e.get("lead_id"),
+                "evidence_id": e.get("evidence_id"),
+                "change": e["change"],
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    # Core executemany: thousands of ORM objects would cost more than the hashing.
+    session.execute(insert(AuditEntry), rows)
+    note_head(session, seq, prev)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_before_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release is not the commit
+        seal(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _tail(session: Session) -> tuple[int, str]:
@@ -110,12 +162,21 @@ class ChainReport:
 
 def verify(session: Session, anchor: Anchor | None = None) -> ChainReport:
     """Walk the chain from its start; stop at the first entry that does not match. With an
-    anchor, the anchored head must still be in the chain (truncation, re-chaining)."""
+    anchor, the anchored head must still be in the chain (truncation, re-chaining), and a
+    chain with entries must have an anchored head (a deleted anchor hides truncation)."""
     try:
         head = anchor.read() if anchor is not None else None
     except AnchorError as exc:
         return ChainReport(False, 0, None, f"the anchored head cannot be trusted: {exc}")
     report = _walk(session, head)
+    if report.ok and anchor is not None and head is None and report.checked:
+        return ChainReport(
+            False,
+            report.checked,
+            None,
+            f"the anchor {anchor.path} is missing but the chain holds {report.checked} "
+            "entries: without it a truncation cannot be seen (restore the anchor file)",
+        )
     if report.ok and head is not None and report.checked < head.seq:
         return ChainReport(
             False,
@@ -165,40 +226,3 @@ def history(session: Session, *, lead_id: int) -> list[AuditEntry]:
             select(AuditEntry).where(AuditEntry.lead_id == lead_id).order_by(AuditEntry.id)
         )
     )
-
-
-def append_many(session: Session, entries: list[dict[str, Any]]) -> None:
-    """Append many entries in order with one tail lookup (bulk work such as clustering)."""
-    if not entries:
-        return
-    seq, prev = _tail(session)
-    rows = []
-    for e in entries:
-        seq += 1
-        at, body = utcnow(), _canonical(e["change"])
-        digest = entry_hash(
-            prev_hash=prev,
-            at=at,
-            actor=e["actor"],
-            action=e["action"],
-            lead_id=e.get("lead_id"),
-            evidence_id=e.get("evidence_id"),
-            change=body,
-        )
-        rows.append(
-            {
-                "seq": seq,
-                "at": at,
-                "actor": e["actor"],
-                "action": e["action"],
-                "lead_id": e.get("lead_id"),
-                "evidence_id": e.get("evidence_id"),
-                "change": body,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
-    # Core executemany: thousands of ORM objects would cost more than the hashing.
-    session.execute(insert(AuditEntry), rows)
-    note_head(session, seq, prev)

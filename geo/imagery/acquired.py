@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 
 import rasterio
 
+from geo.instants import check_day, check_instant
+
 
 def parse_acquired(text: str) -> datetime:
     """Parse an ISO 8601 date or time; a date is its midnight UTC, a time without an offset
@@ -11,13 +13,15 @@ def parse_acquired(text: str) -> datetime:
     text = text.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+            day = check_day(date.fromisoformat(text))
+            return datetime.combine(day, datetime.min.time(), UTC)
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(
             f"acquired {text!r} is not an ISO 8601 date or time, e.g. 2017-08-04T10:20:00Z"
         ) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    value = check_instant(value.replace(tzinfo=UTC) if value.tzinfo is None else value)
+    return value.astimezone(UTC)
 
 
 def tiff_datetime(path: str) -> datetime | None:

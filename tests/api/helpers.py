@@ -1,9 +1,16 @@
 """Small helpers shared by the API tests."""
 
+import contextlib
+import os
+import socket
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from subprocess import Popen
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 DATA = Path(__file__).parents[1] / "data"
@@ -30,3 +37,30 @@ def wait_for_job(client: TestClient, job_id: str, timeout_s: float = 60) -> dict
 def layer_state(client: TestClient) -> list[tuple[str, int]]:
     """Return (layer name, number of versions) for every layer."""
     return [(lyr["name"], len(lyr["versions"])) for lyr in client.get("/api/v1/layers").json()]
+
+
+@contextlib.contextmanager
+def serve_process(url: str, data_dir: Path, **env: str) -> Iterator[tuple[str, Popen[bytes]]]:
+    """Run `ecoleads serve` on a free port with ECOLEADS_* settings; yield its base URL and
+    process once it answers; kill it afterwards if it still runs."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = {"DATABASE_URL": url, "DATA_DIR": str(data_dir), "PORT": str(port), **env}
+    proc = Popen(
+        [sys.executable, "-m", "app.cli", "serve"],
+        env={**os.environ, **{f"ECOLEADS_{k.upper()}": v for k, v in settings.items()}},
+        cwd=Path(__file__).parents[2],
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            assert proc.poll() is None, "the service did not start"
+            time.sleep(0.1)
+        yield base, proc
+    finally:
+        proc.kill()
+        proc.wait(10)

@@ -51,10 +51,19 @@ def test_tampering_is_caught_and_named(db: Backend, tmp_path: Path, sql: str, re
     assert cli.returncode == 1 and f"BROKEN at entry {report.first_bad_id}" in cli.stderr
 
 
-def test_cli_reports_an_intact_log(db: Backend, tmp_path: Path) -> None:
-    _fill(db, 3)
+def test_a_deleted_anchor_fails_verification(db: Backend, tmp_path: Path) -> None:
+    """Without the anchor, truncating the newest entries would go unseen: a chain with
+    entries but no anchored head does not verify; an empty one with none does."""
+    assert ecoleads(db, tmp_path, "audit", "verify").returncode == 0
+    anchor = _anchored(db, tmp_path)
+    anchor.path.unlink()
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq > 3"))
+    with db.sessions() as s:
+        report = verify(s, anchor)
+    assert not report.ok and "missing" in (report.reason or ""), report
     cli = ecoleads(db, tmp_path, "audit", "verify")
-    assert cli.returncode == 0 and "3 entries verified" in cli.stdout
+    assert cli.returncode == 1 and "anchor" in cli.stderr and "missing" in cli.stderr
 
 
 def _anchored(db: Backend, tmp_path: Path) -> Anchor:

@@ -21,6 +21,7 @@ from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from app.services.audit import verify
 from app.services.files.evidence_store import LocalEvidenceStore, evidence_key
+from app.settings import Settings
 from models import Report, ReportPhoto, Token
 from models.spatial import writer
 from tests.api.test_cli import ecoleads
@@ -213,7 +214,8 @@ def test_sqlite_writer_waits_for_the_lock_then_answers_503(
 def test_sqlite_pragmas(lone_sqlite: Backend) -> None:
     with lone_sqlite.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+        busy = conn.execute(text("PRAGMA busy_timeout")).scalar()
+        assert busy == Settings().sqlite_busy_timeout_ms == 10_000
 
 
 def test_token_use_is_recorded_after_the_response_at_most_once_a_minute(

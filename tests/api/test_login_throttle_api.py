@@ -4,13 +4,15 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from app.main import create_app
 from models import LoginFailure
 from models.base import utcnow
-from tests.conftest import Backend, login_as, make_settings
+from tests.api.helpers import serve_process
+from tests.conftest import Backend, clear_activity, login_as, make_settings
 
 PASSWORD = "s3cret-pass"
 
@@ -105,3 +107,26 @@ def test_wrong_password_costs_the_same_for_unknown_accounts(db: Backend, tmp_pat
     # Before the dummy Argon2 verification an unknown name answered about 10x faster; the
     # fastest of three tries keeps scheduling noise out, the factor 3 keeps it robust.
     assert max(real, unknown) / min(real, unknown) < 3, (real, unknown)
+
+
+def test_forwarded_addresses_are_believed_only_from_configured_proxies(
+    db: Backend, tmp_path: Path
+) -> None:
+    """A local client rotating X-Forwarded-For does not escape the per-address limit; behind
+    a configured proxy, each forwarded address is counted on its own."""
+
+    def failures(base: str) -> list[int]:
+        return [
+            httpx.post(f"{base}/api/v1/auth/token", timeout=30,
+                       data={"username": f"nobody-{n}", "password": "wrong-one"},
+                       headers={"X-Forwarded-For": f"10.0.0.{n}"}).status_code
+            for n in range(4)
+        ]  # fmt: skip
+
+    login_as(db, "admin")
+    with serve_process(db.url, tmp_path, login_failures_per_address="2") as (base, _):
+        assert failures(base) == [401, 401, 429, 429]
+    clear_activity(db)
+    with serve_process(db.url, tmp_path, login_failures_per_address="2",
+                       trusted_proxies="127.0.0.1") as (base, _):  # fmt: skip
+        assert failures(base) == [401] * 4

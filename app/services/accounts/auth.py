@@ -55,6 +55,11 @@ def _taken(session: Session, *, name: str, phone: str | None, email: str | None)
     return clash is not None
 
 
+# Roles that act on the platform's own leads and reports: their accounts belong to its own
+# organisations. A partner procuratorate's prosecutors use partner accounts.
+OWN_ORG_ROLES = ("admin", "prosecutor", "volunteer")
+
+
 def create_user(
     session: Session,
     *,
@@ -73,6 +78,12 @@ def create_user(
     if _taken(session, name=name, phone=phone, email=email):
         raise Conflict(f"an account for {name!r} already exists")
     org = get_organisation(session, code=org_code)
+    if role in OWN_ORG_ROLES and org.role != "own":
+        raise Invalid(
+            f"a {role} belongs to one of this platform's own organisations; {org.code} "
+            f"({org.name}) is a partner, whose staff have partner accounts (read-only on "
+            "what is shared with them)"
+        )
     return _add_user(
         session,
         org=org,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, Invalid
 from app.services import audit
 from app.services.files.evidence_store import EvidenceStore
+from app.services.files.scratch import process_scratch
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
 from app.services.leads.build import attach, refresh
@@ -118,8 +119,7 @@ def detect(
     evidence (heavy: run as a job)."""
     before, after = check_request(session, req)
     params = req.params()
-    scratch = settings.scratch_dir
-    scratch.mkdir(parents=True, exist_ok=True)
+    scratch = process_scratch(settings.scratch_dir)
     try:
         result = detect_change(
             scene_of(before, store),

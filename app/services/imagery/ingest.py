@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, Invalid
 from app.services import audit
 from app.services.files.evidence_store import EvidenceStore, evidence_key, stage_file
+from app.services.files.scratch import process_scratch
 from app.services.files.uploads import sha256_file
 from app.services.leads.build import attach
 from app.settings import Settings
@@ -219,8 +220,7 @@ def _import_raster(
     if acquired is None:
         raise Invalid("the file carries no acquisition time: give `acquired` (ISO 8601)")
     scale = reflectance_scale(check_sensor(upload.sensor), info.dtypes[0], info.max_value)
-    settings.scratch_dir.mkdir(parents=True, exist_ok=True)
-    cog = settings.scratch_dir / f"{sha256}.cog.tif"
+    cog = process_scratch(settings.scratch_dir) / f"{sha256}.cog.tif"
     try:
         write_cog(upload.path, cog, progress=lambda f, m: progress(0.05 + 0.75 * f, m))
         errors = validate_cog(cog)

@@ -14,7 +14,7 @@ from app.services.files.evidence_store import EvidenceStore
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
 from app.services.leads.build import refresh
-from app.services.leads.workflow import get_lead
+from app.services.leads.workflow import lead_to_act_on
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, restored_fraction
 from geo.progress import Progress, no_progress
@@ -54,7 +54,7 @@ def check_recheck(
 ) -> tuple[Lead, Image, list[ChangePolygon]]:
     """Refuse (404/422) a re-check that cannot run: a lead the user cannot see or without
     change polygons, an image that is not a raster, not newer, or does not cover them."""
-    lead = get_lead(session, user=user, lead_id=lead_id)
+    lead = lead_to_act_on(session, user=user, lead_id=lead_id)
     polygons = lead_polygons(session, lead.id)
     if not polygons:
         raise Invalid(f"lead {lead.id} has no change polygons to re-check")

@@ -14,7 +14,7 @@ from app.dossier.keys import load_or_create_key
 from app.services import audit
 from app.services.files.evidence_store import EvidenceStore, evidence_key
 from app.services.imagery.dossier import imagery_part
-from app.services.leads.workflow import get_lead
+from app.services.leads.workflow import lead_to_act_on
 from app.services.places.geocode import widened
 from app.services.reports.queries import MEDIA_TYPES
 from models import EvidenceItem, LayerFeature, Organisation, ReportPhoto, User
@@ -74,7 +74,7 @@ def make_dossier(
     session: Session, *, user: User, lead_id: int, store: EvidenceStore, key_path: Path
 ) -> bytes:
     """Build the signed ZIP of a lead and log that it was generated."""
-    lead = get_lead(session, user=user, lead_id=lead_id)
+    lead = lead_to_act_on(session, user=user, lead_id=lead_id)
     items = list(
         session.scalars(
             select(EvidenceItem).where(EvidenceItem.lead_id == lead.id).order_by(EvidenceItem.id)
@@ -108,7 +108,7 @@ def make_dossier(
     imagery = imagery_part(session, lead_id=lead.id, items=items, store=store)
     files += imagery.files
     evidence = sorted([*evidence, *imagery.rows], key=lambda e: int(str(e["n"])))
-    entry = audit.append(
+    audit.append(
         session,
         actor=f"user:{user.id}",
         action="export",
@@ -140,7 +140,7 @@ def make_dossier(
         status_label=STATUS_LABELS[lead.status][0],
         organisation=org.name if org else "—",
         created_at=lead.created_at,
-        generated_at=entry.at,
+        generated_at=utcnow(),
         generated_by=user.display_name,
         score_total=lead.score,
         score_entries=[{**e, "label": e["name"]} for e in lead.score_breakdown],

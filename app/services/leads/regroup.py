@@ -25,7 +25,7 @@ from app.services.leads.build import (
     refresh,
 )
 from app.services.leads.legal import legal_rows
-from app.services.leads.workflow import get_lead
+from app.services.leads.workflow import lead_to_act_on
 from app.services.places.geocode_batch import BatchResult, geocode_points
 from app.settings import Settings
 from geo.clustering import EvidencePoint, cluster
@@ -41,8 +41,8 @@ def merge(
     """Move all evidence of `source` into `target`; `source` becomes a merged duplicate."""
     if target_id == source_id:
         raise Invalid("cannot merge a lead into itself")
-    target = get_lead(session, user=user, lead_id=target_id)
-    source = get_lead(session, user=user, lead_id=source_id)
+    target = lead_to_act_on(session, user=user, lead_id=target_id)
+    source = lead_to_act_on(session, user=user, lead_id=source_id)
     moved = list(session.scalars(select(EvidenceItem.id).where(EvidenceItem.lead_id == source.id)))
     session.execute(
         update(EvidenceItem).where(EvidenceItem.lead_id == source.id).values(lead_id=target.id)
@@ -77,7 +77,7 @@ def split(
     settings: Settings,
 ) -> Lead:
     """Move some evidence of a lead into a new lead of the same category."""
-    lead = get_lead(session, user=user, lead_id=lead_id)
+    lead = lead_to_act_on(session, user=user, lead_id=lead_id)
     items = list(session.scalars(select(EvidenceItem).where(EvidenceItem.lead_id == lead.id)))
     chosen = [i for i in items if i.id in set(evidence_ids)]
     if len(chosen) != len(set(evidence_ids)):

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import audit
-from app.services.access import org_subtree, visible_leads
+from app.services.access import acts_for, org_subtree, visible_leads
 from app.services.leads.steps import StepDetails, reassess_legal, take_step
 from models import Lead, Organisation, Suggestion, User
 from models.base import utcnow
@@ -30,6 +30,17 @@ def get_lead(session: Session, *, user: User, lead_id: int) -> Lead:
     lead = session.scalar(select(Lead).where(Lead.id == lead_id, visible_leads(session, user)))
     if lead is None:
         raise NotFound(f"lead {lead_id} not found")
+    return lead
+
+
+def lead_to_act_on(session: Session, *, user: User, lead_id: int) -> Lead:
+    """Return a lead the user may act on (see access.acts_for); NotFound if they cannot see
+    it, Forbidden if it is only shared with their organisation."""
+    lead = get_lead(session, user=user, lead_id=lead_id)
+    if not acts_for(session, user, lead.org_id):
+        raise Forbidden(
+            f"lead {lead_id} belongs to another organisation: shared leads are read-only"
+        )
     return lead
 
 
@@ -100,7 +111,7 @@ def transition(
     """Move a lead to another state, with a note and what the step records (the path when
     filing, a consultation, a suggestion, a notice, the organisation whose suit is
     supported); steps waiting for a period are refused until it ends."""
-    lead = get_lead(session, user=user, lead_id=lead_id)
+    lead = lead_to_act_on(session, user=user, lead_id=lead_id)
     if not note.strip():
         raise Invalid("every transition needs a note")
     check_transition(lead.status, to, user.role, lead.path)
@@ -125,7 +136,7 @@ def transition(
 
 def assign(session: Session, *, user: User, lead_id: int, assignee_id: int, note: str) -> Lead:
     """Assign a lead to a prosecutor of the lead's organisation tree."""
-    lead = get_lead(session, user=user, lead_id=lead_id)
+    lead = lead_to_act_on(session, user=user, lead_id=lead_id)
     assignee = session.get(User, assignee_id)
     refusal = (
         f"user {assignee_id} is not an active prosecutor"
@@ -193,12 +204,12 @@ def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
     return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now, lead.status)]
 
 
-def get_suggestion(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
-    """A suggestion on a lead the user may see, or NotFound."""
+def suggestion_to_act_on(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
+    """A suggestion on a lead the user may act on; NotFound if they cannot see the lead."""
     found = session.get(Suggestion, suggestion_id)
     if found is None:
         raise NotFound(f"no suggestion {suggestion_id}")
-    get_lead(session, user=user, lead_id=found.lead_id)
+    lead_to_act_on(session, user=user, lead_id=found.lead_id)
     return found
 
 
@@ -211,7 +222,7 @@ def record_service(
     holidays: Collection[date] = (),
 ) -> Suggestion:
     """Record the day the agency received the suggestion; its deadline runs from there."""
-    sug = get_suggestion(session, user=user, suggestion_id=suggestion_id)
+    sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
     if served_on < local_date(sug.issued_at):
         raise Invalid("the agency cannot have received the suggestion before it was issued")
     if served_on > local_date(utcnow()):
@@ -244,7 +255,7 @@ def record_reply(
     complied: bool,
 ) -> Suggestion:
     """Record the agency's written reply: its date, what it says, whether it complied."""
-    sug = get_suggestion(session, user=user, suggestion_id=suggestion_id)
+    sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
     if sug.replied_at is not None:
         raise Conflict(f"suggestion {sug.id} already has a reply")
     served = local_date(sug.served_at or sug.issued_at)
@@ -278,7 +289,7 @@ def record_follow_up(
     session: Session, *, user: User, suggestion_id: int, note: str, remedied: bool
 ) -> Suggestion:
     """Record a follow-up review (跟进监督) of whether the agency really acted."""
-    sug = get_suggestion(session, user=user, suggestion_id=suggestion_id)
+    sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
     if sug.replied_at is None:
         raise Invalid("follow-up review comes after the agency's reply: record the reply first")
     if not note.strip():

@@ -14,6 +14,7 @@ from app.services.ogc.source import Extent, Feature
 from geo.air import stats
 from geo.air.formats import LOCAL_TZ
 from geo.air.standards import LIMITS
+from geo.instants import check_day
 from models import User
 
 POLLUTANT = "pm10"
@@ -100,7 +101,7 @@ class ExceedancesCollection:
         """Return the exceedance `<station>_<YYYY-MM-DD>`, if that day was one."""
         _, _, raw_day = fid.rpartition("_")
         try:
-            day = date.fromisoformat(raw_day)
+            day = check_day(date.fromisoformat(raw_day))
         except ValueError:
             return None
         start, end = _day_bounds(day)

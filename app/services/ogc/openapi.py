@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from app.schemas.common import ID_MAX
 from app.services.ogc.params import CRS_LIST, DEFAULT_LIMIT, MAX_LIMIT
 from app.services.ogc.registry import COLLECTIONS
 
@@ -27,7 +28,9 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         f"Features per page (at most {MAX_LIMIT}; larger values are taken as {MAX_LIMIT}).",
         {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
     ),
-    "offset": _query("offset", "Features to skip.", {"type": "integer", "minimum": 0}),
+    "offset": _query(
+        "offset", "Features to skip.", {"type": "integer", "minimum": 0, "maximum": ID_MAX}
+    ),
     "bbox": _query(
         "bbox",
         "minLon,minLat,maxLon,maxLat (CRS84), or in bbox-crs axis order.",

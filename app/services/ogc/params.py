@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from app.errors import AppError
+from app.schemas.common import ID_MAX
+from geo.instants import RANGE_TEXT, check_day, check_instant
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
@@ -39,13 +41,15 @@ class ItemsQuery:
         return self.crs in LAT_LON
 
 
-def _int(raw: str, name: str, low: int) -> int:
+def _int(raw: str, name: str, low: int, high: int | None = None) -> int:
     try:
         value = int(raw)
     except ValueError as exc:
         raise BadQuery(f"{name} must be an integer") from exc
     if value < low:
         raise BadQuery(f"{name} must be at least {low}")
+    if high is not None and value > high:
+        raise BadQuery(f"{name} must be at most {high}")
     return value
 
 
@@ -81,12 +85,13 @@ def _instant(raw: str, end: bool) -> datetime | None:
         return None
     try:
         if "T" not in raw.upper():
-            day = date.fromisoformat(raw)
-            start = datetime.combine(day, time(), UTC)
+            start = datetime.combine(check_day(date.fromisoformat(raw)), time(), UTC)
             return start + timedelta(days=1, microseconds=-1) if end else start
-        at = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
+        at = check_instant(datetime.fromisoformat(raw.upper().replace("Z", "+00:00")))
     except ValueError as exc:
-        raise BadQuery(f"datetime {raw!r} is not an RFC 3339 date or date-time") from exc
+        raise BadQuery(
+            f"datetime {raw!r} is not an RFC 3339 date or date-time {RANGE_TEXT}"
+        ) from exc
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
@@ -118,7 +123,7 @@ def parse_items_query(params: Mapping[str, str]) -> ItemsQuery:
         limit=min(_int(params["limit"], "limit", 1), MAX_LIMIT)
         if "limit" in params
         else DEFAULT_LIMIT,
-        offset=_int(params["offset"], "offset", 0) if "offset" in params else 0,
+        offset=_int(params["offset"], "offset", 0, ID_MAX) if "offset" in params else 0,
         bbox=parse_bbox(params["bbox"], bbox_crs) if "bbox" in params else None,
         crs=parse_crs(params.get("crs")),
         interval=parse_datetime(params["datetime"]) if "datetime" in params else None,

@@ -9,6 +9,7 @@ import shapely
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session
 
+from app.schemas.common import ID_MAX
 from app.services.ogc.params import ItemsQuery
 from models import User
 from models.base import SRID
@@ -124,7 +125,7 @@ class SqlCollection:
 
     def one(self, session: Session, user: User, fid: str, swap: bool) -> Feature | None:
         """Return one visible feature by its integer id."""
-        if not (fid.isascii() and fid.isdigit()) or len(fid) > 18:
+        if not (fid.isascii() and fid.isdigit()) or len(fid) > 10 or int(fid) > ID_MAX:
             return None
         stmt = self.rows(session, user).where(self.key == int(fid))
         return next(self._features(session, stmt, swap), None)

@@ -1,21 +1,11 @@
-"""What the partner use cases share: finding organisations and the leads one may act on."""
+"""What the partner use cases share: partner organisations and who acts for one."""
 
 from sqlalchemy.orm import Session
 
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import Invalid, NotFound
 from app.services.access import org_subtree
 from app.services.accounts.organisations import get_organisation
-from app.services.leads.workflow import get_lead
-from models import Lead, Organisation, User
-
-
-def own_lead(session: Session, *, user: User, lead_id: int) -> Lead:
-    """A lead of the caller's own procuratorate (or any, for admins); shared leads are not
-    the caller's to refer or to share on."""
-    lead = get_lead(session, user=user, lead_id=lead_id)
-    if user.role != "admin" and lead.org_id not in org_subtree(session, user.org_id):
-        raise Forbidden(f"lead {lead_id} is shared with your organisation, not its own")
-    return lead
+from models import Organisation, User
 
 
 def partner_org(session: Session, code: str) -> Organisation:

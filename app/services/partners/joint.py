@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from app.errors import Invalid
 from app.services import audit
 from app.services.accounts.organisations import get_organisation
-from app.services.partners.common import own_lead
+from app.services.leads.workflow import lead_to_act_on
 from models import LeadOrganisation, Organisation, User
 
 ROLES = ("lead", "co")
@@ -19,7 +19,7 @@ def set_handler(
     one lead organisation (naming another demotes the previous one to co-handler)."""
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
-    lead = own_lead(session, user=user, lead_id=lead_id)
+    lead = lead_to_act_on(session, user=user, lead_id=lead_id)
     org = get_organisation(session, code=org_code)
     if role == "lead":
         for row in session.scalars(

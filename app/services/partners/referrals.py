@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import audit
 from app.services.access import org_subtree, visible_leads, visible_referrals
-from app.services.partners.common import member_of, own_lead, partner_org
+from app.services.leads.workflow import lead_to_act_on
+from app.services.partners.common import member_of, partner_org
 from app.services.webhooks import emit
 from app.settings import Settings
 from models import Lead, Organisation, Referral, User
@@ -34,7 +35,7 @@ def refer(
     settings: Settings,
 ) -> Referral:
     """Refer one of the caller's own leads to a partner organisation."""
-    lead = own_lead(session, user=user, lead_id=lead_id)
+    lead = lead_to_act_on(session, user=user, lead_id=lead_id)
     target = partner_org(session, to_org)
     if not basis.strip():
         raise Invalid("a referral needs its basis (the legal or factual ground)")

@@ -17,6 +17,7 @@ from typing import Any
 from geoalchemy2.shape import from_shape
 from shapely import Point
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, TooLarge, TooManyRequests, Unavailable
@@ -362,8 +363,15 @@ def _record_report(
         geocode=geocode,
         status="received",
     )
-    session.add(report)
-    session.flush()
+    try:
+        with session.begin_nested():  # a twin with the same key may commit first
+            session.add(report)
+            session.flush()
+    except IntegrityError:
+        earlier = _replay(session, user, inp, digest)
+        if earlier is None:
+            raise
+        return earlier, False
     first_dup = next((d for d in dups if d), None)
     if first_dup is not None:
         report.duplicate_of_id = session.scalar(
