@@ -313,8 +313,9 @@ def main() -> int:
     (data / "schemathesis.txt").write_text(result.stdout + result.stderr)
     errors = report(ops, unmatched, seconds, log)
     errors += len(aimed)
+    lines = result.stdout.strip().splitlines()
     print(f"\nschemathesis exit code {result.returncode}; its last lines:")
-    print("\n".join(result.stdout.strip().splitlines()[-8:]))
+    print("\n".join(lines[-8:] if result.returncode == 0 else lines[-60:]))
     if still != 200:
         print(f"the fuzzing token no longer works ({still}): the run is not trustworthy")
         errors += 1

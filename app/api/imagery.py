@@ -32,14 +32,19 @@ from app.services import jobs as job_service
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.files.uploads import discard_upload, save_upload
 from app.services.imagery import catalog
-from app.services.imagery.change import ChangeRequest, check_request, polygons_of
+from app.services.imagery.change import (
+    ChangeRequest,
+    check_request,
+    polygons_of,
+    visible_evidence_leads,
+)
 from app.services.imagery.ingest import ImageUpload, precheck
 from app.services.imagery.rechecks import check_recheck, list_rechecks
 from app.services.leads.workflow import get_lead
 from app.services.places.geocode import resolve_input
 from app.settings import Settings
 from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range
-from models import ChangeDetection, EvidenceItem
+from models import ChangeDetection, User
 
 router = APIRouter(prefix="/api/v1", tags=["imagery"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("imagery:read", "admin", "prosecutor"))]
@@ -325,13 +330,17 @@ def create_change_detection(
     return accepted(JobRead.model_validate(job))
 
 
-def _detection_read(session: SessionDep, detection: ChangeDetection) -> ChangeDetectionRead:
+def _detection_read(
+    session: SessionDep, detection: ChangeDetection, user: User
+) -> ChangeDetectionRead:
+    """A detection as `user` may see it: polygons and figures (imagery is shared by the
+    platform's procuratorates), but only the evidence and leads of leads they may see."""
     polygons = polygons_of(session, detection.id)
-    items = {
-        i.id: i.lead_id
-        for i in session.query(EvidenceItem).filter(
-            EvidenceItem.id.in_([p.evidence_id for p in polygons if p.evidence_id])
-        )
+    items = visible_evidence_leads(session, user, polygons)
+    summary = {
+        **detection.summary,
+        "evidence": [e for e in detection.summary.get("evidence", []) if e in items],
+        "leads": sorted(set(items.values())),
     }
     return ChangeDetectionRead(
         id=detection.id,
@@ -341,7 +350,7 @@ def _detection_read(session: SessionDep, detection: ChangeDetection) -> ChangeDe
         threshold=detection.threshold,
         min_area_m2=detection.min_area_m2,
         direction=detection.direction,
-        summary=detection.summary,
+        summary=summary,
         created_at=detection.created_at,
         polygons=[
             ChangePolygonRead(
@@ -354,7 +363,7 @@ def _detection_read(session: SessionDep, detection: ChangeDetection) -> ChangeDe
                 confirmations=p.confirmations,
                 zones=p.zones,
                 category=p.category,
-                evidence_id=p.evidence_id,
+                evidence_id=p.evidence_id if p.evidence_id in items else None,
                 lead_id=items.get(p.evidence_id) if p.evidence_id else None,
             )
             for p in polygons
@@ -369,7 +378,7 @@ def _detection_read(session: SessionDep, detection: ChangeDetection) -> ChangeDe
 )
 def list_change_detections(
     session: SessionDep,
-    _: Reader,
+    caller: Reader,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Offset = 0,
 ) -> list[ChangeDetectionRead]:
@@ -380,7 +389,7 @@ def list_change_detections(
         .limit(limit)
         .offset(offset)
     )
-    return [_detection_read(session, d) for d in rows]
+    return [_detection_read(session, d, caller.user) for d in rows]
 
 
 @router.get(
@@ -388,12 +397,14 @@ def list_change_detections(
     summary="A change detection and its polygons",
     response_model=ChangeDetectionRead,
 )
-def get_change_detection(detection_id: DbId, session: SessionDep, _: Reader) -> ChangeDetectionRead:
+def get_change_detection(
+    detection_id: DbId, session: SessionDep, caller: Reader
+) -> ChangeDetectionRead:
     """Parameters, grid, summary and every change polygon with what it became."""
     detection = session.get(ChangeDetection, detection_id)
     if detection is None:
         raise NotFound(f"no change detection {detection_id}")
-    return _detection_read(session, detection)
+    return _detection_read(session, detection, caller.user)
 
 
 @router.post(

@@ -188,6 +188,16 @@ def test_change_detection_makes_leads_with_figures_and_a_recheck(
     assert in_zone and all(p["evidence_id"] and p["lead_id"] for p in in_zone)
     assert {z["kind"] for z in in_zone[0]["zones"]} >= {"water_source_zone"}
     lead_id = in_zone[0]["lead_id"]
+    # Another county's prosecutor sees the polygons (shared imagery), not whose lead they are.
+    other = bearer(login_as(backend, "prosecutor", org_code="130725"))
+    assert c.get(f"/api/v1/leads/{lead_id}", headers=other).status_code == 404
+    for seen in (c.get(job["result"]["href"], headers=other).json(),
+                 c.get("/api/v1/change-detections", headers=other).json()[0]):  # fmt: skip
+        assert len(seen["polygons"]) == len(polygons)
+        assert all(p["lead_id"] is None and p["evidence_id"] is None for p in seen["polygons"])
+        assert seen["summary"]["leads"] == [] and seen["summary"]["evidence"] == []
+    city = bearer(login_as(backend, "prosecutor", org_code="130700"))
+    assert lead_id in c.get(job["result"]["href"], headers=city).json()["summary"]["leads"]
     lead = c.get(f"/api/v1/leads/{lead_id}").json()
     assert lead["category"] == "land_disturbance"
     signal = next(e for e in lead["score_breakdown"] if e["name"] == "imagery_change")

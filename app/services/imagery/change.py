@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid
 from app.services import audit
+from app.services.access import visible_leads
 from app.services.files.evidence_store import EvidenceStore
 from app.services.files.scratch import process_scratch
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
@@ -31,7 +32,7 @@ from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, detect_change
 from geo.imagery.indices import check_index
 from geo.progress import Progress, no_progress
-from models import ChangeDetection, ChangePolygon, EvidenceItem, Image, Lead
+from models import ChangeDetection, ChangePolygon, EvidenceItem, Image, Lead, User
 from models.base import SRID
 from models.spatial import BBoxFilter
 from rules.kinds import KINDS
@@ -204,7 +205,7 @@ def detect(
     detection.summary = {**detection.summary, "evidence": evidence, "leads": sorted(leads)}
     session.flush()
     if result.polygons:
-        _emit_change(session, detection, polygons, [f.geom for f in result.polygons], evidence)
+        _emit_change(session, detection, polygons, [f.geom for f in result.polygons])
     progress(1.0, f"{len(result.polygons)} change polygons, {len(evidence)} evidence items")
     return detection
 
@@ -214,9 +215,10 @@ def _emit_change(
     detection: ChangeDetection,
     polygons: list[ChangePolygon],
     shapes: list[BaseGeometry],
-    evidence: list[int],
 ) -> None:
-    """Tell subscribers whose area the changed polygons meet (webhook change_detected)."""
+    """Tell subscribers whose area the changed polygons meet (webhook change_detected). The
+    event names images and polygons, shared by the platform's procuratorates, never the
+    evidence or leads they became (those belong to the leads' organisations)."""
     data = {
         "detection_id": detection.id,
         "before": detection.before_id,
@@ -225,7 +227,6 @@ def _emit_change(
         "polygons": [
             {"id": p.id, "area_ha": round(p.area_ha, 4), "category": p.category} for p in polygons
         ],
-        "evidence": evidence,
     }
     emit(session, "change_detected", data, shapely.union_all(shapes))
 
@@ -319,6 +320,22 @@ def _rate(session: Session, polygon: ChangePolygon) -> set[int]:
     item = session.get_one(EvidenceItem, polygon.evidence_id)
     item.provenance = {**item.provenance, "confidence": rating}
     return {item.lead_id} if item.lead_id is not None else set()
+
+
+def visible_evidence_leads(
+    session: Session, user: User, polygons: list[ChangePolygon]
+) -> dict[int, int]:
+    """{evidence id: lead id} of the polygons' evidence whose lead the user may see: the
+    rest name leads of other organisations and are not shown."""
+    ids = [p.evidence_id for p in polygons if p.evidence_id is not None]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(EvidenceItem.id, EvidenceItem.lead_id)
+        .join(Lead, Lead.id == EvidenceItem.lead_id)
+        .where(EvidenceItem.id.in_(ids), visible_leads(session, user))
+    )
+    return {evidence: lead for evidence, lead in rows if lead is not None}
 
 
 def polygons_of(session: Session, detection_id: int) -> list[ChangePolygon]:

@@ -18,8 +18,9 @@ addresses the allow-list admits (egress.py). Every body is an envelope
   one per station and local day whose valid 24-hour PM10 mean exceeds the grade II limit of
   the GB 3095 edition applied that day (`standard`); geometry: the station.
 - `change_detected` (app/services/imagery/change.py `detect`): `{"detection_id",
-  "before", "after", "index", "polygons": [{"id", "area_ha", "category"}], "evidence"}`
-  (image ids; evidence item ids); geometry: the union of the polygons.
+  "before", "after", "index", "polygons": [{"id", "area_ha", "category"}]}` (image ids);
+  geometry: the union of the polygons. It names no evidence or lead: GET the detection to
+  see those of the leads the subscriber may see.
 """
 
 from app.services.webhooks.outbox import EVENTS, emit
