@@ -176,8 +176,10 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 
 def _fit(img: Image.Image, max_px: int) -> Image.Image:
     """Return a copy of `img` shrunk (never enlarged) to fit in max_px × max_px."""
+    # Bicubic: for copies shown on screen (never the evidence) it is as good to the eye as
+    # Lanczos and a third cheaper, which counts at a few reports a second on two cores.
     scaled = img.copy()
-    scaled.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+    scaled.thumbnail((max_px, max_px), Image.Resampling.BICUBIC)
     return scaled
 
 
@@ -187,7 +189,8 @@ def _clean_jpeg(img: Image.Image, quality: int) -> bytes:
     clean = Image.new("RGB", img.size)
     clean.paste(img)
     out = BytesIO()
-    clean.save(out, format="JPEG", quality=quality, optimize=True)
+    # No optimize pass: it costs four times the encoding for about 1.5 % fewer bytes.
+    clean.save(out, format="JPEG", quality=quality)
     return out.getvalue()
 
 

@@ -195,3 +195,4 @@ def test_large_batch_runs_as_job_with_csv_result(demo_client: TestClient) -> Non
     chain = {a["level"]: a["name"] for a in _geocode(demo_client, lon=114.5, lat=40.3)["admin"]}
     assert (rows[0]["city"], rows[0]["county"]) == ("大同市", "")  # no Datong counties in the demo
     assert rows[0]["city"] == chain["city"] and "county" not in chain
+

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from geoalchemy2.shape import from_shape, to_shape
+from geoalchemy2.shape import from_shape
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid, TooLarge
 from app.services.places.layers import current_version_ids
+from app.services.places.reference_index import feature_index, org_index
 from geo.crs import geometry_to_wgs84, parse_crs, to_wgs84_coords
 from geo.distance import degree_margin
 from geo.geocode import (
-    FeatureInfo,
     OrgInfo,
     admin_chain,
     as_point,
@@ -79,11 +79,6 @@ def feature_query(version_ids: list[int]) -> Any:
         .join(Layer, LayerVersion.layer_id == Layer.id)
         .where(LayerFeature.layer_version_id.in_(version_ids))
     )
-
-
-def _info(row: Any) -> FeatureInfo:
-    f = row[0]
-    return FeatureInfo(f.id, row[1], row[2], row[3], f.name, f.level, f.code)
 
 
 def org_info(o: Organisation) -> OrgInfo:
@@ -170,30 +165,20 @@ def resolve_input(
 def geocode_geometry(
     session: Session, *, geometry: BaseGeometry, partner_distance_m: float, nearest_max_m: float
 ) -> dict[str, Any]:
-    """Geocode one WGS-84 geometry against the current version of every layer."""
+    """Geocode one WGS-84 geometry against the current version of every layer (features and
+    jurisdictions from the in-memory index, app/services/places/reference_index.py)."""
     ctx = layer_context(session)
-    wkb = from_shape(geometry, srid=SRID)
-    hit_rows = session.execute(
-        feature_query(ctx.version_ids).where(
-            BBoxFilter(LayerFeature.id, LayerFeature.geom, geometry.bounds),
-            func.ST_Intersects(LayerFeature.geom, wkb),
-        )
-    ).all()
-    hits = [(_info(r), relation(geometry, to_shape(r[0].geom))) for r in hit_rows]
+    features = feature_index(session, ctx.versions)
+    hits = [(info, relation(geometry, geom)) for info, geom in features.meeting(geometry)]
     water_window = widened(geometry.bounds, nearest_max_m)
-    near_rows = session.execute(
-        feature_query(ctx.version_ids).where(
-            Layer.kind.in_(NEAREST_KINDS),
-            *in_window(LayerFeature.id, LayerFeature.geom, water_window),
-        )
-    ).all()
+    near = [
+        (info, geom)
+        for info, geom in features.meeting(shapely.box(*water_window))
+        if info.kind in NEAREST_KINDS
+    ]
     nearest_out: dict[str, Any] = {}
     for kind in NEAREST_KINDS:
-        cands = [
-            (_info(r), clipped(to_shape(r[0].geom), water_window))
-            for r in near_rows
-            if r[2] == kind
-        ]
+        cands = [(info, clipped(geom, water_window)) for info, geom in near if info.kind == kind]
         found = nearest(geometry, cands, nearest_max_m)
         nearest_out[kind] = (
             None
@@ -206,22 +191,15 @@ def geocode_geometry(
                 "distance_m": round(found[1], 1),
             }
         )
-    containing = session.scalars(
-        select(Organisation).where(
-            BBoxFilter(Organisation.id, Organisation.jurisdiction, geometry.bounds),
-            func.ST_Intersects(Organisation.jurisdiction, wkb),
-        )
-    ).all()
+    jurisdictions = org_index(session)
     org_window = widened(geometry.bounds, partner_distance_m)
-    around = session.scalars(
-        select(Organisation).where(
-            *in_window(Organisation.id, Organisation.jurisdiction, org_window)
-        )
-    ).all()
     orgs = organisations_near(
         geometry,
-        [org_info(o) for o in containing],
-        [(org_info(o), clipped(to_shape(o.jurisdiction), org_window)) for o in around],
+        [info for info, _ in jurisdictions.meeting(geometry)],
+        [
+            (info, clipped(geom, org_window))
+            for info, geom in jurisdictions.meeting(shapely.box(*org_window))
+        ],
         partner_distance_m,
     )
     return {

@@ -85,16 +85,27 @@ def report_status(session: Session, report: Report) -> str:
         select(EvidenceItem.lead_id).where(EvidenceItem.report_id == report.id)
     )
     for _ in range(10):  # merges chain a few steps at most
-        lead = session.get(Lead, lead_id) if lead_id else None
-        if lead is None:
+        # Two columns, not the lead: its geometry and scores would be read for nothing.
+        found = (
+            session.execute(
+                select(Lead.status, Lead.merged_into_id).where(Lead.id == lead_id)
+            ).first()
+            if lead_id
+            else None
+        )
+        if found is None:
             return report.status
-        if lead.status != "duplicate" or lead.merged_into_id is None:
-            return REPORT_STATUS_OF_LEAD.get(lead.status, report.status)
-        lead_id = lead.merged_into_id
+        status, merged_into = found
+        if status != "duplicate" or merged_into is None:
+            return REPORT_STATUS_OF_LEAD.get(status, report.status)
+        lead_id = merged_into
     return report.status
 
 
 def organisation_of(session: Session, report: Report) -> dict[str, Any]:
     """Return code and name of a report's responsible organisation."""
-    org = session.get(Organisation, report.org_id)
+    # Code and name only: the jurisdiction polygon would be read for nothing.
+    org = session.execute(
+        select(Organisation.code, Organisation.name).where(Organisation.id == report.org_id)
+    ).first()
     return {"code": org.code, "name": org.name} if org else {}
