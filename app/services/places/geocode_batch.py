@@ -19,6 +19,7 @@ from app.services.places.geocode import (
     org_info,
     widened,
 )
+from app.services.places.reference_index import feature_info_select
 from geo.distance import distances_m
 from geo.geocode import (
     FeatureInfo,
@@ -30,7 +31,7 @@ from geo.geocode import (
     zone_sort_key,
 )
 from geo.progress import Progress, no_progress
-from models import Layer, LayerFeature, LayerVersion, Organisation
+from models import Layer, LayerFeature, Organisation
 from models.spatial import point_join
 from rules.kinds import ADMIN_LEVELS, NEAREST_KINDS
 
@@ -147,20 +148,7 @@ def _feature_infos(session: Session, ids: np.ndarray) -> dict[int, FeatureInfo]:
         return {}
     # Literal ids: thousands of bound parameters cost more to send than the rows themselves.
     wanted: Any = bindparam("ids", ids.tolist(), expanding=True, literal_execute=True)
-    rows = session.execute(
-        select(
-            LayerFeature.id,
-            Layer.name,
-            Layer.kind,
-            LayerVersion.version,
-            LayerFeature.name,
-            LayerFeature.level,
-            LayerFeature.code,
-        )
-        .join(LayerVersion, LayerFeature.layer_version_id == LayerVersion.id)
-        .join(Layer, LayerVersion.layer_id == Layer.id)
-        .where(LayerFeature.id.in_(wanted))
-    ).all()
+    rows = session.execute(feature_info_select().where(LayerFeature.id.in_(wanted))).all()
     return {r[0]: FeatureInfo(*r) for r in rows}
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from geoalchemy2.shape import to_shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from geo.geocode import FeatureInfo, OrgInfo
@@ -87,8 +87,9 @@ def org_index(session: Session) -> Indexed[OrgInfo]:
         return found
 
 
-def _load_features(session: Session, version_ids: tuple[int, ...]) -> Indexed[FeatureInfo]:
-    rows = session.execute(
+def feature_info_select(*extra: Any) -> Select[Any]:
+    """A query of FeatureInfo's columns (then `extra`) of layer features with their layer."""
+    return (
         select(
             LayerFeature.id,
             Layer.name,
@@ -97,10 +98,16 @@ def _load_features(session: Session, version_ids: tuple[int, ...]) -> Indexed[Fe
             LayerFeature.name,
             LayerFeature.level,
             LayerFeature.code,
-            LayerFeature.geom,
+            *extra,
         )
         .join(LayerVersion, LayerFeature.layer_version_id == LayerVersion.id)
         .join(Layer, LayerVersion.layer_id == Layer.id)
+    )
+
+
+def _load_features(session: Session, version_ids: tuple[int, ...]) -> Indexed[FeatureInfo]:
+    rows = session.execute(
+        feature_info_select(LayerFeature.geom)
         .where(LayerFeature.layer_version_id.in_(version_ids))
         .order_by(LayerFeature.id)
     ).all()
