@@ -50,6 +50,20 @@ def migrate_cmd(
     else:
         migrate.upgrade(url, revision)
     typer.echo(f"database at {'base' if down and revision == 'head' else revision}", err=True)
+    if not down and revision == "head":
+        legal_update()
+
+
+@cli.command("legal-update")
+@fails_cleanly
+def legal_update() -> None:
+    """Bring the legal bases in step with the seed and re-match the open leads' bases
+    (`migrate` runs it after upgrading to head)."""
+    from app.services.leads.legal_update import update_legal
+
+    with progress_bar("legal bases") as bar, transaction() as session:
+        written, changed = update_legal(session, progress=bar)
+    typer.echo(f"legal bases: {written} rows written, {changed} open leads re-matched", err=True)
 
 
 @cli.command("serve")

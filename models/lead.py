@@ -96,6 +96,9 @@ class LegalBasis(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set on a row that requires its zone: outside it, this note replaces any article.
     absent_note: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of the row as the seed wrote it (rules.legal.row_digest): while the row still
+    # has it, nobody edited it, and a corrected seed replaces it.
+    seed_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class Suggestion(Base):

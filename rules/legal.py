@@ -5,8 +5,10 @@ only decides, for given rows, which apply to a lead at its conduct date and whic
 elements its evidence does not yet prove.
 """
 
+import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 
 from rules.procedure import Procedure, agency_failed, harm_after, notice_expired
@@ -33,6 +35,31 @@ ELEMENTS: dict[str, tuple[str, str]] = {
         "the 30-day notice ended with no organisation entitled to sue having sued",
     ),
     "causation": ("行为与损害之间的因果关系", "causation between the conduct and the harm"),
+    # Thresholds of 严重污染环境 (法释〔2016〕29号 and 〔2023〕7号 art. 1), found by testing,
+    # weighing or appraisal: never proven by photos alone.
+    "hazardous_substance": (
+        "物质属于放射性废物、含传染病病原体的废物或有毒物质（检测/鉴定）",
+        "the substance is radioactive waste, waste carrying pathogens or a toxic substance "
+        "(testing or appraisal)",
+    ),
+    "hazardous_waste_3t": (
+        "非法排放、倾倒、处置的危险废物达三吨以上（称重/鉴定）",
+        "three tonnes or more of hazardous waste (weighing or appraisal)",
+    ),
+    "exceeds_standard": (
+        "污染物超过排放标准三倍（铅、汞、镉、铬、砷、铊、锑）或十倍（镍、铜、锌、银、钒、锰、钴）"
+        "以上（监测报告）",
+        "pollutants over the discharge standard three times (heavy metals) or ten times "
+        "(monitoring report)",
+    ),
+    "serious_pollution": (
+        "达到“严重污染环境”的认定标准（司法解释第一条所列情形之一）",
+        "one of the interpretation's thresholds of serious pollution (art. 1) is met",
+    ),
+    "populated_area": (
+        "位于人口集中地区或其他依法需要特殊保护的区域内",
+        "the place is a densely populated area or another area the law specially protects",
+    ),
 }
 
 # Element sets of the seed rows: the place (zone rows), the act, and who must act on it.
@@ -41,6 +68,9 @@ ACT = ("activity_evidence", "time_of_activity", "responsible_party")
 ACT_AGENCY = (*ACT, "agency_duty")
 
 WATER_SOURCE_LEVELS = ("I", "II", "quasi")  # strictest first
+# The 饮用水水源保护区 proper: the 准保护区 lies outside it (水污染防治法 art. 63), so a ban
+# "in the protection zone" is gated to these levels.
+SOURCE_ZONE_LEVELS = ("I", "II")
 NEEDS_REVIEW = "条文编号待核实 (article numbering needs review)"
 
 
@@ -78,6 +108,13 @@ class BasisRow:
             k == self.zone_kind and (self.zone_level is None or lv == self.zone_level)
             for k, lv in zones
         )
+
+
+def row_digest(row: BasisRow) -> str:
+    """SHA-256 of everything a row says: a stored row whose digest is still the one it was
+    seeded with has not been edited, and may follow later corrections of the seed."""
+    text = json.dumps(astuple(row), ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -150,27 +187,78 @@ def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
     return False  # responsible party, harm, agency duty, causation: found by investigation
 
 
-def _version(row: BasisRow, conduct: date) -> dict[str, object]:
-    """What a lead records of the row version it was matched to."""
-    return {
+# Instruments whose rows are criminal: 刑法 art. 12 (从旧兼从轻) judges conduct by the law of
+# its time, so they follow the conduct's first day even for harm that lasts.
+CRIMINAL_LAWS = ("中华人民共和国刑法", "最高人民法院 最高人民检察院")
+# The procedure rows (category None) and the case path each serves; after filing only the
+# chosen path's row applies.
+PROCEDURE_PATHS = {"apl-25-4": "administrative", "cpl-public-interest": "civil"}
+NO_ROW_IN_FORCE = (
+    "行为日无在录条文，请核实当时有效文本 (no recorded article was in force on the conduct "
+    "date: check the text in force then)"
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The days a lead's bases are matched on (China Standard Time).
+
+    `conduct`: the conduct's first measured sighting. `latest`: its latest, or today while a
+    lasting harm persists (a continuing violation is judged by the law in force while it
+    continues; criminal rows keep the first day). `procedure`: the day the procedural step is
+    taken (程序从新). `path`: the case path chosen at filing, if any."""
+
+    conduct: date
+    latest: date | None = None
+    procedure: date | None = None
+    continuing: bool = False
+    path: str | None = None
+
+    def day_for(self, row: BasisRow) -> date:
+        """The day a row is matched on."""
+        if row.category is None:
+            return self.procedure or self.conduct
+        if self.continuing and not row.law.startswith(CRIMINAL_LAWS):
+            return self.latest or self.conduct
+        return self.conduct
+
+
+def _version(row: BasisRow, timing: Timing) -> dict[str, object]:
+    """What a lead records of the row version it was matched to, and the day that picked
+    it (for a continuing violation also when it began)."""
+    day = timing.day_for(row)
+    version: dict[str, object] = {
         "code": row.code,
         "source": row.source,
         "effective_from": row.effective_from.isoformat(),
         "effective_to": row.effective_to.isoformat() if row.effective_to else None,
         "needs_review": row.needs_review,
-        "conduct_date": conduct.isoformat(),
+        "conduct_date": day.isoformat(),
         "zone": None if row.zone_kind is None else f"{row.zone_kind}/{row.zone_level or ''}",
     }
+    if row.category is not None and day != timing.conduct:
+        version["conduct_start"] = timing.conduct.isoformat()
+        version["timing_note"] = (
+            f"行为始于{timing.conduct.isoformat()}，持续至{day.isoformat()}，适用"
+            f"{row.source or row.law} (the conduct began on {timing.conduct.isoformat()} and "
+            f"continues to {day.isoformat()}: the text in force then applies)"
+        )
+    elif row.category is None and day != timing.conduct:
+        version["timing_note"] = (
+            f"程序从新：按{day.isoformat()}有效的程序法 (procedure follows the law in force on "
+            f"{day.isoformat()}, when the step is taken)"
+        )
+    return version
 
 
-def _basis(row: BasisRow, facts: EvidenceFacts, conduct: date) -> dict[str, object]:
+def _basis(row: BasisRow, facts: EvidenceFacts, timing: Timing) -> dict[str, object]:
     missing = [e for e in row.elements if not proven(e, row, facts)]
     return {
         "kind": "basis",
         "law": row.law,
         "article": row.article,
         "text": row.text,
-        **_version(row, conduct),
+        **_version(row, timing),
         "elements": [
             {"code": e, "zh": ELEMENTS[e][0], "en": ELEMENTS[e][1], "proven": e not in missing}
             for e in row.elements
@@ -179,7 +267,7 @@ def _basis(row: BasisRow, facts: EvidenceFacts, conduct: date) -> dict[str, obje
     }
 
 
-def _no_basis(row: BasisRow, note: str, conduct: date) -> dict[str, object]:
+def _no_basis(row: BasisRow, note: str, timing: Timing) -> dict[str, object]:
     """A note in place of the article a zone-gated row would have cited."""
     return {
         "kind": "no_basis",
@@ -187,22 +275,45 @@ def _no_basis(row: BasisRow, note: str, conduct: date) -> dict[str, object]:
         "article": "",
         "text": "",
         "note": note,
-        **_version(row, conduct),
+        **_version(row, timing),
+        "elements": [],
+        "missing": [],
+    }
+
+
+def _nothing_in_force(category: str, timing: Timing) -> dict[str, object]:
+    """The note standing for a category with no row in force on its day."""
+    return {
+        "kind": "no_basis",
+        "law": "",
+        "article": "",
+        "text": "",
+        "note": NO_ROW_IN_FORCE,
+        "code": f"none:{category}",
+        "source": "",
+        "effective_from": None,
+        "effective_to": None,
+        "needs_review": True,
+        "conduct_date": timing.conduct.isoformat(),
+        "zone": None,
         "elements": [],
         "missing": [],
     }
 
 
 def suggest(
-    rows: Sequence[BasisRow], category: str, facts: EvidenceFacts, conduct: date
+    rows: Sequence[BasisRow], category: str, facts: EvidenceFacts, when: date | Timing
 ) -> list[dict[str, object]]:
-    """Return the bases in force on the conduct date that apply to a lead, zone-specific
-    first, with missing elements.
+    """Return the bases that apply to a lead, each matched on its day (Timing: the conduct's
+    for substantive rows, its latest sighting for a continuing violation, the step's for
+    procedure), zone-specific first, with missing elements.
 
     In nested water-source zones only the strictest zone's rows apply (a place in the level-I
     zone also lies in the level-II and quasi zones drawn around it). A zone-gated row whose
-    zone the lead is outside yields its note instead; when nothing specific to the category
-    applies then, the note stands alone (the procedure rows need a violated rule to serve)."""
+    zone the lead is outside yields its note instead. When nothing specific to the category
+    applies, the notes stand alone (the procedure rows need a violated rule to serve), or, with
+    none, a note that no recorded article was in force: never an empty answer."""
+    timing = when if isinstance(when, Timing) else Timing(when)
     strictest = next(
         (lv for lv in WATER_SOURCE_LEVELS if ("water_source_zone", lv) in facts.zones), None
     )
@@ -210,7 +321,9 @@ def suggest(
     notes: dict[str, dict[str, object]] = {}
     specific = False  # a row of this very category applies (not only the procedure rows)
     for row in rows:
-        if row.category not in (None, category) or not row.in_force(conduct):
+        if row.category not in (None, category) or not row.in_force(timing.day_for(row)):
+            continue
+        if row.category is None and timing.path not in (None, PROCEDURE_PATHS.get(row.code)):
             continue
         if (
             row.zone_kind == "water_source_zone"
@@ -220,11 +333,11 @@ def suggest(
             continue
         if not row.in_zone(facts.zones):
             if row.absent_note:
-                notes.setdefault(row.absent_note, _no_basis(row, row.absent_note, conduct))
+                notes.setdefault(row.absent_note, _no_basis(row, row.absent_note, timing))
             continue
-        bases.append(_basis(row, facts, conduct))
+        bases.append(_basis(row, facts, timing))
         specific = specific or row.category is not None
     bases.sort(key=lambda b: (b["zone"] is None, str(b["law"]).startswith("中华人民共和国行政")))
-    if notes and not specific:
-        return list(notes.values())
+    if not specific:
+        return list(notes.values()) or [_nothing_in_force(category, timing)]
     return [*notes.values(), *bases]

@@ -8,7 +8,7 @@ and procedure rows: rules/legal_seed_court.py.
 
 from datetime import date
 
-from rules.legal import ACT, ACT_AGENCY, AT_SITE, BasisRow, Edition
+from rules.legal import ACT, ACT_AGENCY, AT_SITE, SOURCE_ZONE_LEVELS, BasisRow, Edition
 from rules.legal import basis_rows as rows
 from rules.legal_seed_court import COURT
 from rules.legal_seed_land import LAND_AND_WASTE
@@ -16,6 +16,7 @@ from rules.legal_seed_land import LAND_AND_WASTE
 # Arts. 65-67 of the Water Pollution Prevention and Control Law forbid construction projects
 # in the zones: they apply to building and earthworks, not to discharge or dumping.
 WATER_CATS = ("illegal_building_protected_area", "land_disturbance")
+DISCHARGE = ("water_pollution_discharge", "black_odorous_water")
 
 WPPCL = Edition(
     "中华人民共和国水污染防治法 (Water Pollution Prevention and Control Law)",
@@ -34,6 +35,11 @@ APPCL = Edition(
     "中华人民共和国大气污染防治法 (Air Pollution Prevention and Control Law)",
     "大气污染防治法（2018年修正，2018-10-26施行）",
     date(2018, 10, 26),
+)
+# The 2015 revision, in force from 2016-01-01: the 2018 amendment kept the numbering of these
+# articles (69, 70, 72, 77, 82, 116, 117, 119) and their texts.
+APPCL_2015 = Edition(
+    APPCL.law, "大气污染防治法（2015年修订，2016-01-01施行）", date(2016, 1, 1), date(2018, 10, 25)
 )
 WATER_LAW = Edition(
     "中华人民共和国水法 (Water Law)", "水法（2016年修正，2016-07-02施行）", date(2016, 7, 2)
@@ -82,13 +88,18 @@ WATER: list[BasisRow] = [
           "禁止在饮用水水源准保护区内新建、扩建对水体污染严重的建设项目",
           ("location_in_zone", "activity_evidence", "responsible_party", "harm_assessment"),
           ("water_source_zone", "quasi"), review=True),
-    *rows("wppcl-64", ("water_pollution_discharge", "black_odorous_water"), WPPCL_2008,
-          "第五十七条 (art. 57)", "在饮用水水源保护区内，禁止设置排污口",
-          AT_SITE, ("water_source_zone", None), review=True),
-    *rows("wppcl-64", ("water_pollution_discharge", "black_odorous_water"), WPPCL,
-          "第六十四条、第八十四条 (arts. 64, 84)",
-          "在饮用水水源保护区内，禁止设置排污口；违者责令限期拆除并处罚款",
-          AT_SITE, ("water_source_zone", None)),
+    *[
+        row
+        for level in SOURCE_ZONE_LEVELS
+        for row in [
+            *rows("wppcl-64", DISCHARGE, WPPCL_2008, "第五十七条 (art. 57)",
+                  "在饮用水水源保护区内，禁止设置排污口", AT_SITE,
+                  ("water_source_zone", level), review=True),
+            *rows("wppcl-64", DISCHARGE, WPPCL, "第六十四条、第八十四条 (arts. 64, 84)",
+                  "在饮用水水源保护区内，禁止设置排污口；违者责令限期拆除并处罚款", AT_SITE,
+                  ("water_source_zone", level)),
+        ]
+    ],
     *rows("wppcl-37", ("waste_dumping",), WPPCL,
           "第三十七条、第三十八条、第八十五条 (arts. 37, 38, 85)",
           "禁止向水体排放、倾倒工业废渣、城镇垃圾和其他废弃物；禁止在江河、湖泊、运河、渠道、"
@@ -127,31 +138,38 @@ WATER: list[BasisRow] = [
           "稳定、危害河岸堤防安全和其他妨碍河道行洪的活动", ACT_AGENCY),
 ]  # fmt: skip
 
-AIR: list[BasisRow] = [
-    *rows("appcl-77-119", ("straw_burning",), APPCL,
-          "第七十七条、第一百一十九条第一款 (arts. 77, 119(1))",
-          "省、自治区、直辖市人民政府应当划定区域，禁止露天焚烧秸秆、落叶等产生烟尘污染的物质；"
-          "露天焚烧秸秆、落叶等产生烟尘污染的物质的，责令改正，并可以处五百元以上二千元以下的罚款",
-          ("location_in_zone", "activity_evidence", "time_of_activity", "agency_duty"),
-          ("no_burn_area", None), note=NOT_DESIGNATED),
-    *rows("appcl-82-119", ("rubbish_burning",), APPCL,
-          "第八十二条、第一百一十九条第二款 (arts. 82, 119(2))",
-          "禁止在人口集中地区和其他依法需要特殊保护的区域内焚烧沥青、油毡、橡胶、塑料、皮革、"
-          "垃圾以及其他产生有毒有害烟尘和恶臭气体的物质；违者责令改正，对单位处一万元以上十万元"
-          "以下的罚款，对个人处五百元以上二千元以下的罚款", ACT_AGENCY),
-    *rows("appcl-69", ("construction_dust",), APPCL, "第六十九条 (art. 69)",
-          "建设单位和施工单位应当采取有效防尘降尘措施", ACT_AGENCY),
-    *rows("appcl-70-116", ("stockpile_transport_dust",), APPCL,
-          "第七十条、第一百一十六条 (arts. 70, 116)",
-          "运输煤炭、垃圾、渣土、砂石、土方、灰浆等散装、流体物料的车辆应当采取密闭或者其他措施"
-          "防止物料遗撒造成扬尘污染；未采取的，责令改正，处二千元以上二万元以下的罚款",
-          ACT_AGENCY),
-    *rows("appcl-72-117", ("stockpile_transport_dust",), APPCL,
-          "第七十二条、第一百一十七条 (arts. 72, 117)",
-          "贮存煤炭、煤矸石、煤渣、煤灰、水泥、石灰、石膏、砂土等易产生扬尘的物料应当密闭；不能"
-          "密闭的，应当设置严密围挡并有效覆盖；未密闭的，责令改正，处一万元以上十万元以下的罚款",
-          ACT_AGENCY),
-]  # fmt: skip
+def _air(ed: Edition) -> list[BasisRow]:
+    """The air rows in one edition of the law (the same articles in 2015 and 2018)."""
+    return [
+        *rows("appcl-77-119", ("straw_burning",), ed,
+              "第七十七条、第一百一十九条第一款 (arts. 77, 119(1))",
+              "省、自治区、直辖市人民政府应当划定区域，禁止露天焚烧秸秆、落叶等产生烟尘污染的物质；"
+              "露天焚烧秸秆、落叶等产生烟尘污染的物质的，责令改正，并可以处五百元以上二千元以下的罚款",
+              ("location_in_zone", "activity_evidence", "time_of_activity", "agency_duty"),
+              ("no_burn_area", None), note=NOT_DESIGNATED),
+        *rows("appcl-82-119", ("rubbish_burning",), ed,
+              "第八十二条、第一百一十九条第二款 (arts. 82, 119(2))",
+              "禁止在人口集中地区和其他依法需要特殊保护的区域内焚烧沥青、油毡、橡胶、塑料、皮革、"
+              "垃圾以及其他产生有毒有害烟尘和恶臭气体的物质；违者责令改正，对单位处一万元以上十万元"
+              "以下的罚款，对个人处五百元以上二千元以下的罚款", (*ACT_AGENCY, "populated_area")),
+        *rows("appcl-69", ("construction_dust",), ed, "第六十九条、第一百一十五条 (arts. 69, 115)",
+              "建设单位和施工单位应当采取有效防尘降尘措施；施工单位未采取防尘降尘措施的，责令改正，"
+              "处一万元以上十万元以下的罚款，拒不改正的，责令停工整治", ACT_AGENCY),
+        *rows("appcl-70-116", ("stockpile_transport_dust",), ed,
+              "第七十条、第一百一十六条 (arts. 70, 116)",
+              "运输煤炭、垃圾、渣土、砂石、土方、灰浆等散装、流体物料的车辆应当采取密闭或者其他措施"
+              "防止物料遗撒造成扬尘污染；未采取的，责令改正，处二千元以上二万元以下的罚款",
+              ACT_AGENCY),
+        *rows("appcl-72-117", ("stockpile_transport_dust",), ed,
+              "第七十二条、第一百一十七条 (arts. 72, 117)",
+              "贮存煤炭、煤矸石、煤渣、煤灰、水泥、石灰、石膏、砂土等易产生扬尘的物料应当密闭；不能"
+              "密闭的，应当设置严密围挡并有效覆盖；未密闭的，责令改正，处一万元以上十万元以下的罚款",
+              ACT_AGENCY),
+    ]  # fmt: skip
+
+
+AIR: list[BasisRow] = [*_air(APPCL_2015), *_air(APPCL)]
+
 
 # Zone-specific rows first in each list; suggest() sorts its answer anyway.
 SEED: list[BasisRow] = [*WATER, *AIR, *LAND_AND_WASTE, *COURT]

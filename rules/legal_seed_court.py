@@ -34,10 +34,24 @@ SPC_2016 = Edition(
     INTERPRETATION, "法释〔2016〕29号（2017-01-01施行）", date(2017, 1, 1), date(2023, 8, 14)
 )
 SPC_2023 = Edition(INTERPRETATION, "法释〔2023〕7号（2023-08-15施行）", date(2023, 8, 15))
+# Art. 1(1): the 2016 text names the level-I zone and reserves' core zones; the 2023 text the
+# whole source protection zone (levels I and II; the 准保护区 lies outside it, 水污染防治法
+# art. 63) and the core protection zones of protected areas (national parks included).
 TOXIC_IN_CORE = (
     "在饮用水水源一级保护区、自然保护区核心区排放、倾倒、处置有放射性的废物、含传染病病原体"
     "的废物、有毒物质的，应当认定为“严重污染环境”"
 )
+TOXIC_IN_KEY_AREAS = (
+    "在饮用水水源保护区、自然保护地核心保护区等依法确定的重点保护区域排放、倾倒、处置有放射性"
+    "的废物、含传染病病原体的废物、有毒物质的，应当认定为“严重污染环境”"
+)
+HAZARDOUS_3T = "非法排放、倾倒、处置危险废物三吨以上的，应当认定为“严重污染环境”"
+OVER_STANDARD = (
+    "排放、倾倒、处置含铅、汞、镉、铬、砷、铊、锑的污染物，超过国家或者地方污染物排放标准三倍"
+    "以上的；排放、倾倒、处置含镍、铜、锌、银、钒、锰、钴的污染物，超过国家或者地方污染物排放"
+    "标准十倍以上的，应当认定为“严重污染环境”"
+)
+TOXIC = (*CRIME, "hazardous_substance")
 POLLUTING = ("water_pollution_discharge", "waste_dumping", "black_odorous_water", "hazardous_waste")
 IN_RESERVE = ("illegal_building_protected_area", "land_disturbance", "illegal_mining")
 
@@ -54,20 +68,35 @@ CPL_2021 = Edition(CPL, "民事诉讼法（2021年修正，2022-01-01施行）",
 CIVIL_SUIT = "对污染环境、破坏生态等损害社会公共利益的行为提起民事公益诉讼"
 
 COURT: list[BasisRow] = [
-    *rows("spc-env-1", POLLUTING, SPC_2016, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
-          CRIME, ("water_source_zone", "I")),
-    *rows("spc-env-1", POLLUTING, SPC_2016, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
-          CRIME, ("nature_reserve", "core")),
-    *rows("spc-env-1", POLLUTING, SPC_2023, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
-          CRIME, ("water_source_zone", "I")),
-    *rows("spc-env-1", POLLUTING, SPC_2023, "第一条第（一）项 (art. 1(1))", TOXIC_IN_CORE,
-          CRIME, ("nature_reserve", "core")),
+    *[
+        row
+        for ed, text, zones in (
+            (SPC_2016, TOXIC_IN_CORE, (("water_source_zone", "I"), ("nature_reserve", "core"))),
+            (SPC_2023, TOXIC_IN_KEY_AREAS, (("water_source_zone", "I"),
+                                           ("water_source_zone", "II"),
+                                           ("nature_reserve", "core"))),
+        )
+        for zone in zones
+        for row in rows("spc-env-1", POLLUTING, ed, "第一条第（一）项 (art. 1(1))", text, TOXIC,
+                        zone)
+    ],
+    *[
+        row
+        for ed in (SPC_2016, SPC_2023)
+        for row in [
+            *rows("spc-env-1-2", ("hazardous_waste", "waste_dumping"), ed,
+                  "第一条第（二）项 (art. 1(2))", HAZARDOUS_3T, (*CRIME, "hazardous_waste_3t")),
+            *rows("spc-env-1-3-4", ("water_pollution_discharge", "black_odorous_water"), ed,
+                  "第一条第（三）项、第（四）项 (art. 1(3), (4))", OVER_STANDARD,
+                  (*CRIME, "exceeds_standard")),
+        ]
+    ],
     *rows("cl-342-1", IN_RESERVE, CL_342_1, "第三百四十二条之一 (art. 342-1)",
           "破坏自然保护地罪：违反自然保护地管理法规，在国家公园、国家级自然保护区进行开垦、开发"
           "活动或者修建建筑物，造成严重后果或者有其他恶劣情节的",
           ("location_in_zone", *CRIME), ("nature_reserve", None)),
     *rows("cl-338", POLLUTING, CL_338, "第三百三十八条 (art. 338)", "污染环境罪：严重污染环境的",
-          CRIME),
+          (*CRIME, "serious_pollution")),
     *rows("cl-340", ("illegal_fishing_hunting",), CL_1997, "第三百四十条 (art. 340)",
           "非法捕捞水产品罪：在禁渔区、禁渔期或者使用禁用的工具、方法捕捞水产品，情节严重的", ACT),
     *rows("cl-341-1", ("illegal_fishing_hunting",), CL_1997, "第三百四十一条第一款 (art. 341(1))",

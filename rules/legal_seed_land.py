@@ -2,13 +2,21 @@
 
 from datetime import date
 
-from rules.legal import ACT, ACT_AGENCY, AT_SITE, BasisRow, Edition
+from rules.legal import ACT, ACT_AGENCY, AT_SITE, SOURCE_ZONE_LEVELS, BasisRow, Edition
 from rules.legal import basis_rows as rows
 
 SOLID_WASTE = Edition(
     "中华人民共和国固体废物污染环境防治法 (Solid Waste Law)",
     "固体废物污染环境防治法（2020年修订，2020-09-01施行）",
     date(2020, 9, 1),
+)
+# Earlier editions, for conduct before the current ones took effect; their numbering is from
+# secondary sources (marked for review) unless said otherwise.
+SOLID_WASTE_2016 = Edition(
+    SOLID_WASTE.law,
+    "固体废物污染环境防治法（2016年修正，2016-11-07施行）",
+    date(2016, 11, 7),
+    date(2020, 8, 31),
 )
 MINERAL_1996 = Edition(
     "中华人民共和国矿产资源法 (Mineral Resources Law)",
@@ -27,6 +35,9 @@ LIVESTOCK = Edition(
 FOREST = Edition(
     "中华人民共和国森林法 (Forest Law)", "森林法（2019年修订，2020-07-01施行）", date(2020, 7, 1)
 )
+FOREST_1998 = Edition(
+    FOREST.law, "森林法（1998年修正，1998-07-01施行）", date(1998, 7, 1), date(2020, 6, 30)
+)
 GRASSLAND = Edition(
     "中华人民共和国草原法 (Grassland Law)",
     "草原法（2021年修正，2021-04-29施行）",
@@ -36,6 +47,9 @@ LAND = Edition(
     "中华人民共和国土地管理法 (Land Administration Law)",
     "土地管理法（2019年修正，2020-01-01施行）",
     date(2020, 1, 1),
+)
+LAND_2004 = Edition(
+    LAND.law, "土地管理法（2004年修正，2004-08-28施行）", date(2004, 8, 28), date(2019, 12, 31)
 )
 TAILINGS = Edition(
     "尾矿污染环境防治管理办法 (Measures on Tailings Pollution)",
@@ -57,14 +71,23 @@ RESERVES = Edition(
     "自然保护区条例（2017年修订，2017-10-07施行）",
     date(2017, 10, 7),
 )
-# Art. 11 of the livestock regulations: source zones, and reserves' core and buffer zones.
+# The 1994 text: art. 26 reads the same; the 2011 and 2017 revisions kept its numbering.
+RESERVES_1994 = Edition(
+    RESERVES.law, "自然保护区条例（国务院令第167号，1994-12-01施行）", date(1994, 12, 1),
+    date(2017, 10, 6),
+)
+# Art. 11 of the livestock regulations: source protection zones (levels I and II: the quasi
+# zone lies outside them), and reserves' core and buffer zones.
 LIVESTOCK_BANNED = (
-    ("water_source_zone", None),
+    *(("water_source_zone", level) for level in SOURCE_ZONE_LEVELS),
     ("nature_reserve", "core"),
     ("nature_reserve", "buffer"),
 )
 
 LAND_AND_WASTE: list[BasisRow] = [
+    *rows("swl-20", ("waste_dumping",), SOLID_WASTE_2016, "第十七条 (art. 17)",
+          "禁止任何单位或者个人向江河、湖泊、运河、渠道、水库及其最高水位线以下的滩地和岸坡等法律、"
+          "法规规定禁止倾倒、堆放废弃物的地点倾倒、堆放固体废物", ACT, review=True),
     *rows("swl-20", ("waste_dumping",), SOLID_WASTE, "第二十条 (art. 20)",
           "禁止任何单位和个人向江河、湖泊、运河、渠道、水库及其最高水位线以下的滩地和岸坡，"
           "以及法律法规规定的其他地点倾倒、堆放、贮存固体废物", ACT),
@@ -74,9 +97,14 @@ LAND_AND_WASTE: list[BasisRow] = [
     *rows("swl-112", ("hazardous_waste",), SOLID_WASTE, "第一百一十二条 (art. 112)",
           "违反危险废物管理规定的，由生态环境主管部门责令改正，处以罚款，没收违法所得",
           ACT_AGENCY, review=True),
-    *rows("swl-mining", ("tailings_unrestored_mine",), SOLID_WASTE, "第四十一条 (art. 41)",
-          "尾矿、煤矸石、废石等矿业固体废物贮存设施停止使用后，矿山企业应当按照规定进行封场，"
-          "防止造成环境污染和生态破坏", ACT_AGENCY, review=True),
+    *rows("swl-mining", ("tailings_unrestored_mine",), SOLID_WASTE,
+          "第四十二条第三款 (art. 42(3))",
+          "尾矿、煤矸石、废石等矿业固体废物贮存设施停止使用后，矿山企业应当按照国家有关环境保护等"
+          "规定进行封场，防止造成环境污染和生态破坏", ACT_AGENCY),
+    *rows("mrl-restoration", ("tailings_unrestored_mine",), MINERAL_2024,
+          "第四十五条至第四十七条 (arts. 45-47)",
+          "采矿权人应当依法履行矿区生态修复义务，按照经批准的方案进行矿区生态修复", ACT_AGENCY,
+          review=True),
     *rows("tailings-3", ("tailings_unrestored_mine",), TAILINGS, "第三条 (art. 3)",
           "尾矿库运营、管理单位应当采取措施，防止或者减少尾矿对环境的污染，对所造成的环境污染"
           "依法承担责任", ACT_AGENCY),
@@ -99,12 +127,24 @@ LAND_AND_WASTE: list[BasisRow] = [
             "违者责令停止违法行为，处罚款，并报请责令拆除或者关闭", AT_SITE, zone,
         )
     ],
+    *rows("forest-39-74", ("forest_grassland_destruction",), FOREST_1998,
+          "第二十三条、第四十四条 (arts. 23, 44)",
+          "禁止毁林开垦和毁林采石、采砂、采土以及其他毁林行为；违者责令停止违法行为，补种毁坏株数"
+          "一倍以上三倍以下的树木，可以处毁坏林木价值一倍以上五倍以下的罚款", ACT_AGENCY,
+          review=True),
     *rows("forest-39-74", ("forest_grassland_destruction",), FOREST,
           "第三十九条、第七十四条 (arts. 39, 74)",
           "禁止毁林开垦、采石、采砂、采土以及其他毁坏林木和林地的行为；违者责令停止违法行为，"
           "限期补种树木或者恢复植被和林业生产条件，可以并处罚款", ACT_AGENCY),
     *rows("grassland-46", ("forest_grassland_destruction",), GRASSLAND, "第四十六条 (art. 46)",
           "禁止开垦草原", ACT_AGENCY),
+    *rows("lal-37-75", ("farmland_occupation",), LAND_2004,
+          "第三十六条、第七十四条 (arts. 36, 74)",
+          "禁止占用耕地建窑、建坟或者擅自在耕地上建房、挖砂、采石、采矿、取土等；破坏种植条件的，"
+          "责令限期改正或者治理，可以并处罚款", ACT_AGENCY, review=True),
+    *rows("lal-77", ("farmland_occupation",), LAND_2004, "第七十六条 (art. 76)",
+          "未经批准非法占用土地的，责令退还非法占用的土地，擅自将农用地改为建设用地的，限期拆除"
+          "新建的建筑物和其他设施，恢复土地原状，并处罚款", ACT_AGENCY, review=True),
     *rows("lal-37-75", ("farmland_occupation",), LAND, "第三十七条、第七十五条 (arts. 37, 75)",
           "禁止占用耕地建窑、建坟或者擅自在耕地上建房、挖砂、采石、采矿、取土等；破坏种植条件的，"
           "责令限期改正或者治理，可以并处罚款", ACT_AGENCY),
@@ -116,8 +156,14 @@ LAND_AND_WASTE: list[BasisRow] = [
           "第二十八条 (art. 28)",
           "禁止开（围）垦、排干自然湿地，禁止倾倒、堆放固体废物，禁止擅自采砂等破坏湿地的行为",
           AT_SITE, ("wetland", None)),
-    *rows("nrr-26", ("land_disturbance", "illegal_mining", "sand_gravel_extraction",
-                     "forest_grassland_destruction"), RESERVES, "第二十六条 (art. 26)",
-          "禁止在自然保护区内进行砍伐、放牧、狩猎、捕捞、采药、开垦、烧荒、开矿、采石、挖沙等活动",
-          AT_SITE, ("nature_reserve", None)),
+    *[
+        row
+        for ed in (RESERVES_1994, RESERVES)
+        for row in rows(
+            "nrr-26", ("land_disturbance", "illegal_mining", "sand_gravel_extraction",
+                       "forest_grassland_destruction"), ed, "第二十六条 (art. 26)",
+            "禁止在自然保护区内进行砍伐、放牧、狩猎、捕捞、采药、开垦、烧荒、开矿、采石、挖沙等活动",
+            AT_SITE, ("nature_reserve", None),
+        )
+    ],
 ]  # fmt: skip

@@ -30,6 +30,7 @@ class Procedure:
     organisation_sued: bool = False
     last_evidence_at: datetime | None = None
     rechecks: tuple[tuple[datetime, float | None], ...] = ()  # (imaged at, restored fraction)
+    path: str | None = None  # administrative or civil, once filed
 
 
 def agency_failed(s: SuggestionOutcome, now: datetime) -> bool:

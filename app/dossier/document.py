@@ -178,6 +178,7 @@ def _version(basis: dict[str, Any]) -> str:
         f'<p class="version">{_e(basis.get("source"))} · 施行 in force '
         f"{_e(basis.get('effective_from'))} – {escape(basis.get('effective_to') or '今 now')} · "
         f"行为日期 conduct date {_e(basis.get('conduct_date'))}</p>"
+        + (f'<p class="version">{_e(basis["timing_note"])}</p>' if basis.get("timing_note") else "")
     )
 
 

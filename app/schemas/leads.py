@@ -78,7 +78,15 @@ class LegalBasisRead(BaseModel):
     )
     conduct_date: date | None = Field(
         default=None,
-        description="the CST day of the earliest evidence, which picked the version",
+        description="the CST day that picked the version: the earliest evidence's; for harm "
+        "that lasts, today while it persists (criminal rows keep the first day); for the "
+        "procedure rows, the day of the step (程序从新)",
+    )
+    conduct_start: date | None = Field(
+        default=None, description="when a continuing violation began, if not conduct_date"
+    )
+    timing_note: str | None = Field(
+        default=None, description="why the version's day is not the conduct's first day"
     )
     note: str | None = Field(default=None, description="with kind no_basis: why no article")
     elements: list[LegalElement]

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from app.main import create_app
 from models import Lead, Suggestion
 from models.base import utcnow
+from rules.legal import PROCEDURE_PATHS
 from rules.workflow import CST, local_date
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
@@ -72,8 +73,12 @@ def test_administrative_path(case: tuple[TestClient, dict, int], demo: Backend) 
     c, _, lead_id = case
     assert step(c, lead_id, "case_filed").status_code == 422  # no path chosen
     assert step(c, lead_id, "case_filed", path="criminal").status_code == 422
+    suits = {b["code"] for b in detail(c, lead_id)["legal_bases"] if b["code"] in PROCEDURE_PATHS}
+    assert suits == {"apl-25-4", "cpl-public-interest"}  # before filing, both paths
     filed = step(c, lead_id, "case_filed", path="administrative")
     assert filed.status_code == 200 and filed.json()["path"] == "administrative"
+    after = detail(c, lead_id)["legal_bases"]  # issue 19, 18: only the chosen path's basis
+    assert {b["code"] for b in after if b["code"] in PROCEDURE_PATHS} == {"apl-25-4"}
     jump = step(c, lead_id, "litigation")
     assert jump.status_code == 409 and "allowed: consultation" in jump.json()["detail"]
     assert "public_notice" not in offered(detail(c, lead_id))
@@ -126,6 +131,8 @@ def test_civil_path_notice_then_litigation(
     allowed after it, when no organisation entitled to sue has sued."""
     c, _, lead_id = case
     assert step(c, lead_id, "case_filed", path="civil").status_code == 200
+    after = detail(c, lead_id)["legal_bases"]
+    assert {b["code"] for b in after if b["code"] in PROCEDURE_PATHS} == {"cpl-public-interest"}
     assert step(c, lead_id, "suggestion_issued", agency="x").status_code == 409
     future = (today() + timedelta(days=1)).isoformat()
     assert step(c, lead_id, "public_notice", on=future).status_code == 422
@@ -174,3 +181,21 @@ def test_termination_of_review(case: tuple[TestClient, dict, int]) -> None:
     assert ended.json()["status_label"]["zh"] == "终结审查"
     assert c.get("/api/v1/reports", headers=volunteer).json()[0]["status"] == "closed"
     assert detail(c, lead_id)["next_steps"] == []
+
+
+def test_a_follow_up_review_once_the_period_ended_without_a_reply(
+    case: tuple[TestClient, dict, int], demo: Backend
+) -> None:
+    """Rule (issue 19, 16): the agency never replied; once its reply period has ended the
+    follow-up review (跟进监督) can be recorded, as the follow_up step already can be taken."""
+    c, _, lead_id = case
+    assert step(c, lead_id, "case_filed", path="administrative").status_code == 200
+    assert step(c, lead_id, "suggestion_issued", agency="怀来县水务局").status_code == 200
+    sug = detail(c, lead_id)["suggestions"][0]["id"]
+    review = {"note": "未见整改", "remedied": False}
+    early = c.post(f"/api/v1/suggestions/{sug}/follow-ups", json=review)
+    assert early.status_code == 422 and "reply period" in early.json()["detail"]
+    with demo.sessions.begin() as s:
+        s.execute(update(Suggestion).values(due_at=utcnow() - timedelta(days=1)))
+    assert c.post(f"/api/v1/suggestions/{sug}/follow-ups", json=review).status_code == 201
+    assert elements(detail(c, lead_id), "行政诉讼法")["agency_unlawful"]

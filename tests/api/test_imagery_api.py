@@ -202,9 +202,11 @@ def test_change_detection_makes_leads_with_figures_and_a_recheck(
     assert lead["category"] == "land_disturbance"
     signal = next(e for e in lead["score_breakdown"] if e["name"] == "imagery_change")
     assert signal["applicable"] and signal["value"] > 0
-    # The illustrative scenes date from 2017: the 2008 text of the water law (art. 59) applies.
+    # The illustrative scenes date from 2017 and the disturbance persists (no re-check yet):
+    # the current water-law text (art. 66) applies, saying when it began (issue 19, 4).
     (art,) = [b for b in lead["legal_bases"] if b["code"] == "wppcl-66"]
-    assert art["article"].startswith("第五十九条") and art["conduct_date"].startswith("2017-")
+    assert art["article"].startswith("第六十六条") and art["conduct_start"].startswith("2017-")
+    assert "行为始于2017-" in art["timing_note"]
     with backend.sessions() as s:
         kinds = s.scalars(select(EvidenceItem.kind).where(EvidenceItem.lead_id == lead_id)).all()
     assert set(kinds) == {"change_polygon"}

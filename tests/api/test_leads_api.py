@@ -363,7 +363,7 @@ def test_suggestion_service_reply_follow_up_and_overdue_rules(
         headers=pro,
         json={"note": "回访", "remedied": False},
     )
-    assert early.status_code == 422 and "reply first" in early.json()["detail"]
+    assert early.status_code == 422 and "reply period" in early.json()["detail"]
     with demo.sessions.begin() as s:
         s.execute(update(Suggestion).values(due_at=utcnow() - timedelta(days=1)))
     assert [o["id"] for o in c.get("/api/v1/suggestions/overdue", headers=pro).json()] == [

@@ -4,15 +4,18 @@ overwriting, and a straw-burning fire outside any designated no-burn area."""
 import io
 import json
 import zipfile
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
-from app.services.leads.legal import legal_rows, seed_legal_bases
+from app.main import create_app
+from app.services.leads.legal import as_row, legal_rows, seed_legal_bases
 from models import LegalBasis
+from rules.legal import row_digest
 from rules.legal_seed import NOT_DESIGNATED, SEED
 from tests.api.helpers import wait_for_job
-from tests.conftest import Backend
+from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 # One MODIS detection (a real FIRMS row of tests/data/firms/, 2022-05-28 05:38 UTC).
 FIRE = (115.90462, 40.39423)
@@ -110,3 +113,90 @@ def test_a_fire_on_cropland_near_a_water_source_cites_no_article(client: TestCli
     html = zipfile.ZipFile(io.BytesIO(dossier.content)).read("dossier.html").decode()
     assert "未落入省级政府划定的禁烧区，暂无适用条文" in html
     assert "第七十七条" not in html
+
+
+def test_unedited_rows_follow_corrections_of_the_seed(db: Backend) -> None:
+    """Rule: a basis version nobody edited follows the seed when the seed corrects it (a
+    deployment gets corrected law); an edited or deactivated one stays as users left it."""
+    with db.sessions.begin() as s:
+        seed_legal_bases(s)
+        # As an older seed had written these: another text, its digest recorded.
+        for code, text in (("wppcl-64", "旧种子的条文"), ("wl-39", "旧种子的条文"),
+                           ("wl-36", "旧种子的条文")):  # fmt: skip
+            for b in s.scalars(select(LegalBasis).where(LegalBasis.code == code)):
+                b.text = text
+                b.seed_digest = row_digest(as_row(b))
+        for b in s.scalars(select(LegalBasis).where(LegalBasis.code == "wl-39")):
+            b.text = "用户修改的条文"  # then edited by a user
+        for b in s.scalars(select(LegalBasis).where(LegalBasis.code == "wl-36")):
+            b.active = False  # or retired
+        s.flush()
+        written = seed_legal_bases(s)
+        texts = {b.code: b.text for b in s.scalars(select(LegalBasis))}
+    current = {r.code: r.text for r in SEED}
+    assert written == sum(1 for r in SEED if r.code == "wppcl-64")
+    assert texts["wppcl-64"] == current["wppcl-64"]
+    assert texts["wl-39"] == "用户修改的条文" and texts["wl-36"] == "旧种子的条文"
+    with db.sessions.begin() as s:
+        assert seed_legal_bases(s) == 0  # in step: nothing more to write
+
+
+def test_the_migration_records_the_digest_of_every_coded_row(db: Backend) -> None:
+    from app import migrate
+
+    with db.sessions.begin() as s:
+        seed_legal_bases(s)
+    migrate.downgrade(db.url, "20261203_case_paths")
+    migrate.upgrade(db.url)
+    with db.sessions() as s:
+        stored = list(s.scalars(select(LegalBasis)))
+    assert len(stored) == len(SEED)
+    assert all(b.seed_digest == row_digest(as_row(b)) for b in stored)
+
+
+def test_open_leads_are_rematched_when_the_seed_corrects_a_basis(
+    demo: Backend, tmp_path: Path
+) -> None:
+    """Rule: after an upgrade corrects the law, `ecoleads migrate` (legal-update) re-matches
+    the open leads, logged; the construction-waste lead in a level-I zone then shows the
+    substance element of 法释〔2023〕7号 art. 1(1) unproven: no crime threshold on photos."""
+    spot = (115.6436, 40.3214)  # in the demo's level-I zone at Guanting
+    db = demo
+    with TestClient(create_app(make_settings(db, tmp_path))) as client:
+        client.headers.update(bearer(login_as(db, "admin")))
+        _rematched(client, db, spot)
+    clear_activity(db)
+
+
+def _rematched(client: TestClient, db: Backend, spot: tuple[float, float]) -> None:
+    from app.services.leads.legal_update import ACTOR, update_legal
+    from models import AuditEntry, Lead
+    from tests.api.test_concurrency import photo
+
+    r = client.post(
+        "/api/v1/reports",
+        headers=bearer(login_as(db, "volunteer")),
+        files=[("photos", ("p.jpg", photo(3)))],
+        data={"category": "waste_dumping", "description": "建筑垃圾", "lon": spot[0],
+              "lat": spot[1]},
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    with db.sessions.begin() as s:
+        (lead,) = s.scalars(select(Lead))
+        stale = [b for b in lead.legal_bases if b["code"] != "spc-env-1"]
+        lead.legal_bases = stale  # as matched before the seed had the row
+        for b in s.scalars(select(LegalBasis).where(LegalBasis.code == "spc-env-1")):
+            b.text = "旧种子的条文"
+            b.seed_digest = row_digest(as_row(b))
+    with db.sessions.begin() as s:
+        written, changed = update_legal(s)
+    assert written > 0 and changed == 1
+    detail = client.get(f"/api/v1/leads/{lead.id}").json()
+    (crime,) = [b for b in detail["legal_bases"] if b["code"] == "spc-env-1"]
+    assert "重点保护区域" in crime["text"]
+    assert {e["code"]: e["proven"] for e in crime["elements"]}["hazardous_substance"] is False
+    with db.sessions() as s:
+        actors = s.scalars(select(AuditEntry.actor).where(AuditEntry.lead_id == lead.id)).all()
+    assert ACTOR in actors
+    with db.sessions.begin() as s:
+        assert update_legal(s) == (0, 0)  # in step: nothing to do

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from geo.scoring.signals import CATEGORY_SEVERITY
 from rules.categories import CATEGORIES
-from rules.legal import EvidenceFacts, suggest
+from rules.legal import PROCEDURE_PATHS, EvidenceFacts, Timing, suggest
 from rules.legal_seed import NOT_DESIGNATED, SEED
 from rules.procedure import RESTORED_ENOUGH, Procedure, SuggestionOutcome
 
@@ -100,15 +100,66 @@ def test_the_conduct_date_picks_the_pollution_crime_interpretation() -> None:
     assert not any(b["code"] == "spc-env-1" for b in bases("water_pollution_discharge"))
 
 
-def test_the_civil_procedure_article_by_date() -> None:
-    """Rule: the procuratorate's civil public-interest suit is 民事诉讼法 art. 55 before the
-    2021 amendment took effect (2022-01-01), art. 58 since."""
-    assert by_code("other", "cpl-public-interest", on=date(2021, 12, 31))["article"].startswith(
-        "第五十五条"
-    )
-    assert by_code("other", "cpl-public-interest", on=date(2022, 1, 1))["article"].startswith(
-        "第五十八条"
-    )
+def procedure_articles(when: Timing, category: str = "sand_gravel_extraction") -> list[str]:
+    facts = EvidenceFacts(zones=(), photos=1, dated=True, independent_sources=1)
+    return [str(b["article"]) for b in suggest(SEED, category, facts, when)
+            if b["code"] in PROCEDURE_PATHS]  # fmt: skip
+
+
+def test_procedure_follows_the_law_in_force_when_the_step_is_taken() -> None:
+    """Rule (issue 19, 3): 程序从新. The suit articles are those in force on the day of the step
+    (today, or the suit's day), whatever the conduct's date: 2019 conduct sued today cites
+    民事诉讼法 art. 58 (art. 55 only for a step before 2022-01-01), and conduct before
+    2017-07-01 still gets the procedure rows."""
+    assert procedure_articles(Timing(date(2019, 5, 1), procedure=TODAY)) == [
+        "第五十八条 (art. 58)", "第二十五条第四款 (art. 25(4))"]  # fmt: skip
+    step_2021 = Timing(date(2019, 5, 1), procedure=date(2021, 12, 31))
+    assert "第五十五条 (art. 55)" in procedure_articles(step_2021)
+    assert len(procedure_articles(Timing(date(2017, 1, 1), procedure=TODAY))) == 2
+    today = Timing(date(2019, 5, 1), procedure=TODAY)
+    facts = EvidenceFacts(zones=(), photos=1, dated=True, independent_sources=1)
+    cpl = next(b for b in suggest(SEED, "sand_gravel_extraction", facts, today)
+               if b["code"] == "cpl-public-interest")  # fmt: skip
+    assert cpl["conduct_date"] == TODAY.isoformat() and "程序从新" in str(cpl["timing_note"])
+
+
+def test_after_filing_only_the_chosen_paths_basis() -> None:
+    """Rule (issue 19, 18): once the path is chosen, only its suit article and elements show:
+    行政诉讼法 art. 25(4) on the administrative path, 民事诉讼法 art. 58 on the civil one."""
+    admin = Timing(TODAY, procedure=TODAY, path="administrative")
+    civil = Timing(TODAY, procedure=TODAY, path="civil")
+    assert procedure_articles(admin) == ["第二十五条第四款 (art. 25(4))"]
+    assert procedure_articles(civil) == ["第五十八条 (art. 58)"]
+
+
+def test_a_continuing_violation_is_judged_by_the_law_while_it_continues() -> None:
+    """Rule (issue 19, 4): a building first photographed in 2017 in a level-II zone and still
+    standing cites the current art. 66 (not the 2008 art. 59), saying when it began; criminal
+    rows keep the first day (刑法 art. 12); a one-off act keeps the first day too."""
+    zone = (("water_source_zone", "II"),)
+    facts = EvidenceFacts(zones=zone, photos=1, dated=True, independent_sources=1)
+    lasting = Timing(date(2017, 8, 4), latest=TODAY, procedure=TODAY, continuing=True)
+    found = suggest(SEED, "illegal_building_protected_area", facts, lasting)
+    (water,) = [b for b in found if b["code"] == "wppcl-66"]
+    assert water["article"] == "第六十六条 (art. 66)" and water["conduct_start"] == "2017-08-04"
+    assert "行为始于2017-08-04" in str(water["timing_note"])
+    assert water["conduct_date"] == TODAY.isoformat()
+    reserve = (("nature_reserve", "core"),)
+    facts = EvidenceFacts(zones=reserve, photos=1, dated=True, independent_sources=1)
+    early = Timing(date(2021, 2, 1), latest=TODAY, procedure=TODAY, continuing=True)
+    assert not any(b["code"] == "cl-342-1" for b in suggest(SEED, "land_disturbance", facts,
+                                                            early))  # fmt: skip
+    one_off = Timing(date(2017, 8, 4), latest=TODAY, procedure=TODAY)
+    found = suggest(SEED, "illegal_building_protected_area",
+                    EvidenceFacts(zones=zone, photos=1, dated=True, independent_sources=1), one_off)
+    assert [b["article"] for b in found if b["code"] == "wppcl-66"] == ["第五十九条 (art. 59)"]
+
+
+def test_no_article_in_force_gives_a_note_never_an_empty_list() -> None:
+    """Rule (issue 19, 7): a category with no recorded row in force on its day gets a note to
+    check the text then in force, not an empty list."""
+    (only,) = bases("other")
+    assert only["kind"] == "no_basis" and "行为日无在录条文" in str(only["note"])
 
 
 def test_no_row_before_its_instrument_took_effect() -> None:
@@ -163,7 +214,7 @@ def test_new_categories_cite_their_statutes() -> None:
                                                "第三百四十二条", "第三百四十五条"],
         ("farmland_occupation", ()): ["第三十七条、第七十五条", "第七十七条", "第三百四十二条"],
         ("hazardous_waste", ()): ["第七十九条、第八十条", "第一百一十二条", "第三百三十八条"],
-        ("tailings_unrestored_mine", ()): ["第四十一条", "第三条"],
+        ("tailings_unrestored_mine", ()): ["第四十二条第三款", "第三条", "第四十五条至第四十七条"],
         ("rubbish_burning", ()): ["第八十二条、第一百一十九条第二款"],
         ("stockpile_transport_dust", ()): ["第七十条、第一百一十六条",
                                            "第七十二条、第一百一十七条"],
@@ -279,3 +330,78 @@ def test_civil_suit_elements() -> None:
     assert not civil(Procedure(now=end, notice_end=end))["notice_expired"]
     assert not civil(Procedure(now=NOW, notice_end=end, organisation_sued=True))["notice_expired"]
     assert not civil(Procedure(now=NOW, notice_end=end))["causation"]
+
+
+def elements_of(basis: dict[str, object]) -> dict[str, bool]:
+    return {e["code"]: e["proven"] for e in basis["elements"]}  # type: ignore[attr-defined, index]
+
+
+def test_the_2023_interpretation_covers_the_whole_source_zone_in_its_own_words() -> None:
+    """Rule (issue 19, 1): 法释〔2023〕7号 art. 1(1) names 饮用水水源保护区 (levels I and II, not
+    the 准保护区) and 自然保护地核心保护区, in its own wording; the 2016 rows keep theirs (the
+    level-I zone and reserves' core zones)."""
+    on_2023, on_2020 = date(2024, 1, 1), date(2020, 1, 1)
+    for zones in ((("water_source_zone", "I"),), (("water_source_zone", "II"),),
+                  (("nature_reserve", "core"),)):  # fmt: skip
+        found = by_code("waste_dumping", "spc-env-1", zones, on_2023)
+        assert "饮用水水源保护区、自然保护地核心保护区等" in str(found["text"])
+    quasi = (("water_source_zone", "quasi"),)
+    assert not any(b["code"] == "spc-env-1" for b in bases("waste_dumping", quasi, on_2023))
+    old = by_code("waste_dumping", "spc-env-1", (("water_source_zone", "I"),), on_2020)
+    assert "饮用水水源一级保护区、自然保护区核心区" in str(old["text"])
+    level_two = (("water_source_zone", "II"),)
+    assert not any(b["code"] == "spc-env-1" for b in bases("waste_dumping", level_two, on_2020))
+
+
+def test_a_crime_threshold_is_never_met_on_photos_alone() -> None:
+    """Rule (issue 19, 2): construction waste dumped in a level-I zone is not 严重污染环境 by
+    the photos: art. 1(1) needs the substance shown radioactive, pathogenic or toxic, 刑法 338
+    one of the interpretation's thresholds, art. 1(2) three tonnes of hazardous waste, art.
+    1(3)/(4) a monitored exceedance; none is proven by the evidence the service holds."""
+    zone = (("water_source_zone", "I"),)
+    substance = elements_of(by_code("waste_dumping", "spc-env-1", zone))
+    assert substance["hazardous_substance"] is False
+    assert elements_of(by_code("waste_dumping", "cl-338", zone))["serious_pollution"] is False
+    tonnes = elements_of(by_code("hazardous_waste", "spc-env-1-2"))
+    assert tonnes["hazardous_waste_3t"] is False
+    over = by_code("water_pollution_discharge", "spc-env-1-3-4")
+    assert elements_of(over)["exceeds_standard"] is False and "三倍" in str(over["text"])
+
+
+def test_bans_in_the_protection_zone_leave_out_the_quasi_zone() -> None:
+    """Rule (issue 19, 5): 水污染防治法 art. 63 puts the 准保护区 outside the 饮用水水源保护区:
+    the outfall ban (arts. 64, 84) and the livestock-farm ban (畜禽规模养殖污染防治条例 arts.
+    11, 37) apply in levels I and II, not in the quasi zone."""
+    for level in ("I", "II"):
+        zone = (("water_source_zone", level),)
+        assert any(b["code"] == "wppcl-64" for b in bases("water_pollution_discharge", zone))
+        assert any(b["code"] == "livestock-11-37" for b in bases("livestock_farm_pollution", zone))
+    quasi = (("water_source_zone", "quasi"),)
+    assert not any(b["code"] == "wppcl-64" for b in bases("water_pollution_discharge", quasi))
+    assert not any(b["code"] == "livestock-11-37" for b in bases("livestock_farm_pollution", quasi))
+
+
+def test_rubbish_burning_needs_a_populated_or_protected_area() -> None:
+    """Rule (issue 19, 8): 大气污染防治法 art. 82 forbids burning rubbish only in densely
+    populated and other specially protected areas: an element the place must satisfy."""
+    found = by_code("rubbish_burning", "appcl-82-119")
+    assert elements_of(found)["populated_area"] is False
+
+
+def test_earlier_editions_cover_conduct_before_the_latest_one() -> None:
+    """Rule (issue 19, 7): conduct before a law's latest edition cites the edition then in
+    force: construction dust in February 2017 (the demo's air month), 大气污染防治法 2015 art.
+    69 with penalty art. 115; dumping in 2018, 固废法 2016 art. 17; occupying farmland in
+    2010, 土地管理法 2004; felling in 2015, 森林法 1998; a reserve in 2000, its 1994 rules."""
+    dust = by_code("construction_dust", "appcl-69", on=date(2017, 2, 15))
+    assert "2015年修订" in str(dust["source"])
+    assert str(dust["article"]).startswith("第六十九条、第一百一十五条")
+    dumped = by_code("waste_dumping", "swl-20", on=date(2018, 5, 1))
+    assert dumped["article"] == "第十七条 (art. 17)"
+    farmland = by_code("farmland_occupation", "lal-37-75", on=date(2010, 1, 1))
+    assert "2004年修正" in str(farmland["source"])
+    assert "1998年修正" in str(by_code("forest_grassland_destruction", "forest-39-74",
+                                        on=date(2015, 1, 1))["source"])  # fmt: skip
+    reserve = (("nature_reserve", "core"),)
+    old = by_code("land_disturbance", "nrr-26", reserve, on=date(2000, 1, 1))
+    assert "1994" in str(old["source"])

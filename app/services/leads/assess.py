@@ -19,7 +19,7 @@ from geo.air.attribution import Attribution
 from geo.distance import geodesic_distance_m
 from geo.scoring.imagery import CONFIDENCE_VALUE, ImageryChange
 from geo.scoring.model import Score, score
-from geo.scoring.signals import LeadFacts
+from geo.scoring.signals import LASTING_HARM_CATEGORIES, RESTORED_FOR_DECAY, LeadFacts
 from models import (
     ChangePolygon,
     EvidenceItem,
@@ -32,7 +32,7 @@ from models import (
     Suggestion,
 )
 from models.spatial import BBoxFilter
-from rules.legal import BasisRow, EvidenceFacts, suggest
+from rules.legal import BasisRow, EvidenceFacts, Timing, suggest
 from rules.procedure import Procedure, SuggestionOutcome
 from rules.workflow import CLOSED_STATUSES, local_date
 
@@ -137,14 +137,34 @@ def assess(
         weights.weights,
         weights_version=weights.id,
     )
-    return Assessment(result, match_bases(facts, rows))
+    return Assessment(result, match_bases(facts, rows, now))
 
 
-def match_bases(facts: Gathered, rows: Sequence[BasisRow]) -> list[dict[str, object]]:
-    """The legal bases in force on the conduct date (the China Standard Time day of the
-    earliest evidence), each with its elements proven or missing."""
-    conduct = local_date(min(i.observed_at for i in facts.items))
-    return suggest(rows, facts.category, evidence_facts(facts), conduct)
+def timing(facts: Gathered, now: datetime) -> Timing:
+    """The days a lead's bases are matched on (China Standard Time): its earliest evidence;
+    for harm that lasts until remedied, today while no re-check shows it remedied (else its
+    latest evidence); the procedure on today, on the chosen path."""
+    first = local_date(min(i.observed_at for i in facts.items))
+    restored = getattr(facts.imagery, "restored_fraction", None)
+    if restored is None and facts.procedure is not None and facts.procedure.rechecks:
+        restored = max(facts.procedure.rechecks, key=lambda r: r[0])[1]
+    restored = restored or 0.0
+    continuing = facts.category in LASTING_HARM_CATEGORIES
+    latest = (
+        local_date(now)
+        if continuing and restored < RESTORED_FOR_DECAY
+        else local_date(max(i.observed_at for i in facts.items))
+    )
+    path = facts.procedure.path if facts.procedure is not None else None
+    return Timing(first, latest, local_date(now), continuing, path)
+
+
+def match_bases(
+    facts: Gathered, rows: Sequence[BasisRow], now: datetime
+) -> list[dict[str, object]]:
+    """The legal bases that apply on the lead's days (see `timing`), each with its elements
+    proven or missing."""
+    return suggest(rows, facts.category, evidence_facts(facts), timing(facts, now))
 
 
 def evidence_facts(facts: Gathered) -> EvidenceFacts:
@@ -185,6 +205,7 @@ def procedure_of(session: Session, lead: Lead, now: datetime) -> Procedure:
         organisation_sued=lead.notice_plaintiff is not None,
         last_evidence_at=lead.last_evidence_at,
         rechecks=tuple((at, fraction) for at, fraction in rechecks),
+        path=lead.path,
     )
 
 

@@ -1,74 +1,111 @@
-"""The legal bases in force: the seeded, user-editable `legal_bases` table as matching rows."""
+"""The legal bases in force: the seeded `legal_bases` table as matching rows, kept in step
+with the seed.
+
+A basis version is a group of rows sharing (code, effective_from): one per category and zone.
+A group the table lacks is inserted. A group whose stored rows nobody edited (each still
+carries the digest it was seeded with, and is active) follows the seed when the seed corrects
+it: its rows are replaced. A group with an edited or deactivated row stays as users left it.
+"""
+
+from collections import defaultdict
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import LegalBasis
-from rules.legal import BasisRow
+from rules.legal import BasisRow, row_digest
 from rules.legal_seed import SEED
 
+Key = tuple[str | None, date | None]
 
-def _add_missing(session: Session, stored: list[LegalBasis]) -> list[LegalBasis]:
-    """Add every seed row whose (code, effective_from) is not among `stored`; return them."""
-    present = {(b.code, b.effective_from) for b in stored}
-    new = [
-        LegalBasis(
-            code=r.code,
-            category=r.category,
-            zone_kind=r.zone_kind,
-            zone_level=r.zone_level,
-            law=r.law,
-            article=r.article,
-            text=r.text,
-            elements=list(r.elements),
-            effective_from=r.effective_from,
-            effective_to=r.effective_to,
-            source=r.source,
-            needs_review=r.needs_review,
-            absent_note=r.absent_note,
-            active=True,
-        )
-        for r in SEED
-        if (r.code, r.effective_from) not in present
-    ]
-    if new:
-        session.add_all(new)
+
+def as_row(b: LegalBasis) -> BasisRow:
+    """A stored basis as the matching rules read it (uncoded rows get empty placeholders:
+    legal_rows never matches them)."""
+    return BasisRow(
+        b.code or "",
+        b.category,
+        b.zone_kind,
+        b.zone_level,
+        b.law,
+        b.article,
+        b.text,
+        tuple(b.elements),
+        b.effective_from or date.min,
+        b.effective_to,
+        b.source or "",
+        b.needs_review,
+        b.absent_note,
+    )
+
+
+def _stored(r: BasisRow) -> LegalBasis:
+    return LegalBasis(
+        code=r.code,
+        category=r.category,
+        zone_kind=r.zone_kind,
+        zone_level=r.zone_level,
+        law=r.law,
+        article=r.article,
+        text=r.text,
+        elements=list(r.elements),
+        effective_from=r.effective_from,
+        effective_to=r.effective_to,
+        source=r.source,
+        needs_review=r.needs_review,
+        absent_note=r.absent_note,
+        active=True,
+        seed_digest=row_digest(r),
+    )
+
+
+def _untouched(b: LegalBasis) -> bool:
+    return b.active and b.seed_digest is not None and b.seed_digest == row_digest(as_row(b))
+
+
+def _sync(session: Session, stored: list[LegalBasis]) -> tuple[list[LegalBasis], int]:
+    """Bring the table in step with the seed (see the module docstring); return the rows
+    after it (the stored ones kept, and those inserted) and how many were inserted."""
+    groups: dict[Key, list[LegalBasis]] = defaultdict(list)
+    for b in stored:
+        groups[(b.code, b.effective_from)].append(b)
+    seeded: dict[Key, list[BasisRow]] = defaultdict(list)
+    for r in SEED:
+        seeded[(r.code, r.effective_from)].append(r)
+    removed: set[int] = set()
+    added: list[LegalBasis] = []
+    for key, rows in seeded.items():
+        mine = groups.get(key, [])
+        if mine and not all(_untouched(b) for b in mine):
+            continue  # edited by users: theirs
+        if sorted(b.seed_digest or "" for b in mine) == sorted(row_digest(r) for r in rows):
+            continue  # as seeded
+        for b in mine:
+            session.delete(b)
+            removed.add(id(b))
+        added += [_stored(r) for r in rows]
+    if added:
+        session.add_all(added)
         session.flush()
-    return new
+    return [b for b in stored if id(b) not in removed] + added, len(added)
 
 
 def seed_legal_bases(session: Session) -> int:
-    """Insert every seed row whose (code, effective_from) the table lacks, so a deployment
-    receives new bases and versions; rows already there, edited or not, stay as they are.
-    Return how many rows were added."""
-    return len(_add_missing(session, list(session.scalars(select(LegalBasis)))))
+    """Bring the table in step with the seed; return how many rows were written."""
+    return _sync(session, list(session.scalars(select(LegalBasis))))[1]
 
 
 def legal_rows(session: Session) -> list[BasisRow]:
-    """Return the active, versioned legal bases, seeding the new seed rows first (one read of
-    the table serves both).
+    """Return the active, versioned legal bases, the table brought in step with the seed
+    first (one read of the table serves both).
 
     Rows without a code or start date (copies of the seed from before versioning) are left in
     the table but not matched: the coded rows supersede them, and without a period they
     cannot be placed in time."""
     stored = list(session.scalars(select(LegalBasis).order_by(LegalBasis.id)))
-    stored += _add_missing(session, stored)
     return [
-        BasisRow(
-            b.code,
-            b.category,
-            b.zone_kind,
-            b.zone_level,
-            b.law,
-            b.article,
-            b.text,
-            tuple(b.elements),
-            b.effective_from,
-            b.effective_to,
-            b.source or "",
-            b.needs_review,
-            b.absent_note,
-        )
-        for b in stored
+        as_row(b)
+        for b in _sync(session, stored)[0]
         if b.active and b.code is not None and b.effective_from is not None
     ]

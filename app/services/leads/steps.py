@@ -186,9 +186,9 @@ def reassess_legal(session: Session, *, lead: Lead, actor: str) -> None:
         photos=photos,
         earlier_closed=0,  # a scoring fact; the elements do not use it
         imagery_items=imagery_items,
-        procedure=procedure_of(session, lead, utcnow()),
+        procedure=procedure_of(session, lead, now := utcnow()),
     )
-    bases = match_bases(facts, legal_rows(session))
+    bases = match_bases(facts, legal_rows(session), now)
     if bases == lead.legal_bases:
         return
     lead.legal_bases = bases

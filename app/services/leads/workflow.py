@@ -288,10 +288,14 @@ def record_reply(
 def record_follow_up(
     session: Session, *, user: User, suggestion_id: int, note: str, remedied: bool
 ) -> Suggestion:
-    """Record a follow-up review (跟进监督) of whether the agency really acted."""
+    """Record a follow-up review (跟进监督) of whether the agency really acted: after its reply,
+    or once the reply period has ended without one."""
     sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
-    if sug.replied_at is None:
-        raise Invalid("follow-up review comes after the agency's reply: record the reply first")
+    if sug.replied_at is None and utcnow() <= sug.due_at:
+        raise Invalid(
+            "follow-up review comes after the agency's reply or the end of the reply period "
+            f"({sug.due_at.isoformat()}): record the reply, or wait for the period to end"
+        )
     if not note.strip():
         raise Invalid("a follow-up review needs a note")
     entry = {"at": utcnow().isoformat(), "by": user.id, "note": note, "remedied": remedied}

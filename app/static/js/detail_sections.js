@@ -66,14 +66,18 @@ export function scoreSection(lead) {
   );
 }
 
-// A basis row's edition and period, and the conduct date that picked it.
+// A basis row's edition and period, the day that picked it, and why that day (a continuing
+// violation, or procedure following the step's day).
 const legalVersion = (b) => (b.code
-  ? el("div", { class: "muted legal-version" }, t("legal_version", {
-    source: b.source || b.law,
-    from: b.effective_from || "—",
-    to: b.effective_to || t("legal_now"),
-    conduct: b.conduct_date || "—",
-  }))
+  ? el("div", { class: "muted legal-version" }, [
+    t("legal_version", {
+      source: b.source || b.law,
+      from: b.effective_from || "—",
+      to: b.effective_to || t("legal_now"),
+      conduct: b.conduct_date || "—",
+    }),
+    b.timing_note ? el("div", { "data-testid": "timing-note" }, b.timing_note) : null,
+  ])
   : null);
 
 const reviewBadge = (b) => (b.needs_review
