@@ -6,7 +6,7 @@ from models.base import Base
 from models.imagery import ChangeDetection, ChangePolygon, Image, Recheck
 from models.job import Job
 from models.layer import Layer, LayerFeature, LayerVersion
-from models.lead import EvidenceItem, Lead, LegalBasis, ScoreWeights, Suggestion
+from models.lead import EvidenceItem, Lead, LeadFinding, LegalBasis, ScoreWeights, Suggestion
 from models.org import LoginFailure, Organisation, Token, User
 from models.partners import (
     LeadOrganisation,
@@ -34,6 +34,7 @@ __all__ = [
     "LayerFeature",
     "LayerVersion",
     "Lead",
+    "LeadFinding",
     "LeadOrganisation",
     "LegalBasis",
     "LoginFailure",

@@ -120,3 +120,20 @@ class Suggestion(Base):
     complied: Mapped[bool | None] = mapped_column(Boolean)
     # Follow-up reviews (跟进监督) after the reply: [{at, by, note, remedied}].
     follow_ups: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+
+
+class LeadFinding(Base):
+    """A prosecutor's finding on an evidence element the service cannot prove itself (who is
+    responsible, the agency's duty, the harm appraisal, causation, the substance): proven or
+    not, why, and the evidence items it rests on. The newest per element counts."""
+
+    __tablename__ = "lead_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    element: Mapped[str] = mapped_column(String(40))
+    proven: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text)
+    evidence_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

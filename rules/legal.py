@@ -166,7 +166,11 @@ class EvidenceFacts:
 
 
 def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
-    """Tell whether the lead's evidence proves an element (others need investigation)."""
+    """Tell whether an element is proven: by the prosecutor's newest finding on it, else by
+    the lead's evidence where the service can tell (others need investigation)."""
+    found = dict(facts.procedure.findings).get(element) if facts.procedure else None
+    if found is not None:
+        return found
     if element == "location_in_zone":
         return row.in_zone(facts.zones)
     if element == "activity_evidence":

@@ -21,16 +21,17 @@ class SuggestionOutcome:
 
 @dataclass(frozen=True)
 class Procedure:
-    """What the case's procedure shows: suggestions, the civil notice, and the dated evidence
-    that can show harm after the agency's reply."""
+    """What the case's procedure shows: suggestions, the civil notice, the re-checks that can
+    show harm after the agency's reply, the path, and the prosecutor's findings."""
 
     now: datetime
     suggestions: tuple[SuggestionOutcome, ...] = ()
     notice_end: datetime | None = None
     organisation_sued: bool = False
-    last_evidence_at: datetime | None = None
     rechecks: tuple[tuple[datetime, float | None], ...] = ()  # (imaged at, restored fraction)
     path: str | None = None  # administrative or civil, once filed
+    # The prosecutor's newest finding per element (code, proven): what investigation found.
+    findings: tuple[tuple[str, bool], ...] = ()
 
 
 def agency_failed(s: SuggestionOutcome, now: datetime) -> bool:
@@ -40,16 +41,15 @@ def agency_failed(s: SuggestionOutcome, now: datetime) -> bool:
 
 
 def harm_after(s: SuggestionOutcome, p: Procedure) -> bool:
-    """Evidence dated after the agency's reply (or after the period, with none) shows the
-    harm: a newer observation, a re-check restoring too little, or a review finding it
-    not remedied."""
+    """Something after the agency's reply (or after the period, with none) shows the harm: a
+    re-check restoring too little, or a review finding it not remedied. A newer photo alone
+    does not: it shows the place, not that the harm is still there (a finding can say so)."""
     if s.remedied is False:
         return True
     since = s.replied_at or (s.due_at if p.now > s.due_at else None)
     if since is None:
         return False
-    newer = p.last_evidence_at is not None and p.last_evidence_at > since
-    return newer or any(
+    return any(
         at > since and fraction is not None and fraction < RESTORED_ENOUGH
         for at, fraction in p.rechecks
     )

@@ -17,6 +17,8 @@ from app.schemas.common import Day, DbInt, Instant
 from app.schemas.labels import Label
 from app.schemas.leads import (
     EvidenceRead,
+    FindingCreate,
+    FindingRead,
     FollowUpRequest,
     LeadCollection,
     LeadMap,
@@ -30,13 +32,15 @@ from app.schemas.leads import (
     TimelineEntry,
     WeightsRead,
 )
+from app.services.access import acts_for
 from app.services.audit import history
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.leads.build import evidence_of, list_weights, new_weights
 from app.services.leads.dossier import make_dossier, now_stamp
+from app.services.leads.findings import findings_of, record_finding
 from app.services.leads.map_view import lead_map
 from app.services.leads.regroup import merge, split
-from app.services.leads.steps import StepDetails, next_steps
+from app.services.leads.steps import StepDetails, current_bases, next_steps
 from app.services.leads.workflow import (
     LeadFilter,
     assign,
@@ -223,7 +227,7 @@ def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
             "score_breakdown": found.score_breakdown,
             "weights_version": found.weights_version,
             "merged_into_id": found.merged_into_id,
-            "legal_bases": found.legal_bases,
+            "legal_bases": current_bases(session, found),
             "geocode": found.geocode,
             "consultation": found.consultation,
             "notice_start": found.notice_start,
@@ -243,11 +247,37 @@ def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
             "suggestions": [
                 SuggestionRead.model_validate(s) for s in suggestions_of(session, lead=found)
             ],
+            "findings": [
+                FindingRead.model_validate(f) for f in findings_of(session, lead_id=found.id)
+            ],
+            "may_act": acts_for(session, caller.user, found.org_id),
             "timeline": [
                 TimelineEntry(at=e.at, actor=e.actor, action=e.action, change=e.change, hash=e.hash)
                 for e in history(session, lead_id=found.id)
             ],
         }
+    )
+
+
+@router.post(
+    "/leads/{lead_id}/elements",
+    status_code=201,
+    summary="Record what investigation found on an evidence element (proven or not)",
+)
+def add_finding(
+    lead_id: DbId, req: FindingCreate, session: SessionDep, caller: Writer
+) -> FindingRead:
+    """The newest finding per element decides it in the legal bases (logged; re-matched)."""
+    return FindingRead.model_validate(
+        record_finding(
+            session,
+            user=caller.user,
+            lead_id=lead_id,
+            element=req.element,
+            proven=req.proven,
+            note=req.note,
+            evidence_ids=req.evidence_ids,
+        )
     )
 
 

@@ -208,6 +208,22 @@ def _legal(c: DossierContent) -> str:
             f"</strong>{review}{_version(basis)}<blockquote>{_e(basis.get('text'))}</blockquote>"
             f"{status}</div>"
         )
+    if c.findings:
+        columns = [
+            ("要件", "Element", 30),
+            ("认定", "Finding", 10),
+            ("依据", "Rests on", 34),
+            ("证据", "Evidence", 8),
+            ("认定人、时间", "By, at", 18),
+        ]
+        rows = [
+            f"<tr><td>{_e(f.get('element'))}</td>"
+            f"<td>{'已证明 proven' if f.get('proven') else '未证明 not proven'}</td>"
+            f"<td>{_e(f.get('note'))}</td><td>{_e(f.get('evidence'))}</td>"
+            f"<td>{_e(f.get('by'))} {_e(f.get('at'))}</td></tr>"
+            for f in c.findings
+        ]
+        parts.append("<h3>调查认定 Findings of the investigation</h3>" + _table(columns, rows))
     return "".join(parts)
 
 

@@ -68,6 +68,8 @@ class DossierContent:
       version (code, source, effective_from/to, needs_review, conduct_date); or kind
       "no_basis" with a note instead
     - geocode_summary: (label, value) rows
+    - findings: dicts with element (its Chinese name), proven, note, evidence (item numbers),
+      by, at: what investigation found on the elements
     - timeline: dicts with at, actor, action, note, entry_hash (the audit-log chain)
     - evidence: dicts with n, kind, taken_at, location, source, sha256, flags, file_name;
       `file_name` links an item to the original in `files` with that name
@@ -86,6 +88,7 @@ class DossierContent:
     score_total: float
     score_entries: list[dict[str, Any]] = field(default_factory=list)
     legal_bases: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
     geocode_summary: list[tuple[str, str]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)

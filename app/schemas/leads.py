@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import Day
+from app.schemas.common import Day, DbInt
 from app.schemas.geojson import Geometry, PointGeometry
 from app.schemas.labels import Label
 
@@ -147,6 +147,33 @@ class NextStepRead(BaseModel):
     reason: str | None = Field(description="why not yet")
 
 
+class FindingCreate(BaseModel):
+    """What investigation found on one evidence element of a lead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    element: str = Field(
+        max_length=40, examples=["responsible_party"], description="an element code"
+    )
+    proven: bool
+    note: str = Field(min_length=1, max_length=5000, description="what the finding rests on")
+    evidence_ids: list[DbInt] = Field(default_factory=list, max_length=1000)
+
+
+class FindingRead(BaseModel):
+    """A recorded finding (the newest per element counts)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    element: str
+    proven: bool
+    note: str
+    evidence_ids: list[int]
+    created_by_id: int
+    created_at: datetime
+
+
 class LeadRead(LeadSummary):
     """A lead with its geometry, evidence, score, legal bases and timeline."""
 
@@ -167,6 +194,8 @@ class LeadRead(LeadSummary):
     geocode: dict[str, Any] = Field(description="where the lead lies (empty until geocoded)")
     evidence: list[EvidenceRead]
     suggestions: list[SuggestionRead]
+    findings: list[FindingRead] = Field(description="what investigation found, oldest first")
+    may_act: bool = Field(description="whether the caller may act on this lead (its workflow)")
     timeline: list[TimelineEntry]
 
 

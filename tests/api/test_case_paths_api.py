@@ -2,6 +2,8 @@
 follow-up, litigation after the reply period) and civil (public notice, litigation after 30
 days or supporting an organisation's suit); termination; the steps offered with their days."""
 
+import io
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -199,3 +201,21 @@ def test_a_follow_up_review_once_the_period_ended_without_a_reply(
         s.execute(update(Suggestion).values(due_at=utcnow() - timedelta(days=1)))
     assert c.post(f"/api/v1/suggestions/{sug}/follow-ups", json=review).status_code == 201
     assert elements(detail(c, lead_id), "行政诉讼法")["agency_unlawful"]
+
+
+def test_elements_that_depend_on_time_are_current_when_read(
+    case: tuple[TestClient, dict, int], demo: Backend
+) -> None:
+    """Rule (issue 19, 10): a reply period that simply runs out makes the agency's failure to
+    act proven in the lead and its dossier at once, with nothing else happening."""
+    c, _, lead_id = case
+    assert step(c, lead_id, "case_filed", path="administrative").status_code == 200
+    assert step(c, lead_id, "suggestion_issued", agency="怀来县水务局").status_code == 200
+    assert not elements(detail(c, lead_id), "行政诉讼法")["agency_unlawful"]
+    with demo.sessions.begin() as s:  # the period ends; nobody does anything
+        s.execute(update(Suggestion).values(due_at=utcnow() - timedelta(minutes=1)))
+    assert elements(detail(c, lead_id), "行政诉讼法")["agency_unlawful"]
+    dossier = c.get(f"/api/v1/leads/{lead_id}/dossier")
+    html = zipfile.ZipFile(io.BytesIO(dossier.content)).read("dossier.html").decode()
+    (admin,) = [p for p in html.split('<div class="basis">') if "行政诉讼法" in p]
+    assert "行政机关违法行使职权或者不作为" not in admin.split("</div>")[0].split("待补充要件")[-1]

@@ -29,6 +29,8 @@ ACTIONS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/v1/leads/{lead}/referrals", {"to_org": "110000", "basis": "越权"}),
     ("POST", "/api/v1/leads/{lead}/organisations", {"org": "110000", "role": "co"}),
     ("POST", "/api/v1/leads/{lead}/rechecks", {"after": 1}),
+    ("POST", "/api/v1/leads/{lead}/elements",
+     {"element": "responsible_party", "proven": True, "note": "越权"}),
     ("POST", "/api/v1/suggestions/{suggestion}/service", {"served_on": "2026-01-05"}),
     ("POST", "/api/v1/suggestions/{suggestion}/reply",
      {"replied_on": "2026-01-06", "content": "越权", "complied": True}),

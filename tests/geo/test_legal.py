@@ -292,27 +292,41 @@ def test_the_agency_failed_to_act() -> None:
     )
 
 
-def test_the_harm_persists_only_on_evidence_after_the_reply() -> None:
-    """Rule: the harm still persisting is proven by evidence dated after the reply: a newer
-    observation, a re-check restoring less than RESTORED_ENOUGH, or a review finding it not
-    remedied; evidence from before the reply proves nothing about now."""
+def test_the_harm_persists_only_on_what_shows_it_after_the_reply() -> None:
+    """Rule: the harm still persisting is proven after the reply by a re-check restoring less
+    than RESTORED_ENOUGH, a review finding it not remedied, or a prosecutor's finding; a newer
+    photo alone does not (issue 19: it shows the place, not the harm), nor anything from
+    before the reply."""
     replied = SuggestionOutcome(due_at=DUE, replied_at=REPLIED, complied=True)
 
     def persists(
         s: SuggestionOutcome = replied,
-        last_evidence_at: datetime | None = None,
         rechecks: tuple[tuple[datetime, float | None], ...] = (),
+        findings: tuple[tuple[str, bool], ...] = (),
     ) -> bool:
-        p = Procedure(NOW, (s,), last_evidence_at=last_evidence_at, rechecks=rechecks)
+        p = Procedure(NOW, (s,), rechecks=rechecks, findings=findings)
         return procedure_elements(p)["admin"]["harm_persists"]
 
     before, after = REPLIED - timedelta(days=1), REPLIED + timedelta(days=1)
-    assert not persists(last_evidence_at=before)
-    assert persists(last_evidence_at=after)
+    assert not persists()
     assert persists(rechecks=((after, RESTORED_ENOUGH - 0.1),))
     assert not persists(rechecks=((after, RESTORED_ENOUGH),))
     assert not persists(rechecks=((before, 0.1),))
     assert persists(s=SuggestionOutcome(DUE, REPLIED, True, remedied=False))
+    assert persists(findings=(("harm_persists", True),))
+
+
+def test_a_finding_decides_an_element_the_service_cannot_prove() -> None:
+    """Rule (issue 19, 9): a prosecutor's finding (the newest per element) proves or refutes
+    an element: who is responsible, the agency's duty, the substance."""
+    zone = (("water_source_zone", "I"),)
+    found = (("responsible_party", True), ("hazardous_substance", False))
+    facts = EvidenceFacts(zones=zone, photos=1, dated=True, independent_sources=1,
+                          procedure=Procedure(NOW, findings=found))  # fmt: skip
+    (crime,) = [b for b in suggest(SEED, "waste_dumping", facts, TODAY)
+                if b["code"] == "spc-env-1"]  # fmt: skip
+    assert elements_of(crime)["responsible_party"] is True
+    assert elements_of(crime)["hazardous_substance"] is False
 
 
 def test_civil_suit_elements() -> None:

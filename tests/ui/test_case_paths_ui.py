@@ -104,5 +104,20 @@ def test_record_a_reply_and_the_overdue_mark_goes(
         expect(timeline.locator(f"[data-action={action}]").first).to_be_attached()
     page.get_by_test_id("detail-suggestions").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "suggestion-replied.png"))
+
+    # A finding of the investigation (issue 19, 9): the element turns proven in the bases.
+    legal = page.get_by_test_id("detail-legal")
+    responsible = legal.locator("li.is-missing", has_text="行为人或责任主体")
+    expect(responsible.first).to_be_attached()
+    page.get_by_test_id("finding-element").select_option("responsible_party")
+    page.get_by_test_id("finding-submit").click()  # no note: refused in the page
+    expect(page.get_by_test_id("toast")).to_have_attribute("data-kind", "error")
+    page.get_by_test_id("finding-note").fill("询问笔录：某建材公司承认倾倒")
+    page.get_by_test_id("finding-submit").click()
+    expect(page.get_by_test_id("finding")).to_contain_text("询问笔录", timeout=TIMEOUT)
+    expect(legal.locator("li.is-missing", has_text="行为人或责任主体")).to_have_count(0)
+    expect(timeline.locator("[data-action=finding]").first).to_be_attached()
+    legal.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "finding-recorded.png"))
     watched.check()
     context.close()

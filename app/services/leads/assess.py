@@ -25,6 +25,7 @@ from models import (
     EvidenceItem,
     Image,
     Lead,
+    LeadFinding,
     Recheck,
     Report,
     ReportPhoto,
@@ -40,7 +41,8 @@ from rules.workflow import CLOSED_STATUSES, local_date
 @dataclass(frozen=True)
 class PhotoFacts:
     """A lead's photos: how many, how many with EXIF GPS agreeing with the device, dupes,
-    and how many of its reports carry a capture time (not just when they were sent)."""
+    and how many of its reports carry a measured capture time (EXIF; not when they were sent,
+    nor a time the volunteer typed)."""
 
     total: int = 0
     gps_ok: int = 0
@@ -203,9 +205,20 @@ def procedure_of(session: Session, lead: Lead, now: datetime) -> Procedure:
         ),
         notice_end=lead.notice_end,
         organisation_sued=lead.notice_plaintiff is not None,
-        last_evidence_at=lead.last_evidence_at,
         rechecks=tuple((at, fraction) for at, fraction in rechecks),
         path=lead.path,
+        findings=tuple(
+            sorted(
+                {
+                    f.element: f.proven
+                    for f in session.scalars(
+                        select(LeadFinding)
+                        .where(LeadFinding.lead_id == lead.id)
+                        .order_by(LeadFinding.id)
+                    )
+                }.items()
+            )
+        ),
     )
 
 
@@ -216,9 +229,11 @@ def photo_facts(session: Session, groups: Sequence[Sequence[EvidenceItem]]) -> l
         return [PhotoFacts() for _ in groups]
     reports = list(session.scalars(select(Report).where(Report.id.in_(report_ids))))
     flagged = {r.id: "exif_device_disagree" in r.flags for r in reports}
-    timed = {r.id for r in reports if r.observed_at is not None}
+    timed: set[int] = set()  # reports with a measured time: a photo's capture time (EXIF)
     per_report: dict[int, list[int]] = {}
     for p in session.scalars(select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids))):
+        if p.taken_at is not None:
+            timed.add(p.report_id)
         counts = per_report.setdefault(p.report_id, [0, 0, 0])
         counts[0] += 1
         counts[1] += p.exif.get("lat") is not None and not flagged[p.report_id]

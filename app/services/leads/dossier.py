@@ -1,5 +1,6 @@
 """Use case: assemble a lead's file (dossier) from the database and sign it."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from app.dossier.keys import load_or_create_key
 from app.services import audit
 from app.services.files.evidence_store import EvidenceStore, evidence_key
 from app.services.imagery.dossier import imagery_part
+from app.services.leads.findings import findings_of
+from app.services.leads.steps import current_bases
 from app.services.leads.workflow import lead_to_act_on
 from app.services.places.geocode import widened
 from app.services.reports.queries import MEDIA_TYPES
@@ -21,6 +24,7 @@ from models import EvidenceItem, LayerFeature, Organisation, ReportPhoto, User
 from models.base import utcnow
 from models.spatial import BBoxFilter
 from rules.categories import CATEGORIES
+from rules.legal import ELEMENTS
 from rules.workflow import STATUS_LABELS
 
 ZONE_STYLES = {
@@ -96,7 +100,7 @@ def make_dossier(
                 {
                     "n": n,
                     "kind": item.kind,
-                    "taken_at": p.taken_at or item.observed_at,
+                    "taken_at": _when(p.taken_at or item.observed_at, item.provenance),
                     "location": f"{point.y:.6f} N, {point.x:.6f} E "
                     f"({item.provenance.get('location_source')})",
                     "source": item.source,
@@ -144,7 +148,8 @@ def make_dossier(
         generated_by=user.display_name,
         score_total=lead.score,
         score_entries=[{**e, "label": e["name"]} for e in lead.score_breakdown],
-        legal_bases=lead.legal_bases,
+        legal_bases=current_bases(session, lead),
+        findings=_findings(session, lead.id, {item.id: n for n, item in enumerate(items, 1)}),
         geocode_summary=summary,
         timeline=[
             {
@@ -163,6 +168,34 @@ def make_dossier(
         imagery=imagery.facts,
     )
     return build_dossier(content, signing_key(key_path))
+
+
+def _findings(session: Session, lead_id: int, numbers: dict[int, int]) -> list[dict[str, Any]]:
+    """The findings as the dossier lists them, evidence by its number in the file."""
+    found = findings_of(session, lead_id=lead_id)
+    rows = session.execute(
+        select(User.id, User.display_name).where(User.id.in_({f.created_by_id for f in found}))
+    )
+    names = {user_id: name for user_id, name in rows}
+    return [
+        {
+            "element": ELEMENTS[f.element][0] if f.element in ELEMENTS else f.element,
+            "proven": f.proven,
+            "note": f.note,
+            "evidence": "、".join(str(numbers.get(i, i)) for i in f.evidence_ids) or "—",
+            "by": names.get(f.created_by_id, f"user:{f.created_by_id}"),
+            "at": f.created_at,
+        }
+        for f in found
+    ]
+
+
+def _when(at: datetime, provenance: dict[str, Any]) -> datetime | str:
+    """A photo's measured time, and the reporter's claim beside it when they gave another."""
+    claimed = provenance.get("claimed_at")
+    if not claimed:
+        return at
+    return f"{at.isoformat(sep=' ', timespec='seconds')}（据举报人陈述：{claimed}）"
 
 
 def now_stamp() -> str:

@@ -170,13 +170,13 @@ def issue_suggestion(
     }
 
 
-def reassess_legal(session: Session, *, lead: Lead, actor: str) -> None:
-    """Re-match the legal elements after a step of the case (a reply, a review, a notice)
-    changed what is proven; logged when they change."""
-    session.flush()
+def current_bases(session: Session, lead: Lead) -> list[dict[str, object]]:
+    """The lead's legal bases as of now, without storing them: periods that ran out since the
+    last assessment (a reply period, the civil notice) and a continuing violation's day count
+    at once. The lead's stored bases when it has no evidence."""
     items = lead_items(session, lead)
     if not items:
-        return
+        return list(lead.legal_bases)
     (photos,) = photo_facts(session, [items])
     ((_, imagery_items),) = imagery_facts(session, [items], [lead.id])
     facts = Gathered(
@@ -188,7 +188,14 @@ def reassess_legal(session: Session, *, lead: Lead, actor: str) -> None:
         imagery_items=imagery_items,
         procedure=procedure_of(session, lead, now := utcnow()),
     )
-    bases = match_bases(facts, legal_rows(session), now)
+    return match_bases(facts, legal_rows(session), now)
+
+
+def reassess_legal(session: Session, *, lead: Lead, actor: str) -> None:
+    """Re-match the legal elements after a step of the case (a reply, a review, a notice,
+    a finding) changed what is proven; store and log them when they change."""
+    session.flush()
+    bases = current_bases(session, lead)
     if bases == lead.legal_bases:
         return
     lead.legal_bases = bases

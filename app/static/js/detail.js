@@ -56,19 +56,22 @@ export function leadDetail(root, { lookups, onLoaded, onError, onDone, startMerg
     );
   }
 
+  // Shared and referred leads are read-only: the API says whether the caller may act.
+  const mayAct = () => canWork() && lead?.may_act !== false;
+
   function render() {
     const scroll = body.scrollTop;
     const parts = [
       header(),
-      canWork() ? actionsPanel(lead, { users: assignees, onDone, onError, startMerge }) : null,
+      mayAct() ? actionsPanel(lead, { users: assignees, onDone, onError, startMerge }) : null,
       referralsSection(lead, collab, sectionCtx),
       caseSection(lead),
-      suggestionsSection(lead, canWork() ? { onDone, onError } : null),
+      suggestionsSection(lead, mayAct() ? { onDone, onError } : null),
       photosSection(reports, onError),
       reportsSection(reports),
       canWork() ? imagery.section(lead) : null,
       scoreSection(lead),
-      legalSection(lead),
+      legalSection(lead, mayAct() ? { onDone, onError } : null),
       geocodeSection(lead),
       evidenceSection(lead),
       timelineSection(lead),

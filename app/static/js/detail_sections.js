@@ -1,6 +1,7 @@
 // The sections of a lead's detail: score, legal bases, location, evidence, timeline.
 import { el, fmtDistance, fmtNum, fmtTime, shortHash } from "./dom.js";
 import { statusName } from "./config.js";
+import { findingsPart } from "./findings.js";
 import { bilingual, isEn, t, tOr } from "./i18n.js";
 
 const WARN_FLAGS = [
@@ -84,7 +85,8 @@ const reviewBadge = (b) => (b.needs_review
   ? el("span", { class: "badge warn", "data-testid": "needs-review" }, t("needs_review"))
   : null);
 
-export function legalSection(lead) {
+/** The legal bases, then the findings and (with `ctx`: the caller may act) their form. */
+export function legalSection(lead, ctx = null) {
   const bases = (lead.legal_bases || []).map((b) => {
     if (b.kind === "no_basis") {
       return el("div", { class: "legal legal-none", "data-testid": "no-basis" }, el("p", {}, bilingual(b.note)));
@@ -109,7 +111,8 @@ export function legalSection(lead) {
       ))),
     );
   });
-  return section("detail-legal", "sec_legal", bases.length ? bases : el("p", { class: "muted" }, t("none")));
+  return section("detail-legal", "sec_legal", bases.length ? bases : el("p", { class: "muted" }, t("none")),
+    findingsPart(lead, ctx));
 }
 
 export function row(label, ...value) {
@@ -162,6 +165,7 @@ function evidenceItem(e) {
   const p = e.provenance || {};
   const facts = [row(t("ev_source"), e.source || "—")];
   if (p.location_source) facts.push(row(t("location_source"), tOr(`loc_${p.location_source}`, p.location_source)));
+  if (p.claimed_at) facts.push(row(t("ev_claimed"), el("span", { "data-testid": "claimed-time" }, fmtTime(p.claimed_at))));
   if (p.photos?.length) facts.push(row(t("ev_photos"), p.photos.map((h) => shortHash(h))));
   if (p.rule) facts.push(row(t("ev_rule"), tOr(`rule_${p.rule}`, p.rule)));
   if (p.confidence !== undefined) {
