@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, func, select, text
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime
+from models.spatial import hold_lock
 
 
 class AuditEntry(Base):
@@ -35,9 +36,5 @@ CHAIN_LOCK = 0x61756469740000
 
 def lock_chain(session: Session) -> None:
     """Hold the chain's append lock until this transaction ends, so that two writers never
-    read the same tail: an advisory lock on PostgreSQL; on SQLite the database write lock
-    (a writer session already holds it; a no-op write takes it otherwise)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
-    else:
-        session.execute(text("DELETE FROM audit_entries WHERE 0"))
+    read the same tail."""
+    hold_lock(session, CHAIN_LOCK, "audit_entries")

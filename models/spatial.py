@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from sqlalchemy import ColumnElement, Connection, Engine, event, func, literal_column, select, text
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session
 from sqlalchemy.types import Boolean, Float, String
 
 from models.base import SRID
@@ -92,6 +92,16 @@ def writer(engine: Engine) -> Engine:
     """Return the engine for transactions that will write: on SQLite they begin IMMEDIATE
     (one writer at a time, queued by the busy timeout); PostgreSQL needs nothing."""
     return engine.execution_options(**WRITE) if engine.dialect.name == "sqlite" else engine
+
+
+def hold_lock(session: Session, key: int, table: str) -> None:
+    """Hold an exclusive lock named `key` until this transaction ends: an advisory lock on
+    PostgreSQL; on SQLite the database write lock (a writer session already holds it; a no-op
+    write on `table` takes it otherwise)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+    else:
+        session.execute(text(f"DELETE FROM {table} WHERE 0"))
 
 
 def spatial_version(conn: Connection) -> str:

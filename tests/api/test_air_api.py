@@ -4,13 +4,14 @@ import io
 import json
 import time
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 import rasterio
 from fastapi.testclient import TestClient
+from PIL import Image
 from pyproj import Geod
 from sqlalchemy import func, select
 
@@ -254,6 +255,20 @@ def test_hotspot_in_a_no_burn_area_becomes_a_lead(client: TestClient, tmp_path: 
     assert again["result"]["evidence_items"] == 0
 
 
+CST = timezone(timedelta(hours=8))
+
+
+def photo_taken(at: datetime) -> bytes:
+    """A JPEG whose EXIF says it was taken at `at` (local China time with its offset)."""
+    exif = Image.Exif()
+    sub = exif.get_ifd(0x8769)
+    sub[0x9003] = at.astimezone(CST).strftime("%Y:%m:%d %H:%M:%S")  # DateTimeOriginal
+    sub[0x9011] = "+08:00"  # OffsetTimeOriginal
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 110, 90)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
 def test_attribution_of_a_straw_burning_lead(client: TestClient, db: Backend) -> None:
     """A fire 10 km north of station A; A smoky under a north wind, B and C clean."""
     with db.sessions.begin() as s:
@@ -271,19 +286,18 @@ def test_attribution_of_a_straw_burning_lead(client: TestClient, db: Backend) ->
     job = air_import(client, "csv", [("r.csv", mapped_csv(rows))], mapping=json.dumps(MAPPING))
     assert job["status"] == "succeeded", job
     volunteer = bearer(login_as(db, "volunteer"))
-    with (Path(__file__).parents[1] / "data" / "photos" / "plain.png").open("rb") as fh:
-        r = client.post(
-            "/api/v1/reports",
-            headers={**volunteer, "Idempotency-Key": "fire-1"},
-            files=[("photos", ("p.png", fh.read()))],
-            data={
-                "category": "straw_burning",
-                "description": "焚烧秸秆",
-                "lat": fire[1],
-                "lon": fire[0],
-                "observed_at": (t0 + timedelta(hours=6)).isoformat(),
-            },
-        )
+    # The fire is dated by the photo's capture time (a measured time), not a typed one.
+    r = client.post(
+        "/api/v1/reports",
+        headers={**volunteer, "Idempotency-Key": "fire-1"},
+        files=[("photos", ("p.jpg", photo_taken(t0 + timedelta(hours=6))))],
+        data={
+            "category": "straw_burning",
+            "description": "焚烧秸秆",
+            "lat": fire[1],
+            "lon": fire[0],
+        },
+    )
     assert r.status_code == 201, r.text
     (lead,) = client.get("/api/v1/leads").json()
     att = client.get(f"/api/v1/air/leads/{lead['id']}/attribution").json()

@@ -3,6 +3,7 @@ overwriting, and a straw-burning fire outside any designated no-burn area."""
 
 import io
 import json
+import threading
 import zipfile
 from pathlib import Path
 
@@ -84,6 +85,33 @@ def test_seeding_adds_missing_versions_and_never_overwrites(db: Backend) -> None
         assert not any(r.law.startswith("旧种子") for r in rows)
         total = s.scalar(select(func.count()).select_from(LegalBasis))
         assert total == len(SEED) + 1  # the uncoded row is still there
+
+
+def test_two_processes_meeting_a_new_seed_write_it_once(db: Backend) -> None:
+    """A second sync that read the table before the first one committed waits for it, reads
+    again and writes nothing: the seed is stored once (before, PostgreSQL stored it twice)."""
+    with db.sessions.begin() as s:
+        s.execute(delete(LegalBasis))
+    first = db.sessions()
+    assert seed_legal_bases(first) == len(SEED)  # not committed yet: holds the lock
+    written: list[int] = []
+
+    def second() -> None:
+        with db.sessions.begin() as s:
+            written.append(seed_legal_bases(s))
+
+    racer = threading.Thread(target=second)
+    try:
+        racer.start()
+        racer.join(timeout=1.0)
+        assert racer.is_alive()  # waiting for the first sync
+        first.commit()
+    finally:
+        first.close()
+        racer.join(timeout=30)
+    assert written == [0]
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(LegalBasis)) == len(SEED)
 
 
 def test_a_fire_on_cropland_near_a_water_source_cites_no_article(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import LegalBasis
+from models.spatial import hold_lock
 from rules.legal import BasisRow, row_digest
 from rules.legal_seed import SEED
 
@@ -64,23 +65,43 @@ def _untouched(b: LegalBasis) -> bool:
     return b.active and b.seed_digest is not None and b.seed_digest == row_digest(as_row(b))
 
 
-def _sync(session: Session, stored: list[LegalBasis]) -> tuple[list[LegalBasis], int]:
-    """Bring the table in step with the seed (see the module docstring); return the rows
-    after it (the stored ones kept, and those inserted) and how many were inserted."""
+def _stale(stored: list[LegalBasis]) -> dict[Key, tuple[list[LegalBasis], list[BasisRow]]]:
+    """The seed's groups the table lacks or holds in an older, unedited form: each with the
+    stored rows it replaces and the seed's rows."""
     groups: dict[Key, list[LegalBasis]] = defaultdict(list)
     for b in stored:
         groups[(b.code, b.effective_from)].append(b)
     seeded: dict[Key, list[BasisRow]] = defaultdict(list)
     for r in SEED:
         seeded[(r.code, r.effective_from)].append(r)
-    removed: set[int] = set()
-    added: list[LegalBasis] = []
+    stale = {}
     for key, rows in seeded.items():
         mine = groups.get(key, [])
         if mine and not all(_untouched(b) for b in mine):
             continue  # edited by users: theirs
-        if sorted(b.seed_digest or "" for b in mine) == sorted(row_digest(r) for r in rows):
-            continue  # as seeded
+        if sorted(b.seed_digest or "" for b in mine) != sorted(row_digest(r) for r in rows):
+            stale[key] = (mine, rows)
+    return stale
+
+
+# Any 64-bit number works; this one spells "legal" so a DBA reading pg_locks can tell.
+SYNC_LOCK = 0x6C6567616C0000
+
+
+def _sync(session: Session, stored: list[LegalBasis]) -> tuple[list[LegalBasis], int]:
+    """Bring the table in step with the seed (see the module docstring); return the rows
+    after it (the stored ones kept, and those inserted) and how many were inserted.
+
+    Writers take a lock and read the table again first, so that two processes meeting the
+    same new seed write it once."""
+    if not _stale(stored):
+        return stored, 0
+    hold_lock(session, SYNC_LOCK, "legal_bases")
+    fresh = select(LegalBasis).order_by(LegalBasis.id).execution_options(populate_existing=True)
+    stored = list(session.scalars(fresh))
+    removed: set[int] = set()
+    added: list[LegalBasis] = []
+    for mine, rows in _stale(stored).values():
         for b in mine:
             session.delete(b)
             removed.add(id(b))
@@ -93,7 +114,7 @@ def _sync(session: Session, stored: list[LegalBasis]) -> tuple[list[LegalBasis],
 
 def seed_legal_bases(session: Session) -> int:
     """Bring the table in step with the seed; return how many rows were written."""
-    return _sync(session, list(session.scalars(select(LegalBasis))))[1]
+    return _sync(session, list(session.scalars(select(LegalBasis).order_by(LegalBasis.id))))[1]
 
 
 def legal_rows(session: Session) -> list[BasisRow]:
