@@ -106,6 +106,10 @@ def layers_import(
     level_field: Annotated[str | None, typer.Option()] = None,
     code_field: Annotated[str | None, typer.Option()] = None,
     level: Annotated[str | None, typer.Option(help="one level for every feature")] = None,
+    grade_field: Annotated[str | None, typer.Option(help="nature reserves: grade field")] = None,
+    grade: Annotated[
+        str | None, typer.Option(help="nature reserves: one grade (国家公园, 国家级, 省级, …)")
+    ] = None,
 ) -> None:
     """Import a GeoJSON, GeoPackage or zipped Shapefile as a new layer version."""
     from app.services.places.layers import import_layer
@@ -118,6 +122,8 @@ def layers_import(
         level_field=level_field,
         code_field=code_field,
         level=level,
+        grade_field=grade_field,
+        grade=grade,
     )
     with progress_bar(f"importing {path.name}") as report, transaction() as session:
         version = import_layer(

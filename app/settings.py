@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rules.working_days import NonWorkingDays
+
 
 class Settings(BaseSettings):
     """All tunables of the service; every field can be set as ECOLEADS_<NAME>."""
@@ -71,9 +73,11 @@ class Settings(BaseSettings):
     # Evidence files that no row references and nobody has stored for this long (s) are
     # swept at start-up and by `ecoleads evidence gc` (longer than any request can run).
     evidence_gc_grace_s: float = 900.0
-    # Non-working days (public holidays, YYYY-MM-DD) of the calendar: a reply period ending on
-    # one ends on the next working day. Empty: the calendar is not configured (no roll-over).
+    # A period (reply, notice, referral receipt) ending on a non-working day ends on the next
+    # working day: weekends and public holidays of the shipped China calendar with its 调休
+    # working days (rules/working_days.py), plus these holidays, minus these working days.
     holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list)
     # A partner organisation acknowledges a referral within this many days (回执期限).
     referral_receipt_days: int = Field(default=7, ge=1, le=90)
     # Imagery: the largest declared raster (pixels per band; 20,000 × 20,000).
@@ -199,6 +203,16 @@ class Settings(BaseSettings):
     def results_dir(self) -> Path:
         """Directory where job results (e.g. batch geocode CSVs) are written."""
         return self.data_dir / "results"
+
+    def non_working_days(self) -> NonWorkingDays:
+        """The calendar that periods roll over (rules/working_days.py), with this
+        deployment's own holidays and working days."""
+        return _calendar(tuple(self.holidays), tuple(self.workdays))
+
+
+@lru_cache
+def _calendar(holidays: tuple[date, ...], workdays: tuple[date, ...]) -> NonWorkingDays:
+    return NonWorkingDays(holidays, workdays)
 
 
 @lru_cache

@@ -27,6 +27,7 @@ class FeatureInfo:
     name: str | None
     level: str | None
     code: str | None
+    grade: str | None = None  # a nature reserve's grade (rules/kinds.py)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def zone_entries(hits: Sequence[tuple[FeatureInfo, str]]) -> list[dict[str, Any]
                 "kind_title": spec.title_zh if spec else f.kind,
                 "protected": bool(spec and spec.protected),
                 "level": f.level,
+                "grade": f.grade,
                 "name": f.name,
                 "code": f.code,
                 "relation": rel,

@@ -28,11 +28,14 @@ from geo.geojson_limits import (
     document_geometries,
 )
 from geo.progress import Progress, no_progress
-from rules.kinds import KindError, normalise_level
+from rules.kinds import KindError, normalise_grade, normalise_level
 
 NAME_FIELDS = ("name", "NAME", "Name", "名称", "mc", "MC")
 CODE_FIELDS = ("code", "CODE", "adcode", "ADCODE", "编码", "dm", "DM")
 LEVEL_FIELDS = ("level", "LEVEL", "Level", "级别", "grade")
+# A nature reserve's grade (国家级, 省级, …): never picked from LEVEL_FIELDS (there "级别" may
+# mean the functional zone).
+GRADE_FIELDS = ("reserve_grade", "保护区级别", "保护地级别")
 # SQLite header field application_id (offset 68) of a GeoPackage: "GPKG" since 1.2,
 # "GP10"/"GP11" in 1.0/1.1 (OGC 12-128r18 §1.1.1.1.1). Any other SQLite file is refused.
 GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
@@ -52,6 +55,8 @@ class ReadOptions:
     level_field: str | None = None
     code_field: str | None = None
     level: str | None = None
+    grade_field: str | None = None
+    grade: str | None = None
 
 
 @dataclass
@@ -63,6 +68,7 @@ class ReadFeature:
     level: str | None
     code: str | None
     properties: dict[str, Any]
+    grade: str | None = None
 
 
 @dataclass
@@ -352,6 +358,11 @@ def read_layer(path: Path, options: ReadOptions, progress: Progress = no_progres
     name_f = _pick(columns, options.name_field, NAME_FIELDS, "name")
     code_f = _pick(columns, options.code_field, CODE_FIELDS, "code")
     level_f = _pick(columns, options.level_field, LEVEL_FIELDS, "level")
+    grade_f = (
+        _pick(columns, options.grade_field, GRADE_FIELDS, "grade")
+        if options.kind == "nature_reserve" or options.grade_field
+        else None
+    )
     features = []
     try:
         for geom, row in zip(geoms, attrs.to_dict("records"), strict=True):
@@ -361,6 +372,9 @@ def read_layer(path: Path, options: ReadOptions, progress: Progress = no_progres
                 if options.level is not None
                 else (props.get(level_f) if level_f else None)
             )
+            raw_grade = options.grade if options.grade is not None else (
+                props.get(grade_f) if grade_f else None
+            )
             features.append(
                 ReadFeature(
                     geometry=geom,
@@ -368,6 +382,7 @@ def read_layer(path: Path, options: ReadOptions, progress: Progress = no_progres
                     level=normalise_level(options.kind, raw_level),
                     code=_text(props.get(code_f)) if code_f else None,
                     properties=props,
+                    grade=normalise_grade(options.kind, raw_grade),
                 )
             )
     except KindError as exc:

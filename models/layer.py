@@ -56,6 +56,8 @@ class LayerFeature(Base):
     )
     name: Mapped[str | None] = mapped_column(String(300))
     level: Mapped[str | None] = mapped_column(String(50))
+    # A nature reserve's grade (rules/kinds.py RESERVE_GRADES); empty when not recorded.
+    grade: Mapped[str | None] = mapped_column(String(20))
     code: Mapped[str | None] = mapped_column(String(100), index=True)
     properties: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     geom: Mapped[Any] = geometry_column("GEOMETRY", nullable=False)

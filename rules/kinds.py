@@ -110,6 +110,30 @@ KINDS: dict[str, KindSpec] = {
     ),
 }
 
+# A nature reserve's grade (自然保护区条例 art. 11; national parks head the 自然保护地 system):
+# 刑法 art. 342-1 covers national parks and national-level reserves only.
+RESERVE_GRADES = ("national_park", "national", "provincial", "city", "county")
+NATIONAL_GRADES = ("national_park", "national")
+# The zone those grades make, as the legal rules read it (app/services/leads/assess.py).
+NATIONAL_PROTECTED_AREA = "national_protected_area"
+GRADE_ALIASES = {
+    "国家公园": "national_park",
+    "national park": "national_park",
+    "国家级": "national",
+    "国家级自然保护区": "national",
+    "national": "national",
+    "省级": "provincial",
+    "省级自然保护区": "provincial",
+    "provincial": "provincial",
+    "市级": "city",
+    "地市级": "city",
+    "市级自然保护区": "city",
+    "city": "city",
+    "县级": "county",
+    "县级自然保护区": "county",
+    "county": "county",
+}
+
 # Kinds whose nearest feature (and distance) geocoding reports.
 NEAREST_KINDS = ("water_body", "water_source_zone")
 
@@ -128,6 +152,23 @@ def check_kind(kind: str) -> str:
         f"invalid layer kind {kind!r}: use one of {', '.join(KINDS)} "
         "or a free kind of lowercase letters, digits and underscores"
     )
+
+
+def normalise_grade(kind: str, value: object) -> str | None:
+    """Map a raw reserve grade onto RESERVE_GRADES (nature reserves only); raise KindError if
+    it is unknown or given for another kind."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return None
+    if kind != "nature_reserve":
+        raise KindError(f"a grade is recorded for nature reserves only, not for {kind}")
+    raw = str(value).strip()
+    grade = raw if raw in RESERVE_GRADES else GRADE_ALIASES.get(raw.lower())
+    if grade is None:
+        raise KindError(
+            f"unrecognised reserve grade {raw!r}: expected one of {', '.join(RESERVE_GRADES)} "
+            "(or 国家公园, 国家级, 省级, 市级, 县级)"
+        )
+    return grade
 
 
 def normalise_level(kind: str, value: object) -> str | None:

@@ -3,6 +3,7 @@ procuratorate's standing to sue (the procedure rows, any category)."""
 
 from datetime import date
 
+from rules.kinds import NATIONAL_PROTECTED_AREA
 from rules.legal import ACT, BasisRow, Edition
 from rules.legal import basis_rows as rows
 
@@ -94,7 +95,7 @@ COURT: list[BasisRow] = [
     *rows("cl-342-1", IN_RESERVE, CL_342_1, "第三百四十二条之一 (art. 342-1)",
           "破坏自然保护地罪：违反自然保护地管理法规，在国家公园、国家级自然保护区进行开垦、开发"
           "活动或者修建建筑物，造成严重后果或者有其他恶劣情节的",
-          ("location_in_zone", *CRIME), ("nature_reserve", None)),
+          ("location_in_zone", *CRIME), (NATIONAL_PROTECTED_AREA, None)),
     *rows("cl-338", POLLUTING, CL_338, "第三百三十八条 (art. 338)", "污染环境罪：严重污染环境的",
           (*CRIME, "serious_pollution")),
     *rows("cl-340", ("illegal_fishing_hunting",), CL_1997, "第三百四十条 (art. 340)",

@@ -1,11 +1,13 @@
 """The lead workflow: the two case paths, allowed transitions (who may make them), the
 steps that wait for a period to end, and reply and notice deadlines."""
 
-from collections.abc import Collection
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from dateutil.relativedelta import relativedelta
+
+from rules.working_days import CHINA
 
 PROSECUTORS = ("prosecutor", "admin")
 
@@ -78,6 +80,7 @@ OPEN_STATUSES = (
     "support_suit",
     "litigation",
 )
+
 CLOSED_STATUSES = ("closed_remedied", "closed_not_remedied", "terminated")
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -186,27 +189,28 @@ def acted(clock: CaseClock) -> bool:
     return clock.remedied is True or (clock.complied is True and clock.remedied is None)
 
 
-def period_end(start: date, length: relativedelta, holidays: Collection[date] = ()) -> datetime:
+def period_end(start: date, length: relativedelta, closed: Container[date] = CHINA) -> datetime:
     """The end of a period of `length` counted from the day after `start` (the day an event
     happens does not count), at the end of its last day in China Standard Time; a period
-    whose last day is a public holiday ends on the first working day after it (the periods
-    rule of the procedure laws: 期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间
-    届满的日期). `holidays` are the calendar's non-working days; none when not configured."""
+    whose last day is a non-working day (a weekend not moved to a working day, a public
+    holiday) ends on the first working day after it (民事诉讼法 art. 85: 期间届满的最后一日是
+    法定休假日的，以法定休假日后的第一日为期间届满的日期). `closed` holds the non-working days
+    (rules/working_days.py)."""
     last = start + length
-    while last in holidays:
+    while last in closed:
         last += timedelta(days=1)
     return datetime.combine(last + timedelta(days=1), time(0), CST) - timedelta(microseconds=1)
 
 
-def reply_due(served: date, urgent: bool, holidays: Collection[date] = ()) -> datetime:
+def reply_due(served: date, urgent: bool, closed: Container[date] = CHINA) -> datetime:
     """The end of the agency's reply period: two months (15 days when urgent) from the day
     it received the suggestion."""
-    return period_end(served, URGENT_REPLY_PERIOD if urgent else REPLY_PERIOD, holidays)
+    return period_end(served, URGENT_REPLY_PERIOD if urgent else REPLY_PERIOD, closed)
 
 
-def notice_end(published: date, holidays: Collection[date] = ()) -> datetime:
+def notice_end(published: date, closed: Container[date] = CHINA) -> datetime:
     """The end of the 30-day public notice published on `published`."""
-    return period_end(published, NOTICE_PERIOD, holidays)
+    return period_end(published, NOTICE_PERIOD, closed)
 
 
 def start_of(day: date) -> datetime:

@@ -17,7 +17,7 @@ from app.services.files.uploads import discard_upload, save_upload
 from app.services.places import layers as service
 from geo.layers import ReadOptions
 from models import Layer, LayerVersion
-from rules.kinds import KINDS, check_kind
+from rules.kinds import KINDS, check_kind, normalise_grade
 
 router = APIRouter(prefix="/api/v1/layers", tags=["layers"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("layers:read", "admin", "prosecutor", "partner"))]
@@ -106,9 +106,14 @@ def upload_layer(
     level_field: Annotated[str | None, Form()] = None,
     code_field: Annotated[str | None, Form()] = None,
     level: Annotated[str | None, Form(description="one level for every feature")] = None,
+    grade_field: Annotated[str | None, Form(description="nature reserves: the grade field")] = None,
+    grade: Annotated[
+        str | None, Form(description="nature reserves: one grade (国家公园, 国家级, 省级, …)")
+    ] = None,
 ) -> LayerImported | JSONResponse:
     """Import small files at once (201); larger ones run as a job (202 + Location)."""
     check_kind(kind)
+    normalise_grade(kind, grade)
     service.check_layer_name(name)
     options = ReadOptions(
         kind=kind,
@@ -117,6 +122,8 @@ def upload_layer(
         level_field=level_field,
         code_field=code_field,
         level=level,
+        grade_field=grade_field,
+        grade=grade,
     )
     path = save_upload(file.file, file.filename, settings.uploads_dir, settings.upload_max_bytes)
     if path.stat().st_size > settings.sync_import_max_bytes:

@@ -305,7 +305,7 @@ def move(
                 on=req.on,
                 plaintiff=req.plaintiff,
             ),
-            holidays=settings.holidays,
+            closed=settings.non_working_days(),
         )
     )
 
@@ -451,7 +451,7 @@ def suggestion_service(
             user=caller.user,
             suggestion_id=suggestion_id,
             served_on=req.served_on,
-            holidays=settings.holidays,
+            closed=settings.non_working_days(),
         )
     )
 

@@ -55,6 +55,9 @@ class ZoneEntry(BaseModel):
     kind_title: str
     protected: bool
     level: str | None
+    grade: str | None = Field(
+        default=None, description="a nature reserve's grade: national_park, national, …"
+    )
     name: str | None
     code: str | None
     relation: str

@@ -6,12 +6,15 @@ import socket
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from subprocess import Popen
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+
+from rules.working_days import CHINA
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -64,3 +67,10 @@ def serve_process(url: str, data_dir: Path, **env: str) -> Iterator[tuple[str, P
     finally:
         proc.kill()
         proc.wait(10)
+
+
+def working_day_from(day: date) -> date:
+    """The first working day from `day` on (a period ending on a non-working day rolls)."""
+    while day in CHINA:
+        day += timedelta(days=1)
+    return day

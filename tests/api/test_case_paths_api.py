@@ -18,6 +18,7 @@ from models import Lead, Suggestion
 from models.base import utcnow
 from rules.legal import PROCEDURE_PATHS
 from rules.workflow import CST, local_date
+from tests.api.helpers import working_day_from
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"
@@ -141,8 +142,9 @@ def test_civil_path_notice_then_litigation(
     assert step(c, lead_id, "public_notice").status_code == 200
     lead = detail(c, lead_id)
     end = datetime.fromisoformat(lead["notice_end"]).astimezone(CST)
-    assert end.date() == today() + timedelta(days=30) and (end.hour, end.minute) == (23, 59)
-    first = (today() + timedelta(days=31)).isoformat()
+    last = working_day_from(today() + timedelta(days=30))
+    assert end.date() == last and (end.hour, end.minute) == (23, 59)
+    first = (last + timedelta(days=1)).isoformat()
     assert offered(lead)["litigation"]["possible_from"] == first
     early = step(c, lead_id, "litigation")
     assert early.status_code == 422 and first in early.json()["detail"]

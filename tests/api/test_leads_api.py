@@ -16,6 +16,7 @@ from app.services.audit import verify as verify_chain
 from app.services.leads.build import refresh
 from models import Lead, Suggestion, User
 from models.base import utcnow
+from tests.api.helpers import working_day_from
 from tests.api.test_cli import ecoleads
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
@@ -339,7 +340,7 @@ def test_suggestion_service_reply_follow_up_and_overdue_rules(
     assert r.status_code == 200, r.text
     sug = c.get(f"/api/v1/leads/{lead_id}", headers=pro).json()["suggestions"][0]
     due = datetime.fromisoformat(sug["due_at"]).astimezone(timezone(timedelta(hours=8)))
-    assert due.date() == today + timedelta(days=15)
+    assert due.date() == working_day_from(today + timedelta(days=15))
     assert (due.hour, due.minute, due.second) == (23, 59, 59)
     # Issued five days ago, received three days ago: the period runs from the receipt.
     with demo.sessions.begin() as s:
@@ -351,7 +352,7 @@ def test_suggestion_service_reply_follow_up_and_overdue_rules(
         json={"served_on": received.isoformat()},
     ).json()
     moved_due = datetime.fromisoformat(moved["due_at"]).astimezone(timezone(timedelta(hours=8)))
-    assert moved_due.date() == received + timedelta(days=15)
+    assert moved_due.date() == working_day_from(received + timedelta(days=15))
     future = c.post(
         f"/api/v1/suggestions/{sug['id']}/service",
         headers=pro,

@@ -4,7 +4,7 @@ overdue receipts, and refusals that change nothing."""
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from app.main import create_app
+from app.services.partners.referrals import receipt_due
+from app.settings import Settings
 from models import AuditEntry, Referral
 from models.base import utcnow
+from rules.workflow import CST, local_date
+from rules.working_days import CHINA
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 PHOTOS = Path(__file__).parents[1] / "data" / "photos"
@@ -137,6 +141,26 @@ def test_originals_only_through_a_granting_referral(env: Env) -> None:
     original = c.get(f"/api/v1/reports/{report_id}/photos/1?original=true", headers=partner)
     assert original.status_code == 200
     assert original.content == (PHOTOS / "plain.png").read_bytes()
+
+
+def test_a_receipt_falls_due_at_midnight_cst_of_its_last_working_day(env: Env) -> None:
+    """Rule: a referral is acknowledged within 7 days counted from the next day, to 24:00 China
+    Standard Time of the last day (not "now + 7 days" in UTC), rolled past weekends and public
+    holidays like the procedure periods."""
+    sent = datetime(2026, 9, 24, 18, 30, tzinfo=UTC)  # 02:30 on the 25th in Beijing
+    # 2 October is in the National Day holiday (1-7 October): the 8th, at 24:00 CST.
+    assert receipt_due(sent, Settings()) == datetime.combine(date(2026, 10, 8), time.max, CST)
+    assert receipt_due(datetime(2026, 3, 2, 1, tzinfo=UTC), Settings()).date() == date(2026, 3, 9)
+    c, pro, _ = env
+    lead = lead_at(c, pro, *GUANTING, "due")
+    r = c.post(
+        f"/api/v1/leads/{lead}/referrals", headers=pro, json={"to_org": "110000", "basis": "跨界"}
+    ).json()
+    due = datetime.fromisoformat(r["receipt_due_at"]).astimezone(CST)
+    assert due.time() == time(23, 59, 59, 999999) and due.date() not in CHINA
+    first = local_date(utcnow()) + timedelta(days=7)
+    assert due.date() >= first
+    assert all(first + timedelta(days=n) in CHINA for n in range((due.date() - first).days))
 
 
 def test_overdue_receipts_show_for_both_sides(env: Env, demo: Backend) -> None:

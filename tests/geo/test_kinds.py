@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from rules.kinds import KINDS, NEAREST_KINDS, KindError, check_kind, normalise_level
+from rules.kinds import (
+    KINDS,
+    NEAREST_KINDS,
+    KindError,
+    check_kind,
+    normalise_grade,
+    normalise_level,
+)
 
 
 @pytest.mark.parametrize(
@@ -124,3 +131,21 @@ def test_check_kind_accepts(kind: str) -> None:
 def test_check_kind_refuses(kind: str) -> None:
     with pytest.raises(KindError, match="invalid layer kind"):
         check_kind(kind)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("国家公园", "national_park"), ("国家级", "national"), ("省级", "provincial"),
+     ("市级", "city"), ("县级", "county"), ("National", "national"), (None, None)],
+)  # fmt: skip
+def test_reserve_grades(raw: str | None, expected: str | None) -> None:
+    """A reserve's grade decides whether 刑法 art. 342-1 can apply (national parks and
+    national-level reserves only), so it is a controlled vocabulary of nature reserves."""
+    assert normalise_grade("nature_reserve", raw) == expected
+
+
+def test_an_unknown_grade_or_a_grade_of_another_kind_is_refused() -> None:
+    with pytest.raises(KindError, match="unrecognised reserve grade"):
+        normalise_grade("nature_reserve", "世界级")
+    with pytest.raises(KindError, match="nature reserves only"):
+        normalise_grade("wetland", "国家级")

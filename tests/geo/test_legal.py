@@ -144,7 +144,7 @@ def test_a_continuing_violation_is_judged_by_the_law_while_it_continues() -> Non
     assert water["article"] == "第六十六条 (art. 66)" and water["conduct_start"] == "2017-08-04"
     assert "行为始于2017-08-04" in str(water["timing_note"])
     assert water["conduct_date"] == TODAY.isoformat()
-    reserve = (("nature_reserve", "core"),)
+    reserve = (("nature_reserve", "core"), ("national_protected_area", None))
     facts = EvidenceFacts(zones=reserve, photos=1, dated=True, independent_sources=1)
     early = Timing(date(2021, 2, 1), latest=TODAY, procedure=TODAY, continuing=True)
     assert not any(b["code"] == "cl-342-1" for b in suggest(SEED, "land_disturbance", facts,
@@ -165,10 +165,21 @@ def test_no_article_in_force_gives_a_note_never_an_empty_list() -> None:
 def test_no_row_before_its_instrument_took_effect() -> None:
     """Rule: a basis applies only from the day its edition took effect (破坏自然保护地罪,
     刑法修正案（十一）, from 2021-03-01)."""
-    reserve = (("nature_reserve", None),)
+    reserve = (("nature_reserve", None), ("national_protected_area", None))
     assert any(b["code"] == "cl-342-1" for b in bases("land_disturbance", reserve))
     early = bases("land_disturbance", reserve, date(2021, 2, 28))
     assert not any(b["code"] == "cl-342-1" for b in early)
+
+
+def test_destroying_a_protected_area_is_a_crime_only_in_national_ones() -> None:
+    """Rule (issue 19, 6): 刑法 art. 342-1 (破坏自然保护地罪) covers national parks and
+    national-level nature reserves only; a provincial, city or county reserve, or one whose
+    grade is not recorded, is cited under 自然保护区条例 art. 26 instead."""
+    national = (("nature_reserve", "buffer"), ("national_protected_area", None))
+    assert "cl-342-1" in {b["code"] for b in bases("illegal_mining", national)}
+    for zones in ((("nature_reserve", "buffer"),), (("nature_reserve", None),)):
+        codes = {b["code"] for b in bases("illegal_mining", zones)}
+        assert "cl-342-1" not in codes and "nrr-26" in codes
 
 
 def test_straw_burning_outside_a_designated_area_has_no_article_but_a_note() -> None:

@@ -25,6 +25,7 @@ from rules.workflow import (
     possible_from,
     reply_due,
 )
+from rules.working_days import SOURCE, NonWorkingDays
 
 PAIRS = [(a, b) for a in LEAD_STATUSES for b in LEAD_STATUSES if a != b]
 FINAL = ("closed_remedied", "closed_not_remedied", "terminated", "rejected", "duplicate")
@@ -178,20 +179,39 @@ def test_reply_period_runs_from_receipt_to_the_end_of_the_day_in_cst() -> None:
     2018, art. 21); the last day ends at midnight China Standard Time, not at a UTC hour."""
     served = date(2026, 1, 31)
     assert reply_due(served, urgent=False) == datetime.combine(date(2026, 3, 31), END_OF_DAY, CST)
-    assert reply_due(served, urgent=True) == datetime.combine(date(2026, 2, 15), END_OF_DAY, CST)
+    served = date(2026, 3, 1)  # + 15 days: Monday 16 March
+    assert reply_due(served, urgent=True) == datetime.combine(date(2026, 3, 16), END_OF_DAY, CST)
     # 23:59:59 CST is 15:59:59 UTC: a reply at 17:00 UTC the same day is already the next day.
     assert reply_due(served, urgent=True).astimezone(UTC).hour == 15
     assert reply_due(date(2027, 12, 29), urgent=False).date() == date(2028, 2, 29)
 
 
-def test_a_period_ending_on_a_holiday_ends_on_the_next_working_day() -> None:
-    """Rule: 期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期 (the
-    periods rule of the procedure laws); only when the holiday calendar is configured."""
-    national_day = {date(2026, 10, d) for d in range(1, 8)}
-    served = date(2026, 9, 16)  # + 15 days = 1 October
-    assert reply_due(served, urgent=True).date() == date(2026, 10, 1)
-    rolled = reply_due(served, urgent=True, holidays=national_day)
-    assert rolled == datetime.combine(date(2026, 10, 8), END_OF_DAY, CST)
+def test_a_period_ending_on_a_non_working_day_ends_on_the_next_working_day() -> None:
+    """Rule: 期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期
+    (民事诉讼法 art. 85); 法定休假日 are weekends and public holidays, except the weekend days
+    the State Council moves to working days (调休), by default, without any configuration."""
+    # + 15 days = Thursday 1 October 2026: National Day, 1-7 October.
+    assert reply_due(date(2026, 9, 16), urgent=True).date() == date(2026, 10, 8)
+    # + 15 days = Saturday 14 March 2026: Monday the 16th.
+    assert reply_due(date(2026, 2, 27), urgent=True) == datetime.combine(
+        date(2026, 3, 16), END_OF_DAY, CST
+    )
+    # + 15 days = Sunday 15 February 2026, the Spring Festival (15-23 February): the 24th.
+    assert reply_due(date(2026, 1, 31), urgent=True).date() == date(2026, 2, 24)
+    # + 15 days = Saturday 28 February 2026, a 调休 working day: no roll-over.
+    assert reply_due(date(2026, 2, 13), urgent=True).date() == date(2026, 2, 28)
+    # The 30-day notice the same way: published 2 September 2026 ends Friday 2 October -> 8th.
+    assert notice_end(date(2026, 9, 2)).date() == date(2026, 10, 8)
+
+
+def test_a_deployment_adds_its_own_holidays_and_working_days() -> None:
+    """Rule: the shipped calendar can be overridden: local holidays extend a period, declared
+    working days stop it (ECOLEADS_HOLIDAYS, ECOLEADS_WORKDAYS)."""
+    local = NonWorkingDays(extra_holidays={date(2026, 3, 16)}, workdays={date(2026, 3, 14)})
+    assert reply_due(date(2026, 2, 27), urgent=True, closed=local).date() == date(2026, 3, 14)
+    local = NonWorkingDays(extra_holidays={date(2026, 3, 16)})
+    assert reply_due(date(2026, 2, 27), urgent=True, closed=local).date() == date(2026, 3, 17)
+    assert "holidays" in SOURCE and "调休" in SOURCE
 
 
 def test_overdue_only_while_unanswered_and_the_lead_is_open() -> None:

@@ -33,6 +33,7 @@ from models import (
     Suggestion,
 )
 from models.spatial import BBoxFilter
+from rules.kinds import NATIONAL_GRADES, NATIONAL_PROTECTED_AREA
 from rules.legal import BasisRow, EvidenceFacts, Timing, suggest
 from rules.procedure import Procedure, SuggestionOutcome
 from rules.workflow import CLOSED_STATUSES, local_date
@@ -99,8 +100,15 @@ def lead_items(session: Session, lead: Lead) -> list[EvidenceItem]:
 
 
 def zone_keys(zones: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str | None], ...]:
-    """The (kind, level) of each zone of a geocode, as the scoring and legal rules read them."""
-    return tuple((z["kind"], z["level"]) for z in zones)
+    """The (kind, level) of each zone of a geocode, as the scoring and legal rules read them;
+    a national park or national-level reserve is also the zone `national_protected_area`
+    (刑法 art. 342-1's 国家公园、国家级自然保护区). A reserve without a recorded grade is not."""
+    keys: dict[tuple[str, str | None], None] = {}
+    for z in zones:
+        keys[(z["kind"], z["level"])] = None
+        if z["kind"] == "nature_reserve" and z.get("grade") in NATIONAL_GRADES:
+            keys[(NATIONAL_PROTECTED_AREA, None)] = None
+    return tuple(keys)
 
 
 @dataclass(frozen=True)

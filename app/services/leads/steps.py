@@ -2,7 +2,7 @@
 suggestion, the public notice, supporting a suit), which steps a lead may take next and
 from when, and re-matching the legal elements a step proves."""
 
-from collections.abc import Collection
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -104,7 +104,7 @@ def take_step(
     user: User,
     note: str,
     details: StepDetails,
-    holidays: Collection[date],
+    closed: Container[date],
 ) -> dict[str, Any]:
     """Check a step's timing and record what it needs on the lead; return what to log."""
     if details.path is not None and to != "case_filed":
@@ -126,7 +126,7 @@ def take_step(
         return {"consulted_on": on.isoformat()}
     if to == "public_notice":
         on = details.on or today
-        lead.notice_start, lead.notice_end = start_of(on), notice_end(on, holidays)
+        lead.notice_start, lead.notice_end = start_of(on), notice_end(on, closed)
         return {"published_on": on.isoformat(), "notice_end": lead.notice_end.isoformat()}
     if to == "support_suit":
         if not (details.plaintiff or "").strip():
@@ -134,12 +134,12 @@ def take_step(
         lead.notice_plaintiff = details.plaintiff
         return {"plaintiff": details.plaintiff}
     if to == "suggestion_issued":
-        return issue_suggestion(session, lead=lead, details=details, holidays=holidays)
+        return issue_suggestion(session, lead=lead, details=details, closed=closed)
     return {}
 
 
 def issue_suggestion(
-    session: Session, *, lead: Lead, details: StepDetails, holidays: Collection[date]
+    session: Session, *, lead: Lead, details: StepDetails, closed: Container[date]
 ) -> dict[str, Any]:
     """Record a suggestion with its agency and the day the agency received it (default:
     today), from which its reply period runs."""
@@ -158,7 +158,7 @@ def issue_suggestion(
         issued_at=issued,
         urgent=details.urgent,
         served_at=start_of(served),
-        due_at=reply_due(served, details.urgent, holidays),
+        due_at=reply_due(served, details.urgent, closed),
         follow_ups=[],
     )
     session.add(sug)

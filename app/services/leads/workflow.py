@@ -1,6 +1,6 @@
 """Use cases: move leads through the workflow, assign them, record suggestions; read leads."""
 
-from collections.abc import Collection
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +23,7 @@ from rules.workflow import (
     reply_due,
     start_of,
 )
+from rules.working_days import CHINA
 
 
 def get_lead(session: Session, *, user: User, lead_id: int) -> Lead:
@@ -106,7 +107,7 @@ def transition(
     to: str,
     note: str,
     details: StepDetails | None = None,
-    holidays: Collection[date] = (),
+    closed: Container[date] = CHINA,
 ) -> Lead:
     """Move a lead to another state, with a note and what the step records (the path when
     filing, a consultation, a suggestion, a notice, the organisation whose suit is
@@ -123,7 +124,7 @@ def transition(
         user=user,
         note=note,
         details=details or StepDetails(),
-        holidays=holidays,
+        closed=closed,
     )
     lead.status = to
     session.flush()
@@ -219,7 +220,7 @@ def record_service(
     user: User,
     suggestion_id: int,
     served_on: date,
-    holidays: Collection[date] = (),
+    closed: Container[date] = CHINA,
 ) -> Suggestion:
     """Record the day the agency received the suggestion; its deadline runs from there."""
     sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
@@ -230,7 +231,7 @@ def record_service(
     if sug.replied_at is not None:
         raise Invalid("the agency has already replied; its deadline no longer matters")
     sug.served_at = start_of(served_on)
-    sug.due_at = reply_due(served_on, sug.urgent, holidays)
+    sug.due_at = reply_due(served_on, sug.urgent, closed)
     audit.append(
         session,
         actor=f"user:{user.id}",

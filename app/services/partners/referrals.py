@@ -2,9 +2,10 @@
 (回执), progress reports and the outcome. Each step is in the audit log (so in the lead's
 timeline); receipts not given by their due date show as overdue."""
 
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,9 +19,18 @@ from app.services.webhooks import emit
 from app.settings import Settings
 from models import Lead, Organisation, Referral, User
 from models.base import utcnow
+from rules.workflow import local_date, period_end
 
 # sent → received → in_progress → concluded; the receiving side may also decline.
 OPEN = ("sent", "received", "in_progress")
+
+
+def receipt_due(sent: datetime, settings: Settings) -> datetime:
+    """When a referral sent at `sent` must be acknowledged: the receipt period counted from the
+    next day, to 24:00 China Standard Time of its last day, rolled past non-working days as
+    the procedure periods are (rules/workflow.py: period_end)."""
+    period = relativedelta(days=settings.referral_receipt_days)
+    return period_end(local_date(sent), period, settings.non_working_days())
 
 
 def refer(
@@ -54,7 +64,7 @@ def refer(
         note=note,
         grants_originals=grants_originals,
         status="sent",
-        receipt_due_at=utcnow() + timedelta(days=settings.referral_receipt_days),
+        receipt_due_at=receipt_due(utcnow(), settings),
         progress=[],
         created_by_id=user.id,
     )

@@ -94,6 +94,7 @@ def import_layer(
                 "layer_version_id": version.id,
                 "name": f.name,
                 "level": f.level,
+                "grade": f.grade,
                 "code": f.code,
                 "properties": f.properties,
                 "geom": from_shape(f.geometry, srid=SRID),
@@ -201,7 +202,13 @@ def layer_features(
             "type": "Feature",
             "id": f.id,
             "geometry": mapping(_simplified(to_shape(f.geom), tolerance)),
-            "properties": {**f.properties, "name": f.name, "level": f.level, "code": f.code},
+            "properties": {
+                **f.properties,
+                "name": f.name,
+                "level": f.level,
+                "grade": f.grade,
+                "code": f.code,
+            },
         }
         for f in rows
     ]

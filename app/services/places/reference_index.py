@@ -98,6 +98,7 @@ def feature_info_select(*extra: Any) -> Select[Any]:
             LayerFeature.name,
             LayerFeature.level,
             LayerFeature.code,
+            LayerFeature.grade,
             *extra,
         )
         .join(LayerVersion, LayerFeature.layer_version_id == LayerVersion.id)
@@ -111,7 +112,7 @@ def _load_features(session: Session, version_ids: tuple[int, ...]) -> Indexed[Fe
         .where(LayerFeature.layer_version_id.in_(version_ids))
         .order_by(LayerFeature.id)
     ).all()
-    return Indexed.build([FeatureInfo(*r[:7]) for r in rows], [to_shape(r[7]) for r in rows])
+    return Indexed.build([FeatureInfo(*r[:8]) for r in rows], [to_shape(r[8]) for r in rows])
 
 
 def _load_orgs(session: Session) -> Indexed[OrgInfo]:

@@ -72,6 +72,8 @@ const STRINGS = {
   layer_wetland: ["湿地", "Wetlands"],
   layer_ecological_redline: ["生态保护红线", "Ecological red lines"],
   layer_no_burn_area: ["秸秆禁烧区", "No-burn areas"],
+  layer_nature_reserve: ["自然保护区", "Nature reserves"],
+  layer_national_protected_area: ["国家公园或国家级自然保护区", "National park or national-level reserve"],
   layer_leads: ["线索（按分值着色）", "Leads (by score)"],
   layer_stations: ["空气监测站 PM10 日均值", "Air stations, daily PM10"],
   layer_surface: ["PM10 插值面", "PM10 surface"],
