@@ -60,6 +60,21 @@ ELEMENTS: dict[str, tuple[str, str]] = {
         "位于人口集中地区或其他依法需要特殊保护的区域内",
         "the place is a densely populated area or another area the law specially protects",
     ),
+    # Facts the crimes of 刑法 arts. 339 and 341 (and the wildlife law's bans) turn on, shown
+    # by records or a species appraisal: never proven by photos alone.
+    "imported_waste": (
+        "固体废物来自境外（海关记录、溯源鉴定）",
+        "the solid waste came from abroad (customs records or tracing)",
+    ),
+    "protected_wildlife": (
+        "涉案动物属于国家重点保护的珍贵、濒危野生动物（物种鉴定）",
+        "the animal is of a nationally protected precious or endangered species (appraisal)",
+    ),
+    "wild_land_animal": (
+        "涉案动物为在野外环境自然生长繁殖的陆生野生动物（物种鉴定）",
+        "the animal is a land animal grown and bred in the wild (appraisal)",
+    ),
+    "for_food": ("以食用为目的", "the purpose was eating it"),
 }
 
 # Element sets of the seed rows: the place (zone rows), the act, and who must act on it.

@@ -92,8 +92,8 @@ WATER: list[BasisRow] = [
         row
         for level in SOURCE_ZONE_LEVELS
         for row in [
-            *rows("wppcl-64", DISCHARGE, WPPCL_2008, "第五十七条 (art. 57)",
-                  "在饮用水水源保护区内，禁止设置排污口", AT_SITE,
+            *rows("wppcl-64", DISCHARGE, WPPCL_2008, "第五十七条、第七十五条 (arts. 57, 75)",
+                  "在饮用水水源保护区内，禁止设置排污口；违者责令限期拆除并处罚款", AT_SITE,
                   ("water_source_zone", level), review=True),
             *rows("wppcl-64", DISCHARGE, WPPCL, "第六十四条、第八十四条 (arts. 64, 84)",
                   "在饮用水水源保护区内，禁止设置排污口；违者责令限期拆除并处罚款", AT_SITE,

@@ -1,7 +1,7 @@
 """Seed rows for crimes (刑法 and the judicial interpretation on pollution crimes) and the
 procuratorate's standing to sue (the procedure rows, any category)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from rules.kinds import NATIONAL_PROTECTED_AREA
 from rules.legal import ACT, BasisRow, Edition
@@ -11,14 +11,24 @@ CRIMINAL = "中华人民共和国刑法 (Criminal Law)"
 CRIME = ("activity_evidence", "responsible_party", "harm_assessment", "corroboration")
 
 
-def criminal(source: str, since: date) -> Edition:
-    """An article of the Criminal Law in the wording in force since `since`."""
-    return Edition(CRIMINAL, source, since)
+def criminal(source: str, since: date, until: date | None = None) -> Edition:
+    """An article of the Criminal Law in the wording (and charge name) in force from `since`
+    to `until`."""
+    return Edition(CRIMINAL, source, since, until)
 
 
 CL_1997 = criminal("刑法（1997年修订，1997-10-01施行）", date(1997, 10, 1))
-CL_338 = criminal("刑法第三百三十八条（刑法修正案（八），2011-05-01施行；修正案（十一）修改）",
-                  date(2011, 5, 1))  # fmt: skip
+# 刑法修正案（十一） (from 2021-03-01) rewrote art. 338 and added art. 341(3); the 罪名补充规定
+# （七） of the same day merged the two charges of art. 341(1) into one.
+AMENDMENT_11 = date(2021, 3, 1)
+CL_338_2011 = criminal("刑法第三百三十八条（刑法修正案（八），2011-05-01施行）", date(2011, 5, 1),
+                       AMENDMENT_11 - timedelta(days=1))  # fmt: skip
+CL_338_2021 = criminal("刑法第三百三十八条（刑法修正案（十一），2021-03-01施行）", AMENDMENT_11)
+CL_341_1997 = criminal("刑法（1997年修订，1997-10-01施行；罪名：最高人民法院确定罪名的规定）",
+                       date(1997, 10, 1), AMENDMENT_11 - timedelta(days=1))  # fmt: skip
+CL_341_2021 = criminal(
+    "刑法第三百四十一条（刑法修正案（十一），2021-03-01施行；罪名补充规定（七））", AMENDMENT_11
+)
 CL_342 = criminal("刑法第三百四十二条（刑法修正案（二），2001-08-31施行）", date(2001, 8, 31))
 CL_342_1 = criminal(
     "刑法第三百四十二条之一（刑法修正案（十一），2021-03-01施行）", date(2021, 3, 1)
@@ -55,6 +65,15 @@ OVER_STANDARD = (
 TOXIC = (*CRIME, "hazardous_substance")
 POLLUTING = ("water_pollution_discharge", "waste_dumping", "black_odorous_water", "hazardous_waste")
 IN_RESERVE = ("illegal_building_protected_area", "land_disturbance", "illegal_mining")
+POLLUTION_CRIME = (
+    "违反国家规定，排放、倾倒或者处置有放射性的废物、含传染病病原体的废物、有毒物质或者其他"
+    "有害物质，严重污染环境的，处三年以下有期徒刑或者拘役"
+)
+PROTECTED_WILDLIFE_ACTS = (
+    "非法猎捕、杀害国家重点保护的珍贵、濒危野生动物的，或者非法收购、运输、出售国家重点保护的"
+    "珍贵、濒危野生动物及其制品的"
+)
+IMPORTED = ("waste_dumping", "hazardous_waste")
 
 APL = Edition(
     "中华人民共和国行政诉讼法 (Administrative Procedure Law)",
@@ -96,15 +115,38 @@ COURT: list[BasisRow] = [
           "破坏自然保护地罪：违反自然保护地管理法规，在国家公园、国家级自然保护区进行开垦、开发"
           "活动或者修建建筑物，造成严重后果或者有其他恶劣情节的",
           ("location_in_zone", *CRIME), (NATIONAL_PROTECTED_AREA, None)),
-    *rows("cl-338", POLLUTING, CL_338, "第三百三十八条 (art. 338)", "污染环境罪：严重污染环境的",
+    *rows("cl-338", POLLUTING, CL_338_2011, "第三百三十八条 (art. 338)",
+          f"污染环境罪：{POLLUTION_CRIME}；后果特别严重的，处三年以上七年以下有期徒刑",
           (*CRIME, "serious_pollution")),
+    *rows("cl-338", POLLUTING, CL_338_2021, "第三百三十八条 (art. 338)",
+          f"污染环境罪：{POLLUTION_CRIME}；情节严重的，处三年以上七年以下有期徒刑；有下列情形之一"
+          "的，处七年以上有期徒刑：在饮用水水源保护区、自然保护地核心保护区等依法确定的重点保护区域"
+          "排放、倾倒、处置有放射性的废物、含传染病病原体的废物、有毒物质，情节特别严重的；……",
+          (*CRIME, "serious_pollution")),
+    *rows("cl-339-1", IMPORTED, CL_1997, "第三百三十九条第一款 (art. 339(1))",
+          "非法处置进口的固体废物罪：违反国家规定，将境外的固体废物进境倾倒、堆放、处置的",
+          ("activity_evidence", "responsible_party", "corroboration", "imported_waste")),
+    *rows("cl-339-2", IMPORTED, CL_1997, "第三百三十九条第二款 (art. 339(2))",
+          "擅自进口固体废物罪：未经国务院有关主管部门许可，擅自进口固体废物用作原料，造成重大"
+          "环境污染事故，致使公私财产遭受重大损失或者严重危害人体健康的",
+          (*CRIME, "imported_waste")),
     *rows("cl-340", ("illegal_fishing_hunting",), CL_1997, "第三百四十条 (art. 340)",
           "非法捕捞水产品罪：在禁渔区、禁渔期或者使用禁用的工具、方法捕捞水产品，情节严重的", ACT),
-    *rows("cl-341-1", ("illegal_fishing_hunting",), CL_1997, "第三百四十一条第一款 (art. 341(1))",
-          "危害珍贵、濒危野生动物罪：非法猎捕、杀害国家重点保护的珍贵、濒危野生动物的", ACT),
+    *rows("cl-341-1", ("illegal_fishing_hunting",), CL_341_1997,
+          "第三百四十一条第一款 (art. 341(1))",
+          "非法猎捕、杀害珍贵、濒危野生动物罪；非法收购、运输、出售珍贵、濒危野生动物、珍贵、"
+          f"濒危野生动物制品罪：{PROTECTED_WILDLIFE_ACTS}", (*CRIME, "protected_wildlife")),
+    *rows("cl-341-1", ("illegal_fishing_hunting",), CL_341_2021,
+          "第三百四十一条第一款 (art. 341(1))",
+          f"危害珍贵、濒危野生动物罪：{PROTECTED_WILDLIFE_ACTS}", (*CRIME, "protected_wildlife")),
     *rows("cl-341-2", ("illegal_fishing_hunting",), CL_1997, "第三百四十一条第二款 (art. 341(2))",
           "非法狩猎罪：违反狩猎法规，在禁猎区、禁猎期或者使用禁用的工具、方法进行狩猎，破坏野生"
           "动物资源，情节严重的", ACT),
+    *rows("cl-341-3", ("illegal_fishing_hunting",), CL_341_2021,
+          "第三百四十一条第三款 (art. 341(3))",
+          "非法猎捕、收购、运输、出售陆生野生动物罪：违反野生动物保护管理法规，以食用为目的非法"
+          "猎捕、收购、运输、出售第一款规定以外的在野外环境自然生长繁殖的陆生野生动物，情节严重的",
+          (*CRIME, "wild_land_animal", "for_food")),
     *rows("cl-342", ("illegal_building_protected_area", "farmland_occupation",
                      "forest_grassland_destruction"), CL_342, "第三百四十二条 (art. 342)",
           "非法占用农用地罪：非法占用耕地、林地等农用地，改变被占用土地用途，数量较大，造成耕地、"

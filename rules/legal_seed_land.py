@@ -1,4 +1,4 @@
-"""Seed rows for land, forest and grassland, protected areas, waste and mining."""
+"""Seed rows for land, forest and grassland, protected areas, wildlife, waste and mining."""
 
 from datetime import date
 
@@ -71,17 +71,29 @@ RESERVES = Edition(
     "自然保护区条例（2017年修订，2017-10-07施行）",
     date(2017, 10, 7),
 )
-# The 1994 text: art. 26 reads the same; the 2011 and 2017 revisions kept its numbering.
+# The 1994 text: arts. 26 and 32 read the same; the 2011 and 2017 revisions kept their
+# numbering.
 RESERVES_1994 = Edition(
     RESERVES.law, "自然保护区条例（国务院令第167号，1994-12-01施行）", date(1994, 12, 1),
     date(2017, 10, 6),
 )
+FISHERY = Edition(
+    "中华人民共和国渔业法 (Fisheries Law)",
+    "渔业法（2013年修正，2013-12-28施行）",
+    date(2013, 12, 28),
+)
+WILDLIFE = Edition(
+    "中华人民共和国野生动物保护法 (Wildlife Protection Law)",
+    "野生动物保护法（2022年修订，2023-05-01施行）",
+    date(2023, 5, 1),
+)
+# 自然保护区条例 art. 32 bars production facilities in a reserve's core and buffer zones.
+RESERVE_CORE_BUFFER = (("nature_reserve", "core"), ("nature_reserve", "buffer"))
 # Art. 11 of the livestock regulations: source protection zones (levels I and II: the quasi
 # zone lies outside them), and reserves' core and buffer zones.
 LIVESTOCK_BANNED = (
     *(("water_source_zone", level) for level in SOURCE_ZONE_LEVELS),
-    ("nature_reserve", "core"),
-    ("nature_reserve", "buffer"),
+    *RESERVE_CORE_BUFFER,
 )
 
 LAND_AND_WASTE: list[BasisRow] = [
@@ -113,10 +125,10 @@ LAND_AND_WASTE: list[BasisRow] = [
     *rows("mrl-licence", ("illegal_mining",), MINERAL_1996, "第三条、第三十九条 (arts. 3, 39)",
           "开采矿产资源必须依法申请取得采矿权；未取得采矿许可证擅自采矿的，责令停止开采、"
           "赔偿损失，没收采出的矿产品和违法所得，可以并处罚款", ACT_AGENCY),
-    *rows("mrl-licence", ("illegal_mining",), MINERAL_2024,
-          "采矿权及无证开采罚则 (mining right; penalty for mining without one)",
-          "开采矿产资源应当依法取得采矿权；未取得采矿权擅自开采的，依法予以处罚",
-          ACT_AGENCY, review=True),
+    *rows("mrl-licence", ("illegal_mining",), MINERAL_2024, "第五条、第六十四条 (arts. 5, 64)",
+          "勘查、开采矿产资源应当依法分别取得探矿权、采矿权；未取得采矿权开采矿产资源的，责令"
+          "停止违法行为，没收直接用于违法开采的工具、设备以及违法采出的矿产品，并处罚款",
+          ACT_AGENCY),
     *[
         row
         for zone in LIVESTOCK_BANNED
@@ -166,4 +178,28 @@ LAND_AND_WASTE: list[BasisRow] = [
             AT_SITE, ("nature_reserve", None),
         )
     ],
+    *[
+        row
+        for ed in (RESERVES_1994, RESERVES)
+        for zone in RESERVE_CORE_BUFFER
+        for row in rows(
+            "nrr-32", ("illegal_building_protected_area",), ed, "第三十二条 (art. 32)",
+            "在自然保护区的核心区和缓冲区内，不得建设任何生产设施", AT_SITE, zone,
+        )
+    ],
+    *rows("fishery-30-38", ("illegal_fishing_hunting",), FISHERY,
+          "第三十条、第三十八条 (arts. 30, 38)",
+          "禁止使用炸鱼、毒鱼、电鱼等破坏渔业资源的方法进行捕捞；禁止在禁渔区、禁渔期进行捕捞；"
+          "违者没收渔获物和违法所得，处五万元以下的罚款；情节严重的，没收渔具，吊销捕捞许可证",
+          ACT_AGENCY),
+    *rows("wpl-20", ("illegal_fishing_hunting",), WILDLIFE,
+          "第二十条第一款、第四十八条、第四十九条 (arts. 20(1), 48, 49)",
+          "在自然保护地和禁猎（渔）区、禁猎（渔）期内，禁止猎捕以及其他妨碍野生动物生息繁衍的"
+          "活动；在其中猎捕国家重点保护野生动物（第四十八条）或者有重要生态、科学、社会价值的陆生"
+          "野生动物、地方重点保护野生动物（第四十九条）的，没收猎获物、猎捕工具和违法所得，并处罚款",
+          ACT_AGENCY),
+    *rows("wpl-21", ("illegal_fishing_hunting",), WILDLIFE,
+          "第二十一条第一款、第四十八条 (arts. 21(1), 48)",
+          "禁止猎捕、杀害国家重点保护野生动物；违者没收猎获物、猎捕工具和违法所得，吊销特许猎捕证，"
+          "并处猎获物价值二倍以上二十倍以下罚款", (*ACT_AGENCY, "protected_wildlife")),
 ]  # fmt: skip

@@ -5,6 +5,7 @@ import io
 import json
 import threading
 import zipfile
+from datetime import date
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -73,7 +74,9 @@ def test_seeding_adds_missing_versions_and_never_overwrites(db: Backend) -> None
         for row in edited:
             row.text = "用户修改的条文"
         retired = s.scalars(
-            select(LegalBasis).where(LegalBasis.code == "mrl-licence", LegalBasis.needs_review)
+            select(LegalBasis).where(
+                LegalBasis.code == "mrl-licence", LegalBasis.effective_from == date(2025, 7, 1)
+            )
         ).all()
         assert len(retired) == 1
         s.execute(delete(LegalBasis).where(LegalBasis.id == retired[0].id))

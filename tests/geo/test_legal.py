@@ -70,13 +70,13 @@ def test_nested_zones_give_only_the_strictest_zone() -> None:
 
 def test_the_conduct_date_picks_the_mineral_resources_law_in_force() -> None:
     """Rule: the 1996 Mineral Resources Law (arts. 3, 39) governs conduct up to 2025-06-30;
-    the 2024 revision from 2025-07-01 (its numbering not confirmed here: needs review)."""
+    the 2024 revision from 2025-07-01."""
     old = by_code("illegal_mining", "mrl-licence", on=date(2025, 6, 30))
     new = by_code("illegal_mining", "mrl-licence", on=date(2025, 7, 1))
     assert old["article"] == "第三条、第三十九条 (arts. 3, 39)" and not old["needs_review"]
     assert old["effective_to"] == "2025-06-30" and "1996年修正" in str(old["source"])
     assert new["effective_from"] == "2025-07-01" and new["effective_to"] is None
-    assert new["needs_review"] and "2024年修订" in str(new["source"])
+    assert "2024年修订" in str(new["source"])
     assert old["conduct_date"] == "2025-06-30" and new["conduct_date"] == "2025-07-01"
 
 
@@ -430,3 +430,110 @@ def test_earlier_editions_cover_conduct_before_the_latest_one() -> None:
     reserve = (("nature_reserve", "core"),)
     old = by_code("land_disturbance", "nrr-26", reserve, on=date(2000, 1, 1))
     assert "1994" in str(old["source"])
+
+
+def test_the_2024_mineral_resources_law_cites_arts_5_and_64() -> None:
+    """Rule (issue 19, low): 矿产资源法 (2024年修订) art. 5, mining needs a 采矿权; art. 64,
+    mining without one is stopped, its tools and ore confiscated and fined. The numbering is
+    confirmed: the row is no longer marked for review."""
+    new = by_code("illegal_mining", "mrl-licence", on=date(2025, 7, 1))
+    assert new["article"] == "第五条、第六十四条 (arts. 5, 64)" and not new["needs_review"]
+    assert "依法分别取得探矿权、采矿权" in str(new["text"])
+    assert "未取得采矿权开采矿产资源的" in str(new["text"])
+
+
+def test_the_2008_outfall_ban_cites_its_penalty() -> None:
+    """Rule (issue 19, low): like the 2017 text (arts. 64, 84), the 2008 outfall ban in a
+    source protection zone (水污染防治法 2008 art. 57) cites its penalty, art. 75 (2008
+    numbering still marked for review)."""
+    for level in ("I", "II"):
+        zone = (("water_source_zone", level),)
+        old = by_code("water_pollution_discharge", "wppcl-64", zone, date(2017, 12, 31))
+        assert old["article"] == "第五十七条、第七十五条 (arts. 57, 75)" and old["needs_review"]
+        assert "责令限期拆除" in str(old["text"])
+
+
+def test_the_pollution_crime_in_the_words_of_each_amendment() -> None:
+    """Rule (issue 19, low): 刑法 art. 338 in the words of 刑法修正案（八） up to 2021-02-28; from
+    2021-03-01 in those of 修正案（十一）, which added seven years or more for toxic substances
+    in 饮用水水源保护区 and other key zones. The threshold is never met on photos."""
+    before = by_code("waste_dumping", "cl-338", on=date(2021, 2, 28))
+    after = by_code("waste_dumping", "cl-338", on=date(2021, 3, 1))
+    assert "修正案（八）" in str(before["source"]) and before["effective_to"] == "2021-02-28"
+    assert "后果特别严重" in str(before["text"]) and "七年以上" not in str(before["text"])
+    assert "修正案（十一）" in str(after["source"]) and after["effective_from"] == "2021-03-01"
+    assert "饮用水水源保护区" in str(after["text"]) and "七年以上" in str(after["text"])
+    assert elements_of(after)["serious_pollution"] is False
+
+
+def test_wildlife_crime_names_follow_the_2021_rules() -> None:
+    """Rule (issue 19, low): 刑法 art. 341(1) was two charges (非法猎捕、杀害珍贵、濒危野生动物罪;
+    非法收购、运输、出售珍贵、濒危野生动物、珍贵、濒危野生动物制品罪) until 2021-02-28 and is
+    危害珍贵、濒危野生动物罪 from 2021-03-01 (罪名补充规定（七）); the species needs appraisal."""
+    before = by_code("illegal_fishing_hunting", "cl-341-1", on=date(2021, 2, 28))
+    after = by_code("illegal_fishing_hunting", "cl-341-1", on=date(2021, 3, 1))
+    assert str(before["text"]).startswith("非法猎捕、杀害珍贵、濒危野生动物罪")
+    assert "危害珍贵、濒危野生动物罪" not in str(before["text"])
+    assert str(after["text"]).startswith("危害珍贵、濒危野生动物罪")
+    assert elements_of(after)["protected_wildlife"] is False
+
+
+def test_eating_wild_land_animals_is_a_crime_from_2021() -> None:
+    """Rule (issue 19, low): 刑法 art. 341(3) (修正案（十一）, from 2021-03-01), 非法猎捕、收购、
+    运输、出售陆生野生动物罪: for food, wild land animals outside para. 1, 情节严重."""
+    crime = by_code("illegal_fishing_hunting", "cl-341-3", on=date(2021, 3, 1))
+    assert str(crime["text"]).startswith("非法猎捕、收购、运输、出售陆生野生动物罪")
+    assert {"wild_land_animal", "for_food"} <= {k for k, v in elements_of(crime).items() if not v}
+    early = bases("illegal_fishing_hunting", on=date(2021, 2, 28))
+    assert not any(b["code"] == "cl-341-3" for b in early)
+
+
+def test_imported_solid_waste_crimes() -> None:
+    """Rule (issue 19, low): 刑法 art. 339: 非法处置进口的固体废物罪 (para. 1) and 擅自进口固体
+    废物罪 (para. 2) for dumped or hazardous waste, only once the waste is shown to come from
+    abroad (never on photos)."""
+    for category in ("waste_dumping", "hazardous_waste"):
+        dumped = by_code(category, "cl-339-1")
+        imported = by_code(category, "cl-339-2")
+        assert str(dumped["text"]).startswith("非法处置进口的固体废物罪")
+        assert str(imported["text"]).startswith("擅自进口固体废物罪")
+        assert elements_of(dumped)["imported_waste"] is False
+        assert elements_of(imported)["imported_waste"] is False
+
+
+def test_illegal_fishing_and_hunting_have_agency_duties() -> None:
+    """Rule (issue 19, low): the administrative path for illegal fishing and hunting: 渔业法
+    art. 30 (炸鱼、毒鱼、电鱼; 禁渔区、禁渔期) with penalty art. 38; 野生动物保护法 (2022年修订,
+    from 2023-05-01) art. 20 (自然保护地、禁猎（渔）区、禁猎（渔）期) and art. 21 (国家重点保护
+    野生动物), with penalties arts. 48 and 49."""
+    fishery = by_code("illegal_fishing_hunting", "fishery-30-38")
+    assert fishery["article"] == "第三十条、第三十八条 (arts. 30, 38)"
+    assert "炸鱼、毒鱼、电鱼" in str(fishery["text"]) and "禁渔区、禁渔期" in str(fishery["text"])
+    areas = by_code("illegal_fishing_hunting", "wpl-20", on=date(2023, 5, 1))
+    protected = by_code("illegal_fishing_hunting", "wpl-21", on=date(2023, 5, 1))
+    assert "第四十八条、第四十九条" in str(areas["article"])
+    assert "禁猎（渔）区、禁猎（渔）期" in str(areas["text"])
+    assert "第四十八条" in str(protected["article"])
+    for found in (fishery, areas, protected):
+        assert "agency_duty" in elements_of(found) and not found["needs_review"]
+    assert elements_of(protected)["protected_wildlife"] is False
+    early = bases("illegal_fishing_hunting", on=date(2023, 4, 30))
+    assert not any(b["code"] in ("wpl-20", "wpl-21") for b in early)
+
+
+def test_no_production_facility_in_a_reserves_core_or_buffer_zone() -> None:
+    """Rule (issue 19, low): 自然保护区条例 art. 32, 在自然保护区的核心区和缓冲区内，不得建设
+    任何生产设施: in those zones only, in the 1994 and 2017 editions. Construction dust cites
+    大气污染防治法 art. 69 with its penalty art. 115 in the current edition too."""
+    for level in ("core", "buffer"):
+        zone = (("nature_reserve", level),)
+        now = by_code("illegal_building_protected_area", "nrr-32", zone)
+        assert now["article"] == "第三十二条 (art. 32)" and "2017年修订" in str(now["source"])
+        old = by_code("illegal_building_protected_area", "nrr-32", zone, date(2000, 1, 1))
+        assert "1994" in str(old["source"])
+    for zones in ((("nature_reserve", "experimental"),), ()):
+        found = bases("illegal_building_protected_area", zones)
+        assert not any(b["code"] == "nrr-32" for b in found)
+    dust = by_code("construction_dust", "appcl-69")
+    assert "2018年修正" in str(dust["source"])
+    assert str(dust["article"]).startswith("第六十九条、第一百一十五条")
