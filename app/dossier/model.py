@@ -70,9 +70,14 @@ class DossierContent:
     - geocode_summary: (label, value) rows
     - findings: dicts with element (its Chinese name), proven, note, evidence (item numbers),
       by, at: what investigation found on the elements
+    - sources: dicts with channel, count, first, last, from: where the lead came from
+    - assessments: dicts with at, step, note, by: the prosecutors' notes on each step
+    - handling: (label, value) rows: path, suggestions, notice, supported suit, referrals
+    - parties: (label, value) rows: the responsible party and the agency with the duty
     - timeline: dicts with at, actor, action, note, entry_hash (the audit-log chain)
     - evidence: dicts with n, kind, taken_at, location, source, sha256, flags, file_name;
-      `file_name` links an item to the original in `files` with that name
+      `file_name` links an item to the original in `files` with that name; every evidence
+      item has at least one row (n is its number)
     - figures: pairs of images (before, after) shown side by side under "imagery"
     - imagery: (label, value) rows describing change detections and re-checks
     """
@@ -89,6 +94,10 @@ class DossierContent:
     score_entries: list[dict[str, Any]] = field(default_factory=list)
     legal_bases: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    assessments: list[dict[str, Any]] = field(default_factory=list)
+    handling: list[tuple[str, Any]] = field(default_factory=list)
+    parties: list[tuple[str, Any]] = field(default_factory=list)
     geocode_summary: list[tuple[str, str]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)

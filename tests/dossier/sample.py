@@ -54,6 +54,16 @@ def make_content() -> DossierContent:
         generated_at=datetime(2024, 5, 20, 9, 0, tzinfo=CST),
         generated_by="检察官 李某",
         score_total=78.5,
+        sources=[
+            {"channel": "随手拍（志愿者举报） citizen report", "count": 2, "first": created,
+             "last": created + timedelta(days=1), "from": "志愿者账户 volunteer #7"},
+        ],
+        assessments=[
+            {"at": created + timedelta(days=2), "step": "已初审 triaged", "by": "检察官 李某",
+             "note": "初查：水源一级保护区内倾倒建筑垃圾"},
+        ],
+        handling=[("办案路径 Case path", "未立案 not filed")],
+        parties=[("行为人或责任主体 Responsible party", "待调查 not yet established")],
         score_entries=[
             {
                 "name": "zone",

@@ -192,14 +192,14 @@ def test_api_docs_render_offline_under_the_csp(browser: Browser, live: LiveServe
 def test_a_basis_needing_review_shows_its_badge(
     browser: Browser, live: LiveServer, backend: Backend
 ) -> None:
-    """An illegal-mining lead today falls under the 2024 Mineral Resources Law, whose article
+    """A groundwater-extraction lead falls under the 地下水管理条例, whose zone article's
     numbering is not confirmed: the legal section says so beside the row, with its edition."""
     photo = (Path(__file__).parents[1] / "data" / "photos" / "plain.png").read_bytes()
     r = httpx.post(
         f"{live.url}/api/v1/reports",
-        headers={**bearer(login_as(backend, "volunteer")), "Idempotency-Key": "mining-review"},
+        headers={**bearer(login_as(backend, "volunteer")), "Idempotency-Key": "groundwater-review"},
         files=[("photos", ("p.png", photo, "image/png"))],
-        data={"category": "illegal_mining", "description": "山坡被挖开采矿", "lat": "40.3214",
+        data={"category": "groundwater_extraction", "description": "抽取地下水", "lat": "40.3214",
               "lon": "115.6436"},
         timeout=30,
     )  # fmt: skip
@@ -208,16 +208,16 @@ def test_a_basis_needing_review_shows_its_badge(
     sign_in(page, live)
     token = page.evaluate("sessionStorage.getItem('ecoleads.token')")
     leads = page.evaluate(
-        """(t) => fetch("/api/v1/leads?category=illegal_mining",
+        """(t) => fetch("/api/v1/leads?category=groundwater_extraction",
                         {headers: {Authorization: `Bearer ${t}`}}).then((r) => r.json())""",
         token,
     )
     assert len(leads) == 1
     page.goto(f"{live.url}/?lead={leads[0]['id']}")
     legal = page.get_by_test_id("detail-legal")
-    expect(legal).to_contain_text("矿产资源法", timeout=TIMEOUT)
+    expect(legal).to_contain_text("地下水管理条例", timeout=TIMEOUT)
     badge = legal.get_by_test_id("needs-review")
     expect(badge).to_have_count(1)
     expect(badge).to_have_text("条文编号待核实 (article numbering needs review)")
-    expect(legal).to_contain_text("矿产资源法（2024年修订，2025-07-01施行）")
+    expect(legal).to_contain_text("地下水管理条例（国务院令第748号，2021-12-01施行）")
     page.close()

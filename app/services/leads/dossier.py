@@ -15,6 +15,14 @@ from app.dossier.keys import load_or_create_key
 from app.services import audit
 from app.services.files.evidence_store import EvidenceStore, evidence_key
 from app.services.imagery.dossier import imagery_part
+from app.services.leads.dossier_case import (
+    assessments,
+    channel,
+    handling,
+    item_place,
+    parties,
+    sources,
+)
 from app.services.leads.findings import findings_of
 from app.services.leads.steps import current_bases
 from app.services.leads.workflow import lead_to_act_on
@@ -111,7 +119,9 @@ def make_dossier(
             )
     imagery = imagery_part(session, lead_id=lead.id, items=items, store=store)
     files += imagery.files
-    evidence = sorted([*evidence, *imagery.rows], key=lambda e: int(str(e["n"])))
+    listed = {int(str(e["n"])) for e in [*evidence, *imagery.rows]}
+    others = [_other_row(n, i) for n, i in enumerate(items, start=1) if n not in listed]
+    evidence = sorted([*evidence, *imagery.rows, *others], key=lambda e: int(str(e["n"])))
     audit.append(
         session,
         actor=f"user:{user.id}",
@@ -150,6 +160,10 @@ def make_dossier(
         score_entries=[{**e, "label": e["name"]} for e in lead.score_breakdown],
         legal_bases=current_bases(session, lead),
         findings=_findings(session, lead.id, {item.id: n for n, item in enumerate(items, 1)}),
+        sources=sources(session, items),
+        assessments=assessments(session, lead.id),
+        handling=handling(session, lead),
+        parties=parties(session, lead),
         geocode_summary=summary,
         timeline=[
             {
@@ -188,6 +202,28 @@ def _findings(session: Session, lead_id: int, numbers: dict[int, int]) -> list[d
         }
         for f in found
     ]
+
+
+def _other_row(n: int, item: EvidenceItem) -> dict[str, Any]:
+    """An item without files in the dossier (a fire hotspot, …): its record and where the
+    record came from (a FIRMS file's SHA-256 and line)."""
+    p = item.provenance
+    facts = [
+        f"源文件第{p['line']}行 line {p['line']}" if "line" in p else "",
+        f"置信度 confidence {p['confidence']}" if "confidence" in p else "",
+        f"FRP {p['frp_mw']} MW" if p.get("frp_mw") is not None else "",
+        f"规则 rule {p['rule']}" if p.get("rule") else "",
+    ]
+    return {
+        "n": n,
+        "kind": f"{channel(item)} ({item.kind})",
+        "taken_at": item.observed_at,
+        "location": item_place(item),
+        "source": item.source,
+        "sha256": p.get("file_sha256"),
+        "flags": "; ".join(f for f in facts if f),
+        "file_name": None,
+    }
 
 
 def _when(at: datetime, provenance: dict[str, Any]) -> datetime | str:
