@@ -75,6 +75,10 @@ ELEMENTS: dict[str, tuple[str, str]] = {
         "the animal is a land animal grown and bred in the wild (appraisal)",
     ),
     "for_food": ("以食用为目的", "the purpose was eating it"),
+    "criminal_prosecution": (
+        "已就同一行为提起刑事公诉（起诉书）",
+        "the same conduct is prosecuted as a crime (the indictment)",
+    ),
 }
 
 # Element sets of the seed rows: the place (zone rows), the act, and who must act on it.
@@ -209,13 +213,25 @@ def proven(element: str, row: BasisRow, facts: EvidenceFacts) -> bool:
 # Instruments whose rows are criminal: 刑法 art. 12 (从旧兼从轻) judges conduct by the law of
 # its time, so they follow the conduct's first day even for harm that lasts.
 CRIMINAL_LAWS = ("中华人民共和国刑法", "最高人民法院 最高人民检察院")
-# The procedure rows (category None) and the case path each serves; after filing only the
-# chosen path's row applies.
-PROCEDURE_PATHS = {"apl-25-4": "administrative", "cpl-public-interest": "civil"}
+# The procedure rows (category None) and the case paths each serves; after filing only the
+# chosen path's rows apply, before it those of the two general paths (a suit incidental to a
+# prosecution is cited once that path is chosen).
+PROCEDURE_PATHS: dict[str, tuple[str, ...]] = {
+    "apl-25-4": ("administrative",),
+    "cpl-public-interest": ("civil", "criminal_incidental"),
+    "spp-incidental-20": ("criminal_incidental",),
+}
+UNFILED_PATHS = ("administrative", "civil")
 NO_ROW_IN_FORCE = (
     "行为日无在录条文，请核实当时有效文本 (no recorded article was in force on the conduct "
     "date: check the text in force then)"
 )
+
+
+def serves(code: str, path: str | None) -> bool:
+    """Whether a procedure row applies to a case on `path` (None: not yet filed)."""
+    paths = PROCEDURE_PATHS.get(code, ())
+    return bool(set(paths) & set(UNFILED_PATHS)) if path is None else path in paths
 
 
 @dataclass(frozen=True)
@@ -342,7 +358,7 @@ def suggest(
     for row in rows:
         if row.category not in (None, category) or not row.in_force(timing.day_for(row)):
             continue
-        if row.category is None and timing.path not in (None, PROCEDURE_PATHS.get(row.code)):
+        if row.category is None and not serves(row.code, timing.path):
             continue
         if (
             row.zone_kind == "water_source_zone"

@@ -84,7 +84,22 @@ CPL = "中华人民共和国民事诉讼法 (Civil Procedure Law)"
 CPL_2017 = Edition(
     CPL, "民事诉讼法（2017年修正，2017-07-01施行）", date(2017, 7, 1), date(2021, 12, 31)
 )
-CPL_2021 = Edition(CPL, "民事诉讼法（2021年修正，2022-01-01施行）", date(2022, 1, 1))
+CPL_2021 = Edition(
+    CPL, "民事诉讼法（2021年修正，2022-01-01施行）", date(2022, 1, 1), date(2023, 12, 31)
+)
+CPL_2023 = Edition(CPL, "民事诉讼法（2023年修正，2024-01-01施行）", date(2024, 1, 1))
+SPP_PIL = "最高人民法院 最高人民检察院关于检察公益诉讼案件适用法律若干问题的解释"
+SPP_PIL_2018 = Edition(
+    SPP_PIL, "法释〔2018〕6号（2018-03-02施行）", date(2018, 3, 2), date(2020, 12, 31)
+)
+SPP_PIL_2020 = Edition(
+    SPP_PIL, "法释〔2018〕6号，法释〔2020〕20号修正（2021-01-01施行）", date(2021, 1, 1)
+)
+INCIDENTAL_SUIT = (
+    "人民检察院对破坏生态环境和资源保护等损害社会公共利益的犯罪行为提起刑事公诉时，可以向人民法院"
+    "一并提起附带民事公益诉讼，由人民法院同一审判组织审理（提起前应履行诉前公告程序："
+    "高检发释字〔2019〕2号）"
+)
 CIVIL_SUIT = "对污染环境、破坏生态等损害社会公共利益的行为提起民事公益诉讼"
 
 COURT: list[BasisRow] = [
@@ -163,7 +178,18 @@ COURT: list[BasisRow] = [
     *rows("cpl-public-interest", (None,), CPL_2017, "第五十五条 (art. 55)", CIVIL_SUIT,
           ("responsible_party", "activity_evidence", "harm_assessment", "causation",
            "notice_expired")),
-    *rows("cpl-public-interest", (None,), CPL_2021, "第五十八条 (art. 58)", CIVIL_SUIT,
-          ("responsible_party", "activity_evidence", "harm_assessment", "causation",
-           "notice_expired")),
+    *[
+        row
+        for ed in (CPL_2021, CPL_2023)
+        for row in rows("cpl-public-interest", (None,), ed, "第五十八条 (art. 58)", CIVIL_SUIT,
+                        ("responsible_party", "activity_evidence", "harm_assessment",
+                         "causation", "notice_expired"))
+    ],
+    *[
+        row
+        for ed in (SPP_PIL_2018, SPP_PIL_2020)
+        for row in rows("spp-incidental-20", (None,), ed, "第二十条 (art. 20)", INCIDENTAL_SUIT,
+                        ("responsible_party", "activity_evidence", "harm_assessment",
+                         "causation", "notice_expired", "criminal_prosecution"))
+    ],
 ]  # fmt: skip

@@ -11,13 +11,22 @@ from rules.working_days import CHINA
 
 PROSECUTORS = ("prosecutor", "admin")
 
-# A filed case (立案) follows one of two paths, chosen when it is filed: administrative
-# public-interest litigation against an agency (行政诉讼法 art. 25(4)) or civil public-interest
-# litigation against the polluter (民事诉讼法 art. 58).
+# A filed case (立案) follows one of three paths, chosen when it is filed: administrative
+# public-interest litigation against an agency (行政诉讼法 art. 25(4)), civil public-interest
+# litigation against the polluter (民事诉讼法 art. 58), or a civil public-interest suit brought
+# with the prosecution of the same conduct as a crime (刑事附带民事公益诉讼: SPC/SPP
+# interpretation on procuratorial public-interest litigation art. 20; it too needs the 30-day
+# notice first: 最高人民检察院 2019 批复, 高检发释字〔2019〕2号).
 PATHS: dict[str, tuple[str, str]] = {
     "administrative": ("行政公益诉讼", "administrative public-interest case"),
     "civil": ("民事公益诉讼", "civil public-interest case"),
+    "criminal_incidental": (
+        "刑事附带民事公益诉讼",
+        "civil public-interest suit incidental to a prosecution",
+    ),
 }
+# The paths whose suit waits for the 30-day public notice.
+NOTICE_PATHS = ("civil", "criminal_incidental")
 
 # Before filing: from state -> {to state: roles allowed}. Merging (-> duplicate) has its own
 # operation.
@@ -65,6 +74,13 @@ PATH_TRANSITIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "support_suit": CLOSING,
         "litigation": CLOSING,
     },
+    # 公告 30 days -> 提起刑事附带民事公益诉讼 with the prosecution (no organisation's suit to
+    # support: the civil claim goes with the criminal case).
+    "criminal_incidental": {
+        "case_filed": {"public_notice": PROSECUTORS, **ENDINGS},
+        "public_notice": {"litigation": PROSECUTORS, **ENDINGS},
+        "litigation": CLOSING,
+    },
 }
 
 # Leads still being worked on (new evidence may join them), and those closed after work.
@@ -85,9 +101,9 @@ CLOSED_STATUSES = ("closed_remedied", "closed_not_remedied", "terminated")
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "new": ("新线索", "new"),
-    "triaged": ("已初审", "triaged"),
-    "investigating": ("调查中", "investigating"),
-    "case_filed": ("已立案", "case filed"),
+    "triaged": ("线索评估", "lead assessed"),
+    "investigating": ("初步调查", "preliminary inquiry"),
+    "case_filed": ("已立案（调查）", "case filed (investigation)"),
     "consultation": ("诉前磋商", "pre-suggestion consultation"),
     "suggestion_issued": ("已发出诉前检察建议", "procuratorial suggestion issued"),
     "follow_up": ("跟进监督", "follow-up"),
@@ -161,7 +177,7 @@ def possible_from(to: str, path: str | None, clock: CaseClock) -> datetime | Non
         to == "litigation" or (to == "follow_up" and not clock.replied)
     ):
         end = clock.reply_due
-    elif path == "civil" and to == "litigation":
+    elif path in NOTICE_PATHS and to == "litigation":
         end = clock.notice_end
     return None if end is None else end + timedelta(microseconds=1)
 
@@ -171,7 +187,7 @@ def check_timing(to: str, path: str | None, clock: CaseClock, now: datetime) -> 
     litigation when the agency is shown to have acted."""
     start = possible_from(to, path, clock)
     if start is not None and now < start:
-        period = "the public notice (30 days)" if path == "civil" else "the reply period"
+        period = "the public notice (30 days)" if path in NOTICE_PATHS else "the reply period"
         raise TooEarly(
             f"{to} becomes possible from {local_date(start).isoformat()} (China Standard "
             f"Time), when {period} has ended"

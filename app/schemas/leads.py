@@ -26,7 +26,8 @@ class LeadSummary(BaseModel):
     first_evidence_at: datetime | None
     last_evidence_at: datetime | None
     path: str | None = Field(
-        description="the case path chosen at filing: administrative or civil (None before)"
+        description="the case path chosen at filing: administrative, civil or criminal_incidental "
+        "(None before)"
     )
     allowed_transitions: list[str]
 

@@ -156,6 +156,34 @@ def test_civil_path_notice_then_litigation(
     assert civil["notice_expired"] and not civil["causation"]
 
 
+def test_a_suit_incidental_to_a_prosecution(
+    case: tuple[TestClient, dict, int], demo: Backend
+) -> None:
+    """Rules (issue 19, 14): the 刑事附带民事公益诉讼 path cites its own basis (SPC/SPP
+    interpretation art. 20) with 民事诉讼法 art. 58, publishes its 30-day notice, refuses the
+    suit within it and allows it after; the prosecution of the same conduct is an element a
+    finding proves."""
+    c, _, lead_id = case
+    assert step(c, lead_id, "case_filed", path="criminal_incidental").status_code == 200
+    lead = detail(c, lead_id)
+    assert {b["code"] for b in lead["legal_bases"] if b["code"] in PROCEDURE_PATHS} == {
+        "spp-incidental-20", "cpl-public-interest"}  # fmt: skip
+    assert set(offered(lead)) >= {"public_notice"} and "support_suit" not in offered(lead)
+    assert step(c, lead_id, "suggestion_issued", agency="x").status_code == 409
+    assert step(c, lead_id, "public_notice").status_code == 200
+    assert step(c, lead_id, "litigation").status_code == 422
+    with demo.sessions.begin() as s:
+        s.execute(update(Lead).values(notice_end=utcnow() - timedelta(seconds=1)))
+    incidental = elements(detail(c, lead_id), "检察公益诉讼案件适用法律")
+    assert incidental["notice_expired"] and not incidental["criminal_prosecution"]
+    found = c.post(f"/api/v1/leads/{lead_id}/elements", json={
+        "element": "criminal_prosecution", "proven": True, "note": "怀检刑诉〔2026〕12号起诉书"})
+    assert found.status_code == 201, found.text  # fmt: skip
+    assert elements(detail(c, lead_id), "检察公益诉讼案件适用法律")["criminal_prosecution"]
+    assert step(c, lead_id, "litigation").status_code == 200
+    assert detail(c, lead_id)["status"] == "litigation"
+
+
 def test_civil_path_supporting_an_organisations_suit(case: tuple[TestClient, dict, int]) -> None:
     """Rule: when an organisation entitled to sue sues, the procuratorate supports its suit
     (支持起诉) and then closes; the notice condition of its own suit is then not met."""

@@ -90,7 +90,7 @@ def test_case_handling_assessments_and_parties(client: TestClient, demo: Backend
     )
     assert found.status_code == 201, found.text
     html = dossier_html(client, lead["id"])
-    assert "初查：水源一级保护区内倾倒建筑垃圾，需核实" in html and "已初审 triaged" in html
+    assert "初查：水源一级保护区内倾倒建筑垃圾，需核实" in html and "线索评估 lead assessed" in html
     assert "立案审查意见：符合行政公益诉讼立案条件" in html
     assert "行政公益诉讼 administrative public-interest case" in html
     assert "检察建议1 Suggestion 1：行政机关 agency" in html and "怀来县水务局" in html

@@ -123,6 +123,34 @@ def test_procedure_follows_the_law_in_force_when_the_step_is_taken() -> None:
     assert cpl["conduct_date"] == TODAY.isoformat() and "程序从新" in str(cpl["timing_note"])
 
 
+def test_the_2023_civil_procedure_law_from_2024() -> None:
+    """Rule (issue 19, 3): a step from 2024-01-01 cites the 2023 edition of 民事诉讼法 (art. 58
+    still); a step in 2023 the 2021 edition."""
+    def source(step: date) -> str:
+        facts = EvidenceFacts(zones=(), photos=1, dated=True, independent_sources=1)
+        found = suggest(SEED, "sand_gravel_extraction", facts, Timing(step, procedure=step))
+        (cpl,) = [b for b in found if b["code"] == "cpl-public-interest"]
+        assert cpl["article"] == "第五十八条 (art. 58)"
+        return str(cpl["source"])
+
+    assert "2023年修正" in source(date(2024, 1, 1)) and "2021年修正" in source(date(2023, 12, 31))
+
+
+def test_a_suit_incidental_to_a_prosecution_has_its_own_basis() -> None:
+    """Rule (issue 19, 14): on the 刑事附带民事公益诉讼 path the suit rests on the SPC/SPP
+    interpretation art. 20 and 民事诉讼法 art. 58, needs the notice and the prosecution of the
+    same conduct; before filing it is not offered among the suit articles."""
+    facts = EvidenceFacts(zones=(), photos=1, dated=True, independent_sources=1)
+    path = Timing(TODAY, procedure=TODAY, path="criminal_incidental")
+    codes = {b["code"]: b for b in suggest(SEED, "waste_dumping", facts, path)
+             if b["code"] in PROCEDURE_PATHS}  # fmt: skip
+    assert set(codes) == {"spp-incidental-20", "cpl-public-interest"}
+    assert "已就同一行为提起刑事公诉（起诉书）" in codes["spp-incidental-20"]["missing"]
+    assert "公告期满，法律规定的机关和有关组织未提起诉讼" in codes["spp-incidental-20"]["missing"]
+    unfiled = {b["code"] for b in suggest(SEED, "waste_dumping", facts, Timing(TODAY))}
+    assert "spp-incidental-20" not in unfiled and {"apl-25-4", "cpl-public-interest"} <= unfiled
+
+
 def test_after_filing_only_the_chosen_paths_basis() -> None:
     """Rule (issue 19, 18): once the path is chosen, only its suit article and elements show:
     行政诉讼法 art. 25(4) on the administrative path, 民事诉讼法 art. 58 on the civil one."""

@@ -224,3 +224,27 @@ def test_overdue_only_while_unanswered_and_the_lead_is_open() -> None:
     for closed in ("closed_remedied", "closed_not_remedied", "rejected", "transferred"):
         assert not is_overdue(due, None, later, closed)
     assert local_date(datetime(2026, 3, 31, 16, 30, tzinfo=UTC)) == date(2026, 4, 1)
+
+
+def test_a_suit_incidental_to_a_prosecution_waits_for_its_notice() -> None:
+    """Rule (issue 19, 14): the 刑事附带民事公益诉讼 path publishes its own 30-day notice (高检发
+    释字〔2019〕2号) before the suit; it has no suggestion and no supported suit."""
+    steps = PATH_TRANSITIONS["criminal_incidental"]
+    assert "public_notice" in steps["case_filed"] and "litigation" not in steps["case_filed"]
+    endings = {"terminated", "closed_remedied", "closed_not_remedied"}
+    assert set(steps["public_notice"]) - endings == {"litigation"}
+    end = notice_end(date(2026, 3, 2))
+    clock = CaseClock(notice_end=end)
+    assert possible_from("litigation", "criminal_incidental", clock) == end + timedelta(
+        microseconds=1
+    )
+    with pytest.raises(TooEarly, match="public notice"):
+        check_timing("litigation", "criminal_incidental", clock, end)
+
+
+def test_inquiry_before_filing_investigation_after() -> None:
+    """Rule (issue 19, 14): before 立案 a lead is assessed (线索评估) and inquired into (初步
+    调查); 调查 belongs to the filed case."""
+    assert STATUS_LABELS["triaged"][0] == "线索评估"
+    assert STATUS_LABELS["investigating"][0] == "初步调查"
+    assert "调查" in STATUS_LABELS["case_filed"][0]

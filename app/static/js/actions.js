@@ -14,7 +14,7 @@ const SUGGESTION = "suggestion_issued";
 const FILE = "case_filed";
 const SUPPORT = "support_suit";
 const DATED = ["consultation", "public_notice"];
-const PATHS = ["administrative", "civil"];
+const PATHS = ["administrative", "civil", "criminal_incidental"];
 
 /**
  * The actions panel of `lead`. `users` are the possible assignees; `onDone(message)`

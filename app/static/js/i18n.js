@@ -210,9 +210,10 @@ const STRINGS = {
   // case paths and the suggestion steps
   sec_case: ["办案程序", "Case path"],
   case_path: ["案件类型（立案时选择）", "Case path (chosen at filing)"],
-  choose_path: ["请选择：行政或民事公益诉讼", "Choose: administrative or civil"],
+  choose_path: ["请选择办案路径", "Choose the case path"],
   path_administrative: ["行政公益诉讼", "Administrative public-interest case"],
   path_civil: ["民事公益诉讼", "Civil public-interest case"],
+  path_criminal_incidental: ["刑事附带民事公益诉讼", "Civil suit incidental to a prosecution"],
   need_path: ["立案须选择行政或民事公益诉讼", "Filing a case chooses its path"],
   step_day: ["日期（磋商日 / 公告发布日，默认今天）", "Day (of the consultation / the notice, default today)"],
   step_from: ["{step}（{day} 起可办理）", "{step} (possible from {day})"],
