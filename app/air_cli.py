@@ -50,6 +50,9 @@ def air_import(
         ),
     ] = None,
     station_kind: Annotated[str, typer.Option(help="national | provincial | micro")] = "national",
+    station_area_class: Annotated[
+        int, typer.Option(help="GB 3095-2012 area class of new stations: 1 (grade I) | 2")
+    ] = 2,
 ) -> None:
     """Import hourly readings or FIRMS hotspots; print the quality report."""
     from app.services.air.hotspots import import_hotspots
@@ -79,6 +82,7 @@ def air_import(
                 mapping=spec,
                 stations=prsa_stations(stations) if stations else None,
                 station_kind=station_kind,
+                station_area_class=station_area_class,
                 progress=report,
             )
         out = {"import_id": record.id, **record.report}
@@ -118,7 +122,9 @@ def air_exceedances(
     first: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
     last: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
     bbox: Annotated[str | None, typer.Option(help="minLon,minLat,maxLon,maxLat")] = None,
-    grade: str = "II",
+    grade: Annotated[
+        str | None, typer.Option(help="I | II; default: each station's area class")
+    ] = None,
     limit: int = 50,
 ) -> None:
     """Print daily means above the grade's limit and single hours above the screening limit."""

@@ -21,6 +21,8 @@ class AirStation(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20), default="national")
+    # GB 3095-2012 环境空气功能区: 1 一类区 (grade I limits), 2 二类区 (grade II)
+    area_class: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     geom: Mapped[Any] = geometry_column("POINT", nullable=False)
     source: Mapped[str | None] = mapped_column(String(200))

@@ -25,6 +25,7 @@ from app.schemas.air import (
     StationProperties,
     StationRead,
     StationsRead,
+    StationUpdate,
     StatisticsRead,
 )
 from app.schemas.air_standards import AnnualRead, EditionUsed, IndicativeLabel
@@ -55,7 +56,14 @@ DustDaysQuery = Annotated[
 def _station(s: AirStation) -> StationRead:
     p = to_shape(s.geom)
     return StationRead(
-        code=s.code, name=s.name, city=s.city, kind=s.kind, org_id=s.org_id, lon=p.x, lat=p.y
+        code=s.code,
+        name=s.name,
+        city=s.city,
+        kind=s.kind,
+        area_class=s.area_class,
+        org_id=s.org_id,
+        lon=p.x,
+        lat=p.y,
     )
 
 
@@ -113,6 +121,13 @@ def station(code: str, session: SessionDep, _: Reader) -> StationRead:
     return _station(queries.get_station(session, code))
 
 
+@router.patch("/stations/{code}", summary="Record a station's area class")
+def update_station(code: str, body: StationUpdate, session: SessionDep, _: Importer) -> StationRead:
+    """Set the GB 3095-2012 area class (1 一类区: grade I limits; 2 二类区: grade II)."""
+    s = queries.get_station(session, code)
+    return _station(queries.set_area_class(session, s, body.area_class))
+
+
 @router.get("/stations/{code}/readings", summary="Hourly readings with the standard's flags")
 def readings(
     code: str,
@@ -163,7 +178,7 @@ def statistics(
     )
 
 
-@router.get("/exceedances", summary="Hourly values over a limit, daily means over grade II")
+@router.get("/exceedances", summary="Hourly values over a limit, daily means over the grade's")
 def exceedances_view(
     session: SessionDep,
     settings: SettingsDep,
@@ -172,7 +187,10 @@ def exceedances_view(
     first: Annotated[Day, Query(alias="from")],
     last: Annotated[Day, Query(alias="to")],
     pollutant: str = "pm10",
-    grade: Literal["I", "II"] = "II",
+    grade: Annotated[
+        Literal["I", "II"] | None,
+        Query(description="default: each station's area class (1: grade I, 2: grade II)"),
+    ] = None,
     hourly_limit: Annotated[float | None, Query(gt=0)] = None,
     daily_limit: Annotated[float | None, Query(gt=0, description="default: the grade's")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
@@ -218,6 +236,10 @@ def create_import(
     format: Annotated[Literal["prsa", "cnemc", "csv", "firms"], Form()],
     mapping: Annotated[str | None, Form(description="column mapping (JSON) for csv")] = None,
     station_kind: Annotated[Literal["national", "provincial", "micro"], Form()] = "national",
+    station_area_class: Annotated[
+        int,
+        Form(ge=1, le=2, description="GB 3095-2012 area class (1 or 2) of stations it creates"),
+    ] = 2,
 ) -> JobRead:
     """Queue the import; the job's result is the import report."""
     if mapping is not None:
@@ -252,6 +274,7 @@ def create_import(
             "format": format,
             "mapping": mapping,
             "station_kind": station_kind,
+            "station_area_class": station_area_class,
             "actor": f"user:{caller.user.id}",
         },
     )

@@ -38,6 +38,7 @@ def run_air_import(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
             actor=params["actor"],
             mapping=parse_mapping(json.loads(mapping)) if mapping else None,
             station_kind=params.get("station_kind", "national"),
+            station_area_class=params.get("station_area_class", 2),
             progress=ctx.report,
         )
     return {"import_id": record.id, **record.report}

@@ -17,9 +17,21 @@ class StationRead(BaseModel):
     name: str
     city: str | None
     kind: str
+    area_class: int = Field(
+        description="GB 3095-2012 area class: 1 一类区 (grade I limits), 2 二类区 (grade II)"
+    )
     org_id: int | None
     lon: float
     lat: float
+
+
+class StationUpdate(BaseModel):
+    """A change to a station: its GB 3095-2012 area class."""
+
+    area_class: Literal[1, 2] = Field(
+        description="1 一类区 (nature reserves, scenic areas, other areas needing special "
+        "protection: grade I limits), 2 二类区 (grade II)"
+    )
 
 
 class DayMean(BaseModel):
@@ -58,6 +70,7 @@ class StationProperties(BaseModel):
     name: str
     city: str | None
     kind: str
+    area_class: int
     org_id: int | None
     pm10_day: DayMean
 
@@ -118,6 +131,10 @@ class HourReading(BaseModel):
     )
     pm10_iaqi_indicative: bool
     iaqi_standard: str = Field(description="HJ 633 edition whose breakpoints are applied")
+    iaqi_in_force: bool = Field(
+        description="whether that HJ 633 edition was in force that day (before 2016 the "
+        "index was the API: the IAQI is for reference only)"
+    )
     note: str | None = Field(description="why it is not the edition in force")
 
 
@@ -142,6 +159,9 @@ class DailyStat(BaseModel):
     note: str | None = Field(description="why it is not the edition in force")
     iaqi: float | None = Field(default=None, description="HJ 633 IAQI (24-hour tables only)")
     iaqi_standard: str | None = Field(default=None, description="HJ 633 edition applied")
+    iaqi_in_force: bool | None = Field(
+        default=None, description="whether that HJ 633 edition was in force that day"
+    )
 
 
 class PeriodStat(BaseModel):
@@ -177,6 +197,8 @@ class StatisticsRead(BaseModel):
     from_: Day = Field(alias="from")
     to: Day
     rule: str
+    area_class: int = Field(description="the station's GB 3095-2012 area class")
+    grade: str = Field(description="grade of the area class, applied to the summary")
     editions: list[EditionUsed]
     days: list[DailyStat] | None = None
     summary: list[StationSummary] | None = None
@@ -207,6 +229,7 @@ class DailyExceedance(BaseModel):
     date: Day
     mean: float | None
     limit: float
+    grade: str | None = Field(description="grade of the limit (null: a limit was given)")
     ratio: float | None
     hours: int
     coverage: float | None

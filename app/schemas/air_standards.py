@@ -14,7 +14,9 @@ class EditionUsed(BaseModel):
     from_: Day = Field(alias="from")
     to: Day
     standard: str = Field(description="GB 3095 edition whose limits are applied")
+    validity_standard: str = Field(description="GB 3095 edition whose validity rules apply")
     iaqi_standard: str = Field(description="HJ 633 edition whose breakpoints are applied")
+    iaqi_in_force: bool = Field(description="whether that HJ 633 edition was in force")
     evaluation_standard: str = Field(description="HJ 663 edition whose method is applied")
     in_force: list[str] = Field(description="GB 3095, HJ 633, HJ 663 editions in force")
     confirmed: bool = Field(description="whether the tables applied are those in force")
@@ -78,14 +80,23 @@ class AnnualPollutant(BaseModel):
     rule: str
     annual_mean: float | None
     p95: float | None = Field(description="95th percentile of daily means (HJ 663 formula)")
-    limits: dict[str, dict[str, float]] = Field(description="'year' and '24h' by grade")
-    meets: dict[str, GradeResult | None] = Field(description="by grade; null if not valid")
+    limits: dict[str, dict[str, float]] = Field(
+        description="'year' and '24h' by grade; empty if the edition sets none (PM2.5 < 2016)"
+    )
+    meets: dict[str, GradeResult | None] = Field(
+        description="by grade; null if not valid or no limit"
+    )
+    compliant: bool | None = Field(
+        description="meets both limits of the station's grade (its area class); null if not judged"
+    )
 
 
 class AnnualRead(BaseModel):
     """A station's annual evaluation with the edition applied and any dust days left out."""
 
     station: str
+    area_class: int = Field(description="the station's GB 3095-2012 area class")
+    grade: str = Field(description="grade of the area class (class 1: I, class 2: II)")
     year: int
     standard: str
     evaluation_standard: str

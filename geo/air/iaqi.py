@@ -3,6 +3,11 @@
 HJ 633-2012 defines PM10 and PM2.5 IAQI only on 24-hour means (its 表1 has no 1-hour PM
 rows). An IAQI computed from one hour's PM value with the 24-hour table is therefore only
 indicative: whoever shows one labels it with `HOURLY_PM_LABEL`.
+
+IAQI and AQI are rounded up to an integer (HJ 633-2012: 进位取整数). Days before 2016-01-01,
+when the index published was the API and HJ 633-2012 was not in force, still get an HJ
+633-2012 IAQI: the edition of the day says it was not in force (`editions.used`:
+`iaqi_in_force` false, with the note), and callers show that label beside the value.
 """
 
 import math
@@ -17,6 +22,7 @@ from geo.air.editions import EDITIONS, edition_index
 from geo.air.standards import (
     AQI_CATEGORIES,
     IAQI_LEVELS,
+    INDEX_DECIMALS_BEFORE_CEIL,
     PRIMARY_POLLUTANT_ABOVE,
     REPORT_INSTEAD_ABOVE_TOP,
 )
@@ -76,8 +82,8 @@ def iaqi(
 ) -> NDArray[np.float64]:
     """Compute the HJ 633 individual AQI of the edition in force `on` the day(s) of the values.
 
-    IAQI = (IAQI_hi - IAQI_lo) / (BP_hi - BP_lo) * (C - BP_lo) + IAQI_lo, unrounded (the
-    standard's rounding rule is unconfirmed), NaN in giving NaN. Above the top breakpoint the
+    IAQI = (IAQI_hi - IAQI_lo) / (BP_hi - BP_lo) * (C - BP_lo) + IAQI_lo, rounded up to an
+    integer (`round_up`), NaN in giving NaN. Above the top breakpoint the
     result is 500 (flag it with `above_scale`), except SO2 "1h" and O3 "8h" above 800 µg/m³:
     HJ 633-2012 computes no IAQI from those and reports SO2 "24h" / O3 "1h" instead, so NaN
     is returned and the caller must use that other averaging. Negative values raise.
@@ -89,7 +95,16 @@ def iaqi(
     for e in np.unique(eds):
         mask = eds == e
         out[mask] = _iaqi_one(flat[mask], int(e), pollutant, averaging)
-    return out.reshape(c.shape)
+    return round_up(out.reshape(c.shape))
+
+
+def round_up(value: ArrayLike) -> NDArray[np.float64]:
+    """Round index values up to an integer (HJ 633-2012 进位取整数); NaN stays NaN.
+
+    Float noise is dropped first, so an exact breakpoint (50.000000000001) stays 50.
+    """
+    v = np.asarray(value, dtype=float)
+    return np.asarray(np.ceil(np.round(v, INDEX_DECIMALS_BEFORE_CEIL)), dtype=float)
 
 
 def _iaqi_one(
@@ -113,8 +128,11 @@ def above_scale(
 
 
 def aqi(iaqis: Mapping[str, float]) -> AqiResult:
-    """Combine IAQIs into the AQI, its primary pollutants (AQI > 50) and its category."""
-    known = {k: float(v) for k, v in iaqis.items() if not math.isnan(float(v))}
+    """Combine IAQIs into the AQI, its primary pollutants (AQI > 50) and its category.
+
+    Each IAQI is rounded up first, so pollutants tied after rounding are all primary.
+    """
+    known = {k: float(round_up(float(v))) for k, v in iaqis.items() if not math.isnan(float(v))}
     if not known:
         return AqiResult(math.nan, [], None, None)
     top = max(known.values())

@@ -84,20 +84,36 @@ def _check_hourly(hourly: pd.DataFrame, pollutants: Sequence[str]) -> None:
 
 def limit_on(day: date, pollutant: str, averaging: str, grade: str) -> float:
     """Return the limit of the GB 3095 edition applied on a day for a pollutant and grade."""
-    tables = edition_on(day).tables
-    limits = tables.limits.get((pollutant, averaging))
-    if limits is None:
-        raise ValueError(f"{tables.limits_source} has no {averaging} limit for {pollutant!r}")
-    if grade not in limits:
+    found = limit_or_none(day, pollutant, averaging, grade)
+    if found is None:
+        source = edition_on(day).tables.limits_source
+        raise ValueError(f"{source} has no {averaging} limit for {pollutant!r}")
+    return found
+
+
+def limit_or_none(day: date, pollutant: str, averaging: str, grade: str) -> float | None:
+    """Return the day's edition's limit, or None when that edition sets none (PM2.5 < 2016)."""
+    if grade not in GRADES:
         raise ValueError(f"unknown grade {grade!r}; expected one of {list(GRADES)}")
-    return limits[grade]
+    limits = edition_on(day).tables.limits.get((pollutant, averaging))
+    return None if limits is None else limits[grade]
 
 
-def _limits_by_day(days: pd.Series, pollutant: str, grade: str) -> NDArray[np.float64]:
-    """Return the 24-hour limit applied to each day (that of the edition in force that day)."""
+def _limits_by_day(
+    days: pd.Series, stations: pd.Series, pollutant: str, grade: str, grades: Mapping[str, str]
+) -> NDArray[np.float64]:
+    """Return the 24-hour limit applied to each row: the station's grade (else `grade`) in
+    the edition in force that day; NaN where that edition sets none."""
     idx = edition_index(days)
-    per = {int(e): limit_on(EDITIONS[int(e)].start, pollutant, "24h", grade) for e in set(idx)}
-    return np.array([per[int(e)] for e in idx], dtype=float)
+    per: dict[tuple[int, str], float] = {}
+    out = np.empty(len(idx), dtype=float)
+    for i, (e, code) in enumerate(zip(idx, stations, strict=True)):
+        key = (int(e), grades.get(code, grade))
+        if key not in per:
+            found = limit_or_none(EDITIONS[key[0]].start, pollutant, "24h", key[1])
+            per[key] = np.nan if found is None else found
+        out[i] = per[key]
+    return out
 
 
 def exceedances(
@@ -105,10 +121,19 @@ def exceedances(
     pollutant: str = "pm10",
     limit: float | None = None,
     grade: str = "II",
+    grades: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """List valid daily means strictly above the limit (default: the day's GB 3095 24-hour)."""
+    """List valid daily means strictly above the limit (default: the day's GB 3095 24-hour).
+
+    `grades` gives a station's grade by code (its area class: class 1 is judged by grade I);
+    other stations get `grade`. A given `limit` applies to every station and day.
+    """
     if limit is None:
-        per_day = _limits_by_day(daily["date"], pollutant, grade)
+        if not any((pollutant, "24h") in e.tables.limits for e in EDITIONS):
+            raise ValueError(f"no GB 3095 edition sets a 24h limit for {pollutant!r}")
+        per_day = _limits_by_day(
+            daily["date"], daily["station_code"], pollutant, grade, grades or {}
+        )
     else:
         per_day = np.full(len(daily), float(limit))
     over = (
@@ -116,9 +141,12 @@ def exceedances(
         & daily["valid"].to_numpy(dtype=bool)
         & (daily["mean"].to_numpy(dtype=float) > per_day)
     )
-    rows = with_edition(daily[over].assign(limit=per_day[over]))
+    rows = daily[over].assign(limit=per_day[over])
+    given = limit is not None
+    row_grades = [None if given else (grades or {}).get(c, grade) for c in rows["station_code"]]
+    rows = with_edition(rows.assign(grade=pd.Series(row_grades, index=rows.index, dtype=object)))
     out = rows.assign(ratio=rows["mean"] / rows["limit"])
-    cols = ["station_code", "date", "mean", "limit", "ratio", "hours", "coverage"]
+    cols = ["station_code", "date", "mean", "limit", "grade", "ratio", "hours", "coverage"]
     return out[[*cols, *EDITION_COLUMNS]].reset_index(drop=True)
 
 
@@ -127,13 +155,14 @@ def exceedance_summary(
     pollutant: str = "pm10",
     limit: float | None = None,
     grade: str = "II",
+    grades: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Count days, valid days and exceedance days per station for one pollutant."""
     sub = daily[daily["pollutant"] == pollutant]
     counts = sub.groupby("station_code", sort=True).agg(
         days_total=("date", "size"), valid_days=("valid", "sum")
     )
-    over = exceedances(sub, pollutant, limit, grade).groupby("station_code").size()
+    over = exceedances(sub, pollutant, limit, grade, grades).groupby("station_code").size()
     counts["exceedance_days"] = over.reindex(counts.index, fill_value=0).astype(int)
     counts["valid_days"] = counts["valid_days"].astype(int)
     counts["exceedance_rate"] = counts["exceedance_days"] / counts["valid_days"].replace(0, np.nan)

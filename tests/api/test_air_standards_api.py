@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from tests.api.test_air_api import air_import
+from tests.conftest import Backend, bearer, login_as
 
 MAPPING = {
     "station": "code",
@@ -123,3 +124,77 @@ def test_days_around_2026_03_01_record_their_edition(client: TestClient) -> None
     first, second = readings["hours"][:2]  # 2026-02-28 23:00 and 2026-03-01 00:00 local
     assert first["pm10_iaqi_indicative"] and first["note"] is None
     assert second["iaqi_standard"] == "HJ 633-2012" and "GB 3095-2026" in second["note"]
+
+
+def test_a_class_1_station_is_judged_by_grade_i(client: TestClient, db: Backend) -> None:
+    # Issue 19: stations in class-1 areas (一类区) take grade I limits (PM10 24-hour 50).
+    days = {date(2017, 5, 1): (80.0, 30.0), date(2017, 5, 2): (80.0, 30.0)}
+    job = air_import(
+        client,
+        "csv",
+        [("d.csv", days_csv(days))],
+        mapping=json.dumps(MAPPING),
+        station_area_class="1",
+    )
+    assert job["status"] == "succeeded", job
+    assert client.get("/api/v1/air/stations/A").json()["area_class"] == 1
+    span = {"from": "2017-05-01", "to": "2017-05-02"}
+    ex = client.get("/api/v1/air/exceedances", params=span).json()
+    assert [(d["limit"], d["grade"]) for d in ex["daily_exceedances"]] == [(50.0, "I")] * 2
+    assert ex["daily_limit"]["grade"] == "I" and ex["daily_limit"]["value"] == 50.0
+    stats = client.get("/api/v1/air/stations/A/statistics", params=span).json()
+    assert (stats["area_class"], stats["grade"]) == (1, "I")
+    assert stats["summary"][0]["exceedance_days"] == 2
+    annual = client.get("/api/v1/air/stations/A/annual", params={"year": 2017}).json()
+    assert (annual["area_class"], annual["grade"]) == (1, "I")
+    # An explicit grade still applies to every station.
+    ex_ii = client.get("/api/v1/air/exceedances", params={**span, "grade": "II"}).json()
+    assert ex_ii["daily_exceedances_total"] == 0
+    # Back to class 2 through the station update path (admins only).
+    prosecutor = bearer(login_as(db, "prosecutor"))
+    url = "/api/v1/air/stations/A"
+    assert client.patch(url, json={"area_class": 2}, headers=prosecutor).status_code == 403
+    assert client.patch(url, json={"area_class": 3}).status_code == 422
+    r = client.patch(url, json={"area_class": 2})
+    assert r.status_code == 200 and r.json()["area_class"] == 2
+    ex = client.get("/api/v1/air/exceedances", params=span).json()
+    assert ex["daily_exceedances_total"] == 0 and ex["daily_limit"]["value"] == 150.0
+
+
+def test_days_before_2016_are_judged_by_gb3095_1996(client: TestClient) -> None:
+    # Issue 19: GB 3095-2012 took effect nationwide on 2016-01-01; PM2.5 had no limit before.
+    load(
+        client,
+        {
+            date(2015, 12, 31): (200.0, 80.0),
+            date(2016, 1, 1): (200.0, 80.0),
+            date(2016, 1, 2): (50.4, 10.0),
+        },
+    )
+    span = {"from": "2015-12-31", "to": "2016-01-02"}
+    stats = client.get("/api/v1/air/stations/A/statistics", params=span).json()
+    before, on, rounded = stats["days"]
+    assert (before["standard"], before["iaqi"], before["iaqi_in_force"]) == (
+        "GB 3095-1996",
+        125.0,
+        False,
+    )
+    assert "GB 3095-1996" in before["note"] and "API" in before["note"]
+    assert (on["standard"], on["iaqi_in_force"], on["note"]) == ("GB 3095-2012", True, None)
+    assert rounded["iaqi"] == 51.0  # 50.2 rounded up (HJ 633-2012 进位取整数)
+    first, second = stats["editions"]
+    assert (first["standard"], first["validity_standard"], first["confirmed"]) == (
+        "GB 3095-1996",
+        "GB 3095-2012",
+        False,
+    )
+    assert second["confirmed"] and second["iaqi_in_force"]
+    pm25 = client.get("/api/v1/air/exceedances", params={**span, "pollutant": "pm25"}).json()
+    assert [d["date"] for d in pm25["daily_exceedances"]] == ["2016-01-01"]
+    assert pm25["daily_limit"]["value"] is None  # none before 2016, 75 from 2016
+    pm10 = client.get("/api/v1/air/exceedances", params=span).json()
+    assert pm10["daily_limit"]["value"] == 150.0 and pm10["daily_exceedances_total"] == 2
+    annual = client.get("/api/v1/air/stations/A/annual", params={"year": 2015}).json()
+    assert annual["standard"] == "GB 3095-1996"
+    assert annual["pollutants"][0]["limits"]["year"] == {"I": 40.0, "II": 100.0}
+    assert annual["pollutants"][1]["limits"] == {}

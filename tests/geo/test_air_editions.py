@@ -29,7 +29,7 @@ def test_the_day_before_and_the_day_on_and_after_2026_03_01() -> None:
     assert "自2026-03-01施行" in NOTE_2026_UNCONFIRMED and "2012 tables are used" in (
         NOTE_2026_UNCONFIRMED
     )
-    assert edition_on(date(2013, 1, 1)).gb3095 == "GB 3095-2012"
+    assert edition_on(date(2013, 1, 1)).gb3095 == "GB 3095-1996"  # before 2016-01-01
 
 
 def test_editions_between_split_at_the_change() -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
-from app.services.air.queries import daily
+from app.services.air.queries import daily, grade_of
 from app.services.air.stats import clean
 from geo.air.annual import ANNUAL_POLLUTANTS, annual_evaluation
 from models import AirStation
@@ -28,7 +28,8 @@ def _tree(value: Any) -> Any:
 def station_annual(
     session: Session, *, station: AirStation, year: int, dust_days: Sequence[date]
 ) -> dict[str, Any]:
-    """Evaluate a station's year: annual means, 95th percentiles, grades I and II met."""
+    """Evaluate a station's year: annual means, 95th percentiles, grades I and II met, and
+    compliance with the grade of its area class."""
     if len(dust_days) > MAX_DUST_DAYS:
         raise Invalid(f"at most {MAX_DUST_DAYS} dust days")
     first, last = date(year, 1, 1), date(year, 12, 31)
@@ -36,4 +37,5 @@ def station_annual(
         [daily(session, [station.id], first, last, p) for p in ANNUAL_POLLUTANTS],
         ignore_index=True,
     )
-    return {"station": station.code, **_tree(annual_evaluation(days, year, dust_days))}
+    found = annual_evaluation(days, year, dust_days, grade=grade_of(station.area_class))
+    return {"station": station.code, "area_class": station.area_class, **_tree(found)}

@@ -36,6 +36,7 @@ from geo.air.formats import (
     read_prsa,
 )
 from geo.air.quality import VALUE_COLUMNS, check_ranges
+from geo.air.standards import AREA_CLASSES, DEFAULT_AREA_CLASS
 from geo.progress import Progress, no_progress
 from models import AirImport, AirReading, AirStation, Organisation
 from models.base import SRID
@@ -70,9 +71,14 @@ def parse_file(
 
 
 def _station_rows(
-    session: Session, stations: dict[str, Station], kind: str, settings: Settings
+    session: Session,
+    stations: dict[str, Station],
+    kind: str,
+    area_class: int,
+    settings: Settings,
 ) -> tuple[dict[str, int], list[str]]:
-    """Return station code -> id, creating unknown stations (located by jurisdiction)."""
+    """Return station code -> id, creating unknown stations (located by jurisdiction, of
+    the area class given; known stations keep theirs)."""
     known = {
         s.code: s.id
         for s in session.scalars(select(AirStation).where(AirStation.code.in_(list(stations))))
@@ -99,6 +105,7 @@ def _station_rows(
                 name=s.name,
                 city=s.city,
                 kind=kind,
+                area_class=area_class,
                 org_id=orgs.get(codes[0]) if codes else None,
                 geom=from_shape(Point(s.lon, s.lat), srid=SRID),
             )
@@ -136,11 +143,14 @@ def import_readings(
     mapping: ColumnMapping | None = None,
     stations: dict[str, Station] | None = None,
     station_kind: str = "national",
+    station_area_class: int = DEFAULT_AREA_CLASS,
     progress: Progress = no_progress,
 ) -> AirImport:
     """Read, check and store hourly readings; return the import with its report."""
     if not files:
         raise Invalid("no files given")
+    if station_area_class not in AREA_CLASSES:
+        raise Invalid(f"station area class must be one of {', '.join(map(str, AREA_CLASSES))}")
     if fmt == "prsa" and stations is None:
         stations = prsa_stations()  # read once, not once per file
     parsed: list[Parsed] = []
@@ -164,7 +174,7 @@ def import_readings(
     found: dict[str, Station] = {}
     for p in parsed:
         found.update(p.stations)
-    ids, new_stations = _station_rows(session, found, station_kind, settings)
+    ids, new_stations = _station_rows(session, found, station_kind, station_area_class, settings)
     frame["station_id"] = frame["station_code"].map(ids)
     frame["invalid"] = mask
     stored = _already_stored(session, frame)

@@ -1,6 +1,6 @@
 """Use cases: read stations, hourly readings (with flags and local excess), statistics."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from geo.air.excess import local_excess, neighbours_within
 from geo.air.formats import LOCAL_TZ
 from geo.air.iaqi import iaqi
 from geo.air.quality import VALUE_COLUMNS, flagged, valid_values
-from geo.air.standards import POLLUTANTS
+from geo.air.standards import AREA_CLASSES, DEFAULT_AREA_CLASS, GRADE_OF_CLASS, POLLUTANTS
 from models import AirReading, AirStation
 from models.spatial import BBoxFilter
 
@@ -36,12 +36,32 @@ class StationInfo:
     name: str
     lon: float
     lat: float
+    area_class: int = DEFAULT_AREA_CLASS
 
 
 def station_info(s: AirStation) -> StationInfo:
-    """Return a station's id, code, name and position."""
+    """Return a station's id, code, name, position and area class."""
     p = to_shape(s.geom)
-    return StationInfo(s.id, s.code, s.name, p.x, p.y)
+    return StationInfo(s.id, s.code, s.name, p.x, p.y, s.area_class)
+
+
+def grade_of(area_class: int) -> str:
+    """Return the GB 3095 grade an area class is judged by (class 1: I, class 2: II)."""
+    return GRADE_OF_CLASS[area_class]
+
+
+def grades_of(stations: Iterable[AirStation | StationInfo]) -> dict[str, str]:
+    """Return each station's grade by code, from its area class."""
+    return {s.code: grade_of(s.area_class) for s in stations}
+
+
+def set_area_class(session: Session, station: AirStation, area_class: int) -> AirStation:
+    """Record a station's GB 3095-2012 area class (1 一类区 or 2 二类区)."""
+    if area_class not in AREA_CLASSES:
+        raise Invalid(f"area_class must be one of {', '.join(map(str, AREA_CLASSES))}")
+    station.area_class = area_class
+    session.flush()
+    return station
 
 
 def get_station(session: Session, code: str) -> AirStation:
@@ -163,11 +183,10 @@ def readings(
                 "missing": [c for c in VALUE_COLUMNS if getattr(r, c) is None],
                 "pm10_baseline": None if np.isnan(base) else round(float(base), 1),
                 "pm10_excess": None if np.isnan(exc) else round(float(exc), 1),
-                "pm10_iaqi": None
-                if pm10 is None
-                else round(float(iaqi(pm10, "pm10", "24h", on=day)), 1),
+                "pm10_iaqi": None if pm10 is None else float(iaqi(pm10, "pm10", "24h", on=day)),
                 "pm10_iaqi_indicative": pm10 is not None,
                 "iaqi_standard": edition.tables.iaqi_source,
+                "iaqi_in_force": edition.tables.iaqi_source == edition.hj633,
                 "note": edition.note,
             }
         )

@@ -12,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
-from app.services.air.queries import daily, hourly, local_day_range, stations_in
+from app.services.air.queries import (
+    daily,
+    grade_of,
+    grades_of,
+    hourly,
+    local_day_range,
+    stations_in,
+)
 from app.services.webhooks import emit
 from app.services.webhooks.outbox import has_subscribers
 from geo.air import stats
@@ -23,8 +30,9 @@ from geo.air.iaqi import iaqi
 from geo.air.standards import BREAKPOINTS, LIMITS
 from models import AirStation
 
-# Webhook `exceedance`: a valid 24-hour PM10 mean above the GB 3095 表1 grade II limit.
-EXCEEDANCE_POLLUTANT, EXCEEDANCE_GRADE = "pm10", "II"
+# Webhook `exceedance`: a valid 24-hour PM10 mean above the GB 3095 表1 limit of the grade
+# of the station's area class (class 1: grade I, class 2: grade II).
+EXCEEDANCE_POLLUTANT = "pm10"
 
 PERIODS = ("day", "month", "year")
 
@@ -67,19 +75,24 @@ def station_statistics(
         "from": first.isoformat(),
         "to": last.isoformat(),
         "rule": "GB 3095-2012 表4: 24-hour mean valid with >= 20 hourly values",
+        "area_class": station.area_class,
+        "grade": grade_of(station.area_class),
         "editions": editions_between(first, last),
     }
     if period == "day":
         rows = days.drop(columns=["station_code", "pollutant"])
         if (pollutant, "24h") in BREAKPOINTS:
             on = list(rows["date"])
+            eds = [EDITIONS[i] for i in edition_index(on)]
             rows = rows.assign(
                 iaqi=iaqi(rows["mean"].to_numpy(dtype=float), pollutant, on=on),
-                iaqi_standard=[EDITIONS[i].tables.iaqi_source for i in edition_index(on)],
+                iaqi_standard=[e.tables.iaqi_source for e in eds],
+                iaqi_in_force=[e.tables.iaqi_source == e.hj633 for e in eds],
             )
         body["days"] = records(rows)
         if (pollutant, "24h") in LIMITS:
-            body["summary"] = records(stats.exceedance_summary(days, pollutant))
+            grade = grade_of(station.area_class)
+            body["summary"] = records(stats.exceedance_summary(days, pollutant, grade=grade))
         return body
     means = stats.period_means(days, pollutant, period)  # type: ignore[arg-type]
     body["periods"] = records(means.drop(columns=["station_code"]))
@@ -94,27 +107,29 @@ def exceedances(
     bbox: Sequence[float] | None,
     pollutant: str,
     hourly_limit: float,
-    grade: str,
+    grade: str | None,
     limit: int,
     daily_limit: float | None = None,
     dust_days: Sequence[date] = (),
 ) -> dict[str, Any]:
     """Hourly values above a screening limit and valid daily means above a daily limit.
 
-    The daily limit is the 24-hour limit of the grade in the GB 3095 edition applied on each
-    day, unless one is given. Dust days named by the caller are left out of the daily
+    The daily limit is the 24-hour limit in the GB 3095 edition applied on each day, of the
+    grade given or else of each station's area class (class 1: grade I), unless a limit is
+    given. Dust days named by the caller are left out of the daily
     statistics (not out of the hourly screening).
     """
     if (pollutant, "24h") not in LIMITS:
         raise Invalid(f"GB 3095-2012 sets no 24-hour limit for {pollutant}")
-    if grade not in ("I", "II"):
+    if grade not in (None, "I", "II"):
         raise Invalid("grade must be I or II")
     stations = stations_in(session, bbox)
+    grades = {s.code: grade for s in stations} if grade else grades_of(stations)
     ids = [s.id for s in stations]
     names = {s.code: s.name for s in stations}
     monitored = daily(session, ids, first, last, pollutant)
     days, dropped = exclude_days(monitored, dust_days)
-    over_days = stats.exceedances(days, pollutant, limit=daily_limit, grade=grade)
+    over_days = stats.exceedances(days, pollutant, limit=daily_limit, grades=grades)
     start, end = local_day_range(first, last)
     hours = hourly(session, ids, start, end, (pollutant,))
     over_hours = hours.loc[hours[pollutant] > hourly_limit, ["station_code", "at", pollutant]]
@@ -142,13 +157,19 @@ def exceedances(
         )
     ]
     day_rows = records(over_days.assign(station_name=over_days["station_code"].map(names)))
-    summary = records(stats.exceedance_summary(days, pollutant, daily_limit, grade)) if ids else []
+    summary = (
+        records(stats.exceedance_summary(days, pollutant, daily_limit, grades=grades))
+        if ids
+        else []
+    )
     return {
         "pollutant": pollutant,
         "from": first.isoformat(),
         "to": last.isoformat(),
         "stations": len(ids),
-        "daily_limit": _daily_limit(first, last, pollutant, grade, daily_limit),
+        "daily_limit": _daily_limit(
+            first, last, pollutant, grade, {grade} if grade else set(grades.values()), daily_limit
+        ),
         "editions": editions_between(first, last),
         "dust_days": dust_summary(dust_days, dropped),
         "hourly_limit": {
@@ -164,21 +185,28 @@ def exceedances(
 
 
 def _daily_limit(
-    first: date, last: date, pollutant: str, grade: str, given: float | None
+    first: date,
+    last: date,
+    pollutant: str,
+    grade: str | None,
+    grades: set[str],
+    given: float | None,
 ) -> dict[str, Any]:
-    """Describe the daily limit: the one given, or the grade's in the editions of the days.
+    """Describe the daily limit: the one given, or the grades' in the editions of the days.
 
-    `value` is null when the editions over first..last set different limits (each
-    exceedance then names its own).
+    `value` is null when the editions over first..last or the stations' grades set
+    different limits, or an edition sets none (each exceedance then names its own).
     """
     if given is not None:
         return {"grade": None, "value": given, "source": "given"}
     starts = [date.fromisoformat(e["from"]) for e in editions_between(first, last)]
-    values = {stats.limit_on(d, pollutant, "24h", grade) for d in starts}
+    values = {stats.limit_or_none(d, pollutant, "24h", g) for d in starts for g in grades}
+    one = grade or (next(iter(grades)) if len(grades) == 1 else None)
+    by = "the grade given" if grade else "each station's area class (1: grade I, 2: grade II)"
     return {
-        "grade": grade,
+        "grade": one,
         "value": values.pop() if len(values) == 1 else None,
-        "source": "GB 3095 表1, edition applied on each day (see editions)",
+        "source": f"GB 3095 表1, edition applied on each day (see editions), {by}",
     }
 
 
@@ -191,14 +219,15 @@ def emit_exceedances(
         return 0
     newest = sorted(set(days))[-max_days:]
     means = daily(session, station_ids, newest[0], newest[-1], EXCEEDANCE_POLLUTANT)
-    over = stats.exceedances(means, EXCEEDANCE_POLLUTANT, grade=EXCEEDANCE_GRADE)
-    over = over[over["date"].isin(newest)]
-    if over.empty:
-        return 0
     stations = {
         s.code: s
         for s in session.scalars(select(AirStation).where(AirStation.id.in_(list(station_ids))))
     }
+    grades = grades_of(stations.values())
+    over = stats.exceedances(means, EXCEEDANCE_POLLUTANT, grades=grades)
+    over = over[over["date"].isin(newest)]
+    if over.empty:
+        return 0
     for row in records(over):
         station = stations[row["station_code"]]
         point = to_shape(station.geom)
@@ -209,6 +238,7 @@ def emit_exceedances(
             "pollutant": EXCEEDANCE_POLLUTANT,
             "mean": row["mean"],
             "limit": row["limit"],
+            "grade": row["grade"],
             "standard": row["standard"],
             "ratio": row["ratio"],
             "hours": row["hours"],

@@ -8,18 +8,22 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from app.services.air.queries import MAX_HOURS, daily, day_range, station_info, stations_in
+from app.services.air.queries import (
+    MAX_HOURS,
+    daily,
+    day_range,
+    grades_of,
+    station_info,
+    stations_in,
+)
 from app.services.ogc.params import CRS84, EPSG4326, ItemsQuery
 from app.services.ogc.source import Extent, Feature
 from geo.air import stats
 from geo.air.formats import LOCAL_TZ
-from geo.air.standards import LIMITS
 from geo.instants import check_day
 from models import User
 
 POLLUTANT = "pm10"
-# Grade II (residential, commercial, industrial areas): GB 3095-2012 表1, 150 µg/m³.
-GRADE = "II"
 MAX_DAYS = MAX_HOURS // 24
 
 
@@ -40,9 +44,10 @@ class ExceedancesCollection:
     id: str = "exceedances"
     title: str = "PM10 daily exceedances"
     description: str = (
-        f"Valid daily PM10 means above the GB 3095-2012 grade {GRADE} 24-hour limit "
-        f"({LIMITS[(POLLUTANT, '24h')][GRADE]:g} µg/m³; from 2026-03-01 still the 2012 value, "
-        "the 2026 edition's being unconfirmed: see each feature's `standard`) at stations; "
+        "Valid daily PM10 means above the 24-hour limit of the station's grade (area class 1: "
+        "grade I, 50 µg/m³; class 2: grade II, 150 µg/m³) in the GB 3095 edition of the day "
+        "(before 2016-01-01 GB 3095-1996, same PM10 24-hour values; from 2026-03-01 still the "
+        "2012 values, the 2026 edition's being unconfirmed: see each feature's `standard`); "
         f"a request spans at most {MAX_DAYS} local days (the latest, unless datetime says)."
     )
     temporal: bool = True
@@ -64,7 +69,7 @@ class ExceedancesCollection:
         if days is None or not stations:
             return []
         means = daily(session, [s.id for s in stations], days[0], days[1], POLLUTANT)
-        over = stats.exceedances(means, POLLUTANT, grade=GRADE)
+        over = stats.exceedances(means, POLLUTANT, grades=grades_of(stations))
         where = {s.code: s for s in stations}
         out: list[Feature] = []
         for row in over.itertuples(index=False):
@@ -81,6 +86,7 @@ class ExceedancesCollection:
                 "end": end,
                 "pm10_mean": round(float(row.mean), 1),
                 "limit": float(row.limit),
+                "grade": row.grade,
                 "ratio": round(float(row.ratio), 3),
                 "hours": int(row.hours),
                 "standard": row.standard,

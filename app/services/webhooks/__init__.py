@@ -14,9 +14,10 @@ addresses the allow-list admits (egress.py). Every body is an envelope
 - `referral.receipted` (referrals): `{"referral_id", "lead_id", "to_org", "received_at",
   "receipt_note"}`; geometry and `lead_id=` as for `lead.referred`.
 - `exceedance` (app/services/air/stats.py, on import): `{"station", "station_name",
-  "date", "pollutant": "pm10", "mean", "limit", "standard", "ratio", "hours", "lon", "lat"}`,
-  one per station and local day whose valid 24-hour PM10 mean exceeds the grade II limit of
-  the GB 3095 edition applied that day (`standard`); geometry: the station.
+  "date", "pollutant": "pm10", "mean", "limit", "grade", "standard", "ratio", "hours", "lon",
+  "lat"}`, one per station and local day whose valid 24-hour PM10 mean exceeds the limit of
+  the station's grade (area class 1: grade I, class 2: grade II) in the GB 3095 edition
+  applied that day (`standard`); geometry: the station.
 - `change_detected` (app/services/imagery/change.py `detect`): `{"detection_id",
   "before", "after", "index", "polygons": [{"id", "area_ha", "category"}]}` (image ids);
   geometry: the union of the polygons. It names no evidence or lead: GET the detection to
