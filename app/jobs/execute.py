@@ -50,9 +50,10 @@ class StatusWriter:
         self._thread = threading.Thread(target=self._beat, name=f"beat-{job_id[:8]}", daemon=True)
 
     def watch(self, job_session: Session) -> None:
-        """Start beating, keeping out of the way of the job's own transaction."""
+        """Beat (from now on), keeping out of the way of the job's own transaction."""
         self._job_busy = write_window_probe(job_session)
-        self._thread.start()
+        if not self._thread.is_alive():
+            self._thread.start()
 
     def report(self, fraction: float, message: str) -> None:
         """Record the job's progress (called by the job itself)."""
@@ -115,6 +116,36 @@ def execute_job(
     return outcome
 
 
+# How often a job whose SQLite snapshot went stale before its first write runs again.
+STALE_RUNS = 3
+
+
+def _handle(
+    session: Session,
+    settings: Settings,
+    job_id: str,
+    handler: Callable[[JobContext, dict[str, Any]], Any],
+    params: dict[str, Any],
+    status: StatusWriter,
+) -> Any:
+    """Run the job's handler. On SQLite a job reads before it first writes; when another
+    connection commits meanwhile (a request's write), its snapshot can no longer write and
+    SQLite answers "database is locked" at once. It had written nothing, so its transaction
+    is rolled back and the job runs again (a few times) instead of failing."""
+    run = 1
+    while True:
+        status.watch(session)
+        try:
+            return handler(JobContext(session, settings, job_id, status.report), params)
+        except OperationalError as exc:
+            if run == STALE_RUNS or not wrote_nothing(session, exc):
+                raise
+            session.rollback()
+            log.warning("job met a stale snapshot; running it again", extra={"job_id": job_id})
+            time.sleep(0.1 * run)
+            run += 1
+
+
 def _run(
     sessions: sessionmaker[Session],
     write_sessions: sessionmaker[Session],
@@ -127,9 +158,7 @@ def _run(
 ) -> str:
     session = sessions()
     try:
-        handler = JOB_KINDS[kind]
-        status.watch(session)
-        result = handler(JobContext(session, settings, job_id, status.report), params)
+        result = _handle(session, settings, job_id, JOB_KINDS[kind], params, status)
         done = {"status": "succeeded", "progress": 1.0, "message": "done", "result": result}
         try:
             # The job's rows and its 'succeeded' commit together, or not at all.

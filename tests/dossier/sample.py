@@ -59,8 +59,8 @@ def make_content() -> DossierContent:
              "last": created + timedelta(days=1), "from": "志愿者账户 volunteer #7"},
         ],
         assessments=[
-            {"at": created + timedelta(days=2), "step": "线索评估 lead assessed", "by": "检察官 李某",
-             "note": "初查：水源一级保护区内倾倒建筑垃圾"},
+            {"at": created + timedelta(days=2), "step": "线索评估 lead assessed",
+             "by": "检察官 李某", "note": "初查：水源一级保护区内倾倒建筑垃圾"},
         ],
         handling=[("办案路径 Case path", "未立案 not filed")],
         parties=[("行为人或责任主体 Responsible party", "待调查 not yet established")],
