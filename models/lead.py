@@ -110,6 +110,8 @@ class Suggestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
     agency: Mapped[str] = mapped_column(String(200))
+    # The agency's level (rules/referrals.py AGENCY_LEVELS; 办案规则 art. 13), if recorded.
+    agency_level: Mapped[str | None] = mapped_column(String(20))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

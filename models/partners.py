@@ -29,15 +29,19 @@ class PartnerShare(Base):
 
 
 class Referral(Base):
-    """A lead referred to another organisation (移送/线索移交), and what became of it: the
-    receipt, progress reports and the outcome."""
+    """A lead referred to another body (移送/线索移交), and what became of it: the receipt,
+    progress reports and the outcome. `kind` (rules/referrals.py): to a procuratorate on the
+    platform (`to_org_id`) or to a body outside it, named in `receiver` (an agency, the
+    police), whose answers the sender records."""
 
     __tablename__ = "referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
     from_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    to_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    to_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="jurisdiction")
+    receiver: Mapped[str | None] = mapped_column(String(200))
     basis: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     grants_originals: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,6 +1,6 @@
 """Leads (线索): list, read with evidence and explanation, workflow, assignment."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.encoders import jsonable_encoder
@@ -71,13 +71,19 @@ class TransitionRequest(BaseModel):
     to: str = Field(examples=["triaged"])
     note: str = Field(min_length=1, max_length=5000)
     agency: str | None = Field(None, description="for suggestion_issued: the agency addressed")
+    agency_level: Literal["national", "provincial", "city", "county", "township"] | None = Field(
+        None,
+        description="for suggestion_issued: the agency's level; a procuratorate at another "
+        "level gets the jurisdiction note of 办案规则 art. 13",
+    )
     urgent: bool = Field(False, description="for suggestion_issued: 15-day reply period")
     served_on: Day | None = Field(
         None, description="for suggestion_issued: the day the agency received it (default today)"
     )
     path: str | None = Field(
         None,
-        description="for case_filed: the case path, administrative or civil",
+        description="for case_filed: the case path: administrative, civil or "
+        "criminal_incidental",
         examples=["administrative"],
     )
     on: Day | None = Field(
@@ -299,6 +305,7 @@ def move(
             note=req.note,
             details=StepDetails(
                 agency=req.agency,
+                agency_level=req.agency_level,
                 urgent=req.urgent,
                 served_on=req.served_on,
                 path=req.path,

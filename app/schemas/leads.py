@@ -115,6 +115,7 @@ class SuggestionRead(BaseModel):
 
     id: int
     agency: str
+    agency_level: str | None = Field(None, description="national … township (办案规则 art. 13)")
     issued_at: datetime
     urgent: bool
     served_at: datetime | None

@@ -6,14 +6,25 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.common import ID_MAX
+from app.schemas.labels import Label
 
 
 class ReferralCreate(BaseModel):
-    """Refer a lead to a partner organisation."""
+    """Refer a lead: to a partner procuratorate (jurisdiction, cooperation: `to_org`), or to a
+    body outside the platform (agency, criminal_clue: `receiver`)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    to_org: str = Field(max_length=32, description="the partner organisation's code")
+    kind: Literal["jurisdiction", "cooperation", "agency", "criminal_clue"] = Field(
+        "jurisdiction",
+        description="移送管辖, 协作, 移送行政机关 or 移送犯罪线索 (a criminal clue to the police)",
+    )
+    to_org: str | None = Field(
+        None, max_length=32, description="the partner procuratorate (jurisdiction, cooperation)"
+    )
+    receiver: str | None = Field(
+        None, max_length=200, description="the agency or police body (agency, criminal_clue)"
+    )
     basis: str = Field(min_length=1, max_length=2000, description="legal or factual ground")
     note: str | None = Field(None, max_length=4000)
     grants_originals: bool = Field(
@@ -33,8 +44,13 @@ class ReferralRead(BaseModel):
 
     id: int
     lead_id: int
+    kind: str
+    kind_label: Label
     from_org: OrgRef
-    to_org: OrgRef
+    to_org: OrgRef | None = Field(
+        description="the receiving procuratorate; none for a body outside the platform"
+    )
+    receiver: str | None = Field(description="who receives it (the procuratorate or the body)")
     basis: str
     note: str | None
     grants_originals: bool

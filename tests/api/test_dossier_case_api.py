@@ -80,7 +80,8 @@ def test_case_handling_assessments_and_parties(client: TestClient, demo: Backend
         ("investigating", {"note": "调查：现场勘验"}),
         ("case_filed", {"note": "立案审查意见：符合行政公益诉讼立案条件",
                         "path": "administrative"}),
-        ("suggestion_issued", {"note": "发出检察建议", "agency": "怀来县水务局"}),
+        ("suggestion_issued", {"note": "发出检察建议", "agency": "张家口市水务局",
+                               "agency_level": "city"}),
     ):
         step = client.post(f"/api/v1/leads/{lead['id']}/transitions", json={"to": to, **extra})
         assert step.status_code == 200, step.text
@@ -93,7 +94,14 @@ def test_case_handling_assessments_and_parties(client: TestClient, demo: Backend
     assert "初查：水源一级保护区内倾倒建筑垃圾，需核实" in html and "线索评估 lead assessed" in html
     assert "立案审查意见：符合行政公益诉讼立案条件" in html
     assert "行政公益诉讼 administrative public-interest case" in html
-    assert "检察建议1 Suggestion 1：行政机关 agency" in html and "怀来县水务局" in html
+    assert "检察建议1 Suggestion 1：行政机关 agency" in html and "张家口市水务局（市级）" in html
+    # 办案规则 art. 13: the lead is the county procuratorate's, the agency a city one's.
+    assert "应由市级人民检察院立案管辖" in html
+    sug = client.get(f"/api/v1/leads/{lead['id']}").json()["suggestions"][0]
+    assert sug["agency_level"] == "city"
+    (issued,) = [e for e in client.get(f"/api/v1/leads/{lead['id']}").json()["timeline"]
+                 if e["change"].get("to") == "suggestion_issued"]  # fmt: skip
+    assert "第十三条" in issued["change"]["jurisdiction_note"]
     assert "回复期限 reply due" in html and "未回复 no reply" in html
     assert "已认定：某建筑工程有限公司" in html
-    assert "检察建议所针对的机关 Agency the suggestions address</th><td>怀来县水务局" in html
+    assert "检察建议所针对的机关 Agency the suggestions address</th><td>张家口市水务局" in html

@@ -297,3 +297,51 @@ def test_bad_referrals_change_nothing(env: Env, demo: Backend) -> None:
         == 403
     )
     assert counts(demo) == before
+
+
+def test_a_criminal_clue_goes_to_the_police_and_the_sender_records_its_answer(
+    env: Env,
+) -> None:
+    """Rules (issue 19, 13-14): a referral has a kind and a receiving body; a criminal clue goes
+    to the police, outside the platform, so the sender records its receipt and outcome; a
+    lead closes as transferred only once a referral that hands it over names the body."""
+    c, pro, partner = env
+    lead = lead_at(c, pro, *GUANTING, "clue")
+    early = c.post(f"/api/v1/leads/{lead}/transitions", headers=pro,
+                   json={"to": "transferred", "note": "移送公安"})  # fmt: skip
+    assert early.status_code == 422 and "referral" in early.json()["detail"]
+    for bad in (
+        {"kind": "criminal_clue", "basis": "涉嫌污染环境罪"},  # whom?
+        {"kind": "agency", "to_org": "110000", "receiver": "x", "basis": "b"},
+        {"kind": "criminal_clue", "receiver": "公安局", "basis": "b", "grants_originals": True},
+        {"kind": "cooperation", "basis": "b"},
+    ):
+        r = c.post(f"/api/v1/leads/{lead}/referrals", headers=pro, json=bad)
+        assert r.status_code == 422, (bad, r.text)
+    clue = c.post(
+        f"/api/v1/leads/{lead}/referrals",
+        headers=pro,
+        json={"kind": "criminal_clue", "receiver": "怀来县公安局", "basis": "涉嫌污染环境罪"},
+    )
+    assert clue.status_code == 201, clue.text
+    body = clue.json()
+    assert body["to_org"] is None and body["receiver"] == "怀来县公安局"
+    assert body["kind_label"]["zh"] == "移送犯罪线索"
+    again = c.post(f"/api/v1/leads/{lead}/referrals", headers=pro,
+                   json={"kind": "criminal_clue", "receiver": "怀来县公安局", "basis": "再次"})
+    assert again.status_code == 409  # fmt: skip
+    # The partner neither sees nor answers it; the sender records the police's answers.
+    assert c.get(f"/api/v1/referrals/{body['id']}", headers=partner).status_code == 404
+    ack = c.post(f"/api/v1/referrals/{body['id']}/receipt", headers=pro,
+                 json={"note": "公安局已受理（回执）"})  # fmt: skip
+    assert ack.status_code == 200 and ack.json()["status"] == "received"
+    done = c.post(f"/api/v1/referrals/{body['id']}/progress", headers=pro,
+                  json={"note": "已立案侦查", "outcome": "公安机关立案侦查"})  # fmt: skip
+    assert done.json()["status"] == "concluded"
+    moved = c.post(f"/api/v1/leads/{lead}/transitions", headers=pro,
+                   json={"to": "transferred", "note": "移送公安机关"})  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    (entry,) = [e for e in c.get(f"/api/v1/leads/{lead}", headers=pro).json()["timeline"]
+                if e["action"] == "transition"]  # fmt: skip
+    assert entry["change"]["receiver"] == "怀来县公安局"
+    assert entry["change"]["referral_kind"] == "criminal_clue"

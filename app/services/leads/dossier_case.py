@@ -21,6 +21,7 @@ from models import (
     Suggestion,
     User,
 )
+from rules.referrals import AGENCY_LEVELS, REFERRAL_KINDS, jurisdiction_note
 from rules.workflow import PATHS, STATUS_LABELS, local_date
 
 # An evidence item's channel: how it reached the procuratorate.
@@ -107,10 +108,14 @@ def handling(session: Session, lead: Lead) -> list[tuple[str, Any]]:
     suggestions = session.scalars(
         select(Suggestion).where(Suggestion.lead_id == lead.id).order_by(Suggestion.id)
     ).all()
+    org = session.get(Organisation, lead.org_id) if lead.org_id else None
     for n, s in enumerate(suggestions, start=1):
         label = f"检察建议{n} Suggestion {n}"
+        level = AGENCY_LEVELS[s.agency_level][0] if s.agency_level else ""
+        note = jurisdiction_note(org.level, s.agency_level) if org is not None else None
         rows += [
-            (f"{label}：行政机关 agency", s.agency),
+            (f"{label}：行政机关 agency", f"{s.agency}（{level}）" if level else s.agency),
+            *([(f"{label}：管辖 jurisdiction", note)] if note else []),
             (f"{label}：发出 issued", s.issued_at),
             (f"{label}：送达 served", s.served_at),
             (f"{label}：回复期限 reply due", s.due_at),
@@ -127,12 +132,14 @@ def handling(session: Session, lead: Lead) -> list[tuple[str, Any]]:
         rows.append(("支持起诉 Suit supported", lead.notice_plaintiff))
     for r, to_name in session.execute(
         select(Referral, Organisation.name)
-        .join(Organisation, Referral.to_org_id == Organisation.id)
+        .outerjoin(Organisation, Referral.to_org_id == Organisation.id)
         .where(Referral.lead_id == lead.id)
         .order_by(Referral.id)
     ).all():
+        kind = REFERRAL_KINDS[r.kind][0]
         due = _day(r.receipt_due_at)
-        rows.append((f"移送 Referral #{r.id}", f"{to_name}（{r.basis}）{r.status}；回执期限 {due}"))
+        text = f"{to_name or r.receiver}（{r.basis}）{r.status}；回执期限 {due}"
+        rows.append((f"{kind} Referral #{r.id}", text))
     return rows
 
 

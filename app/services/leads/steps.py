@@ -22,8 +22,9 @@ from app.services.leads.assess import (
     zone_keys,
 )
 from app.services.leads.legal import legal_rows
-from models import Lead, Suggestion, User
+from models import Lead, Organisation, Referral, Suggestion, User
 from models.base import utcnow
+from rules.referrals import HANDING_OVER, jurisdiction_note
 from rules.workflow import (
     PATHS,
     CaseClock,
@@ -43,6 +44,7 @@ class StepDetails:
     """What some steps record besides their note."""
 
     agency: str | None = None  # suggestion_issued: the agency addressed
+    agency_level: str | None = None  # suggestion_issued: its level (rules/referrals.py)
     urgent: bool = False  # suggestion_issued: 15-day reply period
     served_on: date | None = None  # suggestion_issued: the day the agency received it
     path: str | None = None  # case_filed: administrative or civil
@@ -135,7 +137,33 @@ def take_step(
         return {"plaintiff": details.plaintiff}
     if to == "suggestion_issued":
         return issue_suggestion(session, lead=lead, details=details, closed=closed)
+    if to == "transferred":
+        return handed_over(session, lead)
     return {}
+
+
+def handed_over(session: Session, lead: Lead) -> dict[str, Any]:
+    """A lead closes as transferred only once a referral that hands it over is recorded: to
+    the competent procuratorate, an agency or the police (type and receiving body)."""
+    referral = session.scalar(
+        select(Referral)
+        .where(
+            Referral.lead_id == lead.id,
+            Referral.kind.in_(HANDING_OVER),
+            Referral.status != "declined",
+        )
+        .order_by(Referral.id.desc())
+        .limit(1)
+    )
+    if referral is None:
+        raise Invalid(
+            "record the referral first (POST /api/v1/leads/{id}/referrals with its kind and "
+            "receiving body): a transferred lead says to whom"
+        )
+    receiver = referral.receiver
+    if referral.to_org_id is not None:
+        receiver = session.get_one(Organisation, referral.to_org_id).name
+    return {"referral": referral.id, "referral_kind": referral.kind, "receiver": receiver}
 
 
 def issue_suggestion(
@@ -155,6 +183,7 @@ def issue_suggestion(
     sug = Suggestion(
         lead_id=lead.id,
         agency=details.agency,
+        agency_level=details.agency_level,
         issued_at=issued,
         urgent=details.urgent,
         served_at=start_of(served),
@@ -162,8 +191,12 @@ def issue_suggestion(
         follow_ups=[],
     )
     session.add(sug)
+    org = session.get(Organisation, lead.org_id) if lead.org_id else None
+    note = jurisdiction_note(org.level, details.agency_level) if org is not None else None
     return {
         "agency": details.agency,
+        "agency_level": details.agency_level,
+        **({"jurisdiction_note": note} if note else {}),
         "urgent": details.urgent,
         "served_on": served.isoformat(),
         "due_at": sug.due_at.isoformat(),

@@ -19,6 +19,7 @@ from app.services.webhooks import emit
 from app.settings import Settings
 from models import Lead, Organisation, Referral, User
 from models.base import utcnow
+from rules.referrals import REFERRAL_KINDS, TO_PROCURATORATE
 from rules.workflow import local_date, period_end
 
 # sent → received → in_progress → concluded; the receiving side may also decline.
@@ -38,28 +39,50 @@ def refer(
     *,
     user: User,
     lead_id: int,
-    to_org: str,
     basis: str,
     note: str | None,
     grants_originals: bool,
     settings: Settings,
+    kind: str = "jurisdiction",
+    to_org: str | None = None,
+    receiver: str | None = None,
 ) -> Referral:
-    """Refer one of the caller's own leads to a partner organisation."""
+    """Refer one of the caller's own leads: to a partner procuratorate (移送管辖, 协作), or to a
+    body outside the platform named as `receiver` (an agency, the police: rules/referrals.py)."""
     lead = lead_to_act_on(session, user=user, lead_id=lead_id)
-    target = partner_org(session, to_org)
+    if kind not in REFERRAL_KINDS:
+        raise Invalid(f"unknown referral kind {kind!r}; use one of {', '.join(REFERRAL_KINDS)}")
     if not basis.strip():
         raise Invalid("a referral needs its basis (the legal or factual ground)")
+    target: Organisation | None = None
+    if kind in TO_PROCURATORATE:
+        if not to_org:
+            raise Invalid(f"a {kind} referral goes to a partner procuratorate: give to_org")
+        target = partner_org(session, to_org)
+        receiver = None
+        same = Referral.to_org_id == target.id
+        named = target.code
+    else:
+        if to_org:
+            raise Invalid(f"a {kind} referral goes to a body outside the platform: give receiver")
+        receiver = (receiver or "").strip()
+        if not receiver:
+            raise Invalid(f"name the body that receives the {kind} referral (receiver)")
+        if grants_originals:
+            raise Invalid("originals are granted only to procuratorates on the platform")
+        same = (Referral.kind == kind) & (Referral.receiver == receiver)
+        named = receiver
     twin = session.scalar(
-        select(Referral.id).where(
-            Referral.lead_id == lead.id, Referral.to_org_id == target.id, Referral.status.in_(OPEN)
-        )
+        select(Referral.id).where(Referral.lead_id == lead.id, same, Referral.status.in_(OPEN))
     )
     if twin is not None:
-        raise Conflict(f"lead {lead.id} is already referred to {target.code} (referral {twin})")
+        raise Conflict(f"lead {lead.id} is already referred to {named} (referral {twin})")
     referral = Referral(
         lead_id=lead.id,
         from_org_id=lead.org_id or user.org_id,
-        to_org_id=target.id,
+        to_org_id=None if target is None else target.id,
+        kind=kind,
+        receiver=receiver,
         basis=basis.strip(),
         note=note,
         grants_originals=grants_originals,
@@ -77,26 +100,29 @@ def refer(
         lead_id=lead.id,
         change={
             "referral": referral.id,
-            "to_org": target.code,
+            "kind": kind,
+            "to_org": None if target is None else target.code,
+            "receiver": receiver,
             "basis": referral.basis,
             "note": note,
             "grants_originals": grants_originals,
             "receipt_due_at": referral.receipt_due_at.isoformat(),
         },
     )
-    emit(
-        session,
-        "lead.referred",
-        {
-            "referral_id": referral.id,
-            "lead_id": lead.id,
-            "from_org": _code(session, referral.from_org_id),
-            "to_org": target.code,
-            "receipt_due_at": referral.receipt_due_at.isoformat(),
-        },
-        to_shape(lead.geom),
-        lead_id=lead.id,
-    )
+    if target is not None:  # partners hear of what is sent to them
+        emit(
+            session,
+            "lead.referred",
+            {
+                "referral_id": referral.id,
+                "lead_id": lead.id,
+                "from_org": _code(session, referral.from_org_id),
+                "to_org": target.code,
+                "receipt_due_at": referral.receipt_due_at.isoformat(),
+            },
+            to_shape(lead.geom),
+            lead_id=lead.id,
+        )
     return referral
 
 
@@ -108,7 +134,7 @@ def get_referral(session: Session, *, user: User, referral_id: int) -> Referral:
     """A referral the caller's organisation sent or received (admins: any)."""
     referral = session.get(Referral, referral_id)
     if referral is None or not (
-        member_of(session, user, referral.to_org_id)
+        (referral.to_org_id is not None and member_of(session, user, referral.to_org_id))
         or member_of(session, user, referral.from_org_id)
     ):
         raise NotFound(f"no referral {referral_id}")
@@ -116,7 +142,12 @@ def get_referral(session: Session, *, user: User, referral_id: int) -> Referral:
 
 
 def _receiving(session: Session, user: User, referral_id: int) -> Referral:
+    """The referral, if the caller answers it: the receiving procuratorate, or for a body
+    outside the platform the sender, who records what that body answered."""
     referral = get_referral(session, user=user, referral_id=referral_id)
+    if referral.to_org_id is None:
+        lead_to_act_on(session, user=user, lead_id=referral.lead_id)
+        return referral
     if user.role != "admin" and referral.to_org_id not in org_subtree(session, user.org_id):
         raise Forbidden("only the receiving organisation answers a referral")
     return referral
@@ -139,19 +170,20 @@ def receipt(session: Session, *, user: User, referral_id: int, note: str | None)
         change={"referral": referral.id, "note": note},
     )
     lead = session.get_one(Lead, referral.lead_id)
-    emit(
-        session,
-        "referral.receipted",
-        {
-            "referral_id": referral.id,
-            "lead_id": lead.id,
-            "to_org": _code(session, referral.to_org_id),
-            "received_at": referral.received_at.isoformat(),
-            "receipt_note": note,
-        },
-        to_shape(lead.geom),
-        lead_id=lead.id,
-    )
+    if referral.to_org_id is not None:
+        emit(
+            session,
+            "referral.receipted",
+            {
+                "referral_id": referral.id,
+                "lead_id": lead.id,
+                "to_org": _code(session, referral.to_org_id),
+                "received_at": referral.received_at.isoformat(),
+                "receipt_note": note,
+            },
+            to_shape(lead.geom),
+            lead_id=lead.id,
+        )
     return referral
 
 
@@ -239,12 +271,16 @@ def referral_dict(session: Session, referral: Referral) -> dict[str, Any]:
             )
         )
     }
-    frm, to = orgs[referral.from_org_id], orgs[referral.to_org_id]
+    frm, to = orgs[referral.from_org_id], orgs.get(referral.to_org_id or 0)
+    zh, en = REFERRAL_KINDS[referral.kind]
     return {
         "id": referral.id,
         "lead_id": referral.lead_id,
+        "kind": referral.kind,
+        "kind_label": {"zh": zh, "en": en},
         "from_org": {"code": frm.code, "name": frm.name},
-        "to_org": {"code": to.code, "name": to.name},
+        "to_org": None if to is None else {"code": to.code, "name": to.name},
+        "receiver": to.name if to is not None else referral.receiver,
         "basis": referral.basis,
         "note": referral.note,
         "grants_originals": referral.grants_originals,

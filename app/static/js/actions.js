@@ -15,6 +15,8 @@ const FILE = "case_filed";
 const SUPPORT = "support_suit";
 const DATED = ["consultation", "public_notice"];
 const PATHS = ["administrative", "civil", "criminal_incidental"];
+// The agency's level decides which procuratorate files the case (办案规则 art. 13).
+const AGENCY_LEVELS = ["national", "provincial", "city", "county", "township"];
 
 /**
  * The actions panel of `lead`. `users` are the possible assignees; `onDone(message)`
@@ -48,10 +50,13 @@ export function actionsPanel(lead, { users, onDone, onError, startMerge }) {
   submit.disabled = !allowed.length;
   const agency = el("input", { type: "text", "data-testid": "action-agency", placeholder: t("agency_placeholder") });
   const urgent = el("input", { type: "checkbox", "data-testid": "action-urgent" });
+  const agencyLevel = el("select", { "data-testid": "action-agency-level" });
+  setOptions(agencyLevel, [["", t("agency_level_unknown")], ...AGENCY_LEVELS.map((l) => [l, t(`agency_level_${l}`)])]);
   const suggestion = el(
     "div",
     { class: "suggestion-fields", hidden: true },
     el("label", { class: "field" }, el("span", {}, t("agency")), agency),
+    el("label", { class: "field" }, el("span", {}, t("agency_level")), agencyLevel),
     el("label", { class: "check" }, urgent, el("span", {}, t("urgent"))),
   );
   const path = el("select", { "data-testid": "action-path" });
@@ -115,7 +120,8 @@ export function actionsPanel(lead, { users, onDone, onError, startMerge }) {
     }
     if (to !== SUGGESTION) return move(to, note.value.trim());
     if (!agency.value.trim()) return refuse("need_agency", agency);
-    return move(to, note.value.trim(), { agency: agency.value.trim(), urgent: urgent.checked });
+    const level = agencyLevel.value ? { agency_level: agencyLevel.value } : {};
+    return move(to, note.value.trim(), { agency: agency.value.trim(), urgent: urgent.checked, ...level });
   });
   assign.addEventListener("click", () => {
     if (!assignee.value) return refuse("need_assignee", assignee);

@@ -16,7 +16,7 @@ function suggestionBody(s) {
 
 function referralBody(r) {
   return [
-    el("div", {}, el("span", { class: "badge info" }, t("od_referral")), ` ${orgNameOf(r.from_org)} → ${orgNameOf(r.to_org)}`),
+    el("div", {}, el("span", { class: "badge info" }, t("od_referral")), ` ${orgNameOf(r.from_org)} → ${r.to_org ? orgNameOf(r.to_org) : r.receiver}`),
     el("div", { class: "muted" }, `${t("ref_sent_at")} ${fmtDay(r.created_at)} · ${t("ref_receipt_due")} ${fmtDay(r.due_at)}`),
   ];
 }

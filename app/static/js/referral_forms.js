@@ -6,8 +6,17 @@ import { t } from "./i18n.js";
 import { organisations, partnerOrgs } from "./role.js";
 import { busy, button, check, field, refuse, text } from "./forms.js";
 
-/** Refer the lead to a partner organisation, on a stated basis. */
+// Kinds of referral (rules/referrals.py): the first two go to a partner procuratorate, the
+// others to a body outside the platform, named by the sender.
+const KINDS = ["jurisdiction", "cooperation", "agency", "criminal_clue"];
+const TO_PROCURATORATE = ["jurisdiction", "cooperation"];
+
+/** Refer the lead, on a stated basis: to a partner procuratorate, or to an agency or the
+ * police (a criminal clue), named as the receiver. */
 export function referForm(lead, { orgName, onDone, onError }) {
+  const kind = el("select", { "data-testid": "refer-kind" });
+  setOptions(kind, KINDS.map((k) => [k, t(`ref_kind_${k}`)]));
+  const receiver = el("input", { type: "text", "data-testid": "refer-receiver", maxlength: "200", placeholder: t("ref_receiver_placeholder") });
   const org = el("select", { "data-testid": "refer-org" });
   setOptions(org, [["", t("ref_choose_org")],
     ...partnerOrgs().filter((o) => o.id !== lead.org_id).map((o) => [o.code, orgName(o.id)])]);
@@ -15,25 +24,41 @@ export function referForm(lead, { orgName, onDone, onError }) {
   const note = el("textarea", { "data-testid": "refer-note", rows: "2" });
   const originals = el("input", { type: "checkbox", "data-testid": "refer-originals" });
   const submit = button("refer-submit", "ref_submit", "primary");
+  const toOrg = field("ref_to_org", org);
+  const toBody = field("ref_receiver", receiver);
+  const grant = check("ref_grant_originals", originals);
+  const show = () => {
+    const inside = TO_PROCURATORATE.includes(kind.value);
+    toOrg.hidden = !inside;
+    grant.hidden = !inside;
+    toBody.hidden = inside;
+  };
+  kind.addEventListener("change", show);
+  show();
   submit.addEventListener("click", () => {
-    if (!org.value) return refuse("ref_need_org", org);
+    const inside = TO_PROCURATORATE.includes(kind.value);
+    if (inside && !org.value) return refuse("ref_need_org", org);
+    if (!inside && !text(receiver)) return refuse("ref_need_receiver", receiver);
     if (!text(basis)) return refuse("ref_need_basis", basis);
+    const to = inside ? { to_org: org.value, grants_originals: originals.checked } : { receiver: text(receiver) };
     return busy([submit], onError, async () => {
       const r = await api(`/api/v1/leads/${lead.id}/referrals`, {
         method: "POST",
-        json: { to_org: org.value, basis: text(basis), note: text(note) || null, grants_originals: originals.checked },
+        json: { kind: kind.value, ...to, basis: text(basis), note: text(note) || null },
       });
-      onDone(t("ref_done", { id: lead.id, org: r.to_org.name }));
+      onDone(t("ref_done", { id: lead.id, org: r.receiver }));
     });
   });
   return el(
     "div",
     { class: "ref-form", "data-testid": "refer-form" },
     el("h4", { class: "sub-title" }, t("ref_form_title")),
-    field("ref_to_org", org),
+    field("ref_kind", kind),
+    toOrg,
+    toBody,
     field("ref_basis", basis),
     field("ref_note", note),
-    check("ref_grant_originals", originals),
+    grant,
     el("div", { class: "btn-row end" }, submit),
   );
 }

@@ -30,14 +30,17 @@ function progressList(r) {
 }
 
 function referralItem(r, { onDone, onError }) {
-  const answering = OPEN.includes(r.status) && actsFor(orgIdOf(r.to_org.code));
+  // A body outside the platform does not answer here: the sender records what it answered.
+  const answerer = r.to_org ? r.to_org : r.from_org;
+  const answering = OPEN.includes(r.status) && actsFor(orgIdOf(answerer.code));
   return el(
     "li",
     { class: `referral st-ref-${r.status}`, "data-testid": "referral", "data-referral-id": r.id, "data-status": r.status },
     el(
       "div",
       { class: "ref-head" },
-      el("strong", {}, `${orgNameOf(r.from_org)} → ${orgNameOf(r.to_org)}`),
+      el("span", { class: "badge info", "data-testid": "referral-kind" }, tOr(`ref_kind_${r.kind}`, r.kind)),
+      el("strong", {}, `${orgNameOf(r.from_org)} → ${r.to_org ? orgNameOf(r.to_org) : r.receiver}`),
       el("span", { class: "status-pill", "data-testid": "referral-status" }, tOr(`ref_${r.status}`, r.status)),
       r.overdue ? el("span", { class: "badge warn", "data-testid": "referral-overdue" }, t("ref_overdue")) : null,
       r.grants_originals ? el("span", { class: "badge info" }, t("ref_originals_granted")) : null,

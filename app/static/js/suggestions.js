@@ -86,7 +86,9 @@ export function suggestionsSection(lead, ctx) {
     return el(
       "li",
       { class: late ? "is-late" : "", "data-testid": "suggestion", "data-late": String(late) },
-      el("strong", {}, s.agency), s.urgent ? el("span", { class: "badge warn" }, t("urgent_short")) : null,
+      el("strong", {}, s.agency),
+      s.agency_level ? el("span", { class: "badge info", "data-testid": "suggestion-agency-level" }, t(`agency_level_${s.agency_level}`)) : null,
+      s.urgent ? el("span", { class: "badge warn" }, t("urgent_short")) : null,
       late ? el("span", { class: "badge danger", "data-testid": "suggestion-overdue" }, t("overdue_mark")) : null,
       el("div", { class: "muted" }, `${t("issued")} ${fmtTime(s.issued_at)} · ${t("served")} ${fmtDay(s.served_at)}`
         + ` · ${t("due")} ${fmtTime(s.due_at)}`),
