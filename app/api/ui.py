@@ -12,7 +12,7 @@ from app.schemas.labels import CodeLabel
 from app.schemas.ui import Pm10Band, UiConfig
 from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
 from rules.categories import CATEGORIES
-from rules.workflow import STATUS_LABELS
+from rules.workflow import OPEN_STATUSES, STATUS_LABELS
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 router = APIRouter(tags=["ui"], route_class=TransactionRoute)
@@ -37,6 +37,7 @@ def ui_config(settings: SettingsDep) -> UiConfig:
         languages=["zh-CN", "en"],
         categories=[CodeLabel(code=c, zh=zh, en=en) for c, (zh, en) in CATEGORIES.items()],
         lead_statuses=[CodeLabel(code=s, zh=zh, en=en) for s, (zh, en) in STATUS_LABELS.items()],
+        open_statuses=list(OPEN_STATUSES),
         pm10_bands=[
             Pm10Band.model_validate(
                 {

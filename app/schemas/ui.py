@@ -28,4 +28,7 @@ class UiConfig(BaseModel):
     languages: list[str]
     categories: list[CodeLabel] = Field(description="report and lead categories")
     lead_statuses: list[CodeLabel] = Field(description="the states of the lead workflow")
+    open_statuses: list[str] = Field(
+        description="the states of leads still being worked on; the others are done"
+    )
     pm10_bands: list[Pm10Band] = Field(description="station colours by daily PM10 mean")

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
 from geo.air.standards import BREAKPOINTS
 from rules.categories import CATEGORIES
-from rules.workflow import STATUS_LABELS
+from rules.workflow import OPEN_STATUSES, STATUS_LABELS
 
 
 def test_config_lists_equal_the_server_tables(client: TestClient) -> None:
@@ -16,6 +16,7 @@ def test_config_lists_equal_the_server_tables(client: TestClient) -> None:
     assert config["lead_statuses"] == [
         {"code": s, "zh": zh, "en": en} for s, (zh, en) in STATUS_LABELS.items()
     ]
+    assert config["open_statuses"] == list(OPEN_STATUSES) and "terminated" not in OPEN_STATUSES
     assert config["pm10_bands"] == [
         {
             "from": b.lower,

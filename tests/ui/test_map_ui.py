@@ -7,10 +7,12 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 from playwright.sync_api import Browser, Page, Request, expect
+from sqlalchemy import select, update
 
 from app.dossier.manifest import verify
 from app.services.demo.base import DEMO_PROSECUTOR
 from geo.air.bands import PM10_BANDS
+from models import Lead
 from rules.categories import CATEGORIES
 from rules.workflow import STATUS_LABELS
 from tests.conftest import Backend, bearer, login_as
@@ -221,3 +223,27 @@ def test_a_basis_needing_review_shows_its_badge(
     expect(badge).to_have_text("条文编号待核实 (article numbering needs review)")
     expect(legal).to_contain_text("地下水管理条例（国务院令第748号，2021-12-01施行）")
     page.close()
+
+
+def test_terminated_leads_are_drawn_as_done(
+    browser: Browser, live: LiveServer, backend: Backend
+) -> None:
+    """The map draws a lead as done unless the server lists its status among those still being
+    worked on (GET /api/v1/ui/config): a terminated lead (终结审查) is done, a new one is not."""
+    with backend.sessions.begin() as s:
+        first, second = s.scalars(
+            select(Lead.id).where(Lead.status == "new").order_by(Lead.id).limit(2)
+        ).all()
+        s.execute(update(Lead).where(Lead.id == first).values(status="terminated"))
+    try:
+        page = browser.new_page()
+        sign_in(page, live)
+        drawn = page.get_by_test_id("map")
+        expect(drawn).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+        assert drawn.get_attribute("data-mode") != "clusters"
+        done = set((drawn.get_attribute("data-done-leads") or "").split(","))
+        assert str(first) in done and str(second) not in done
+        page.close()
+    finally:
+        with backend.sessions.begin() as s:
+            s.execute(update(Lead).where(Lead.id == first).values(status="new"))

@@ -3,7 +3,7 @@
 // geo/air/bands.py). Until then the lists are empty and codes show as themselves.
 import { pick } from "./i18n.js";
 
-let config = { categories: [], lead_statuses: [], pm10_bands: [] };
+let config = { categories: [], lead_statuses: [], open_statuses: [], pm10_bands: [] };
 
 /** Keep the UI config the server sent. */
 export function setConfig(next) {
@@ -13,6 +13,9 @@ export function setConfig(next) {
 export const categories = () => config.categories;
 export const statuses = () => config.lead_statuses;
 export const pm10Bands = () => config.pm10_bands;
+
+/** Whether a lead in this status is still being worked on (the others are drawn as done). */
+export const isOpenStatus = (code) => config.open_statuses.includes(code);
 
 const labelIn = (list, code) => {
   const found = list.find((x) => x.code === code);

@@ -3,7 +3,7 @@
 import { api, isAbort } from "./api.js";
 import { bboxOf, restack, stacked, vectorRenderer } from "./basemap.js";
 import { debounce, el, fmtNum } from "./dom.js";
-import { categoryName, statusName } from "./config.js";
+import { categoryName, isOpenStatus, statusName } from "./config.js";
 import { t } from "./i18n.js";
 import { filters } from "./state.js";
 import { clusterSize, leadRadius, scoreColor } from "./symbology.js";
@@ -12,7 +12,6 @@ import { clusterSize, leadRadius, scoreColor } from "./symbology.js";
 
 const LEAD_RANK = 30;
 const MARK_RANK = 40;
-const DONE = ["closed_remedied", "closed_not_remedied", "rejected", "duplicate", "transferred"];
 
 function leadTip(p) {
   return el(
@@ -44,7 +43,7 @@ export function leadsLayer(map, { onLeadClick, onLeadHover, onError }) {
   function drawLead(f) {
     const p = f.properties;
     const [lon, lat] = f.geometry.coordinates;
-    const done = DONE.includes(p.status);
+    const done = !isOpenStatus(p.status);
     const marker = L.circleMarker([lat, lon], {
       renderer: vectorRenderer,
       radius: leadRadius(p.evidence),
@@ -92,6 +91,10 @@ export function leadsLayer(map, { onLeadClick, onLeadHover, onError }) {
       fc.features.forEach((f) => (f.properties.kind === "cluster" ? drawCluster(f) : drawLead(f)));
       restack(map);
       container.dataset.features = String(fc.features.length);
+      // The leads drawn as done (closed, rejected, merged, transferred, terminated).
+      container.dataset.doneLeads = fc.features
+        .filter((f) => f.properties.kind !== "cluster" && !isOpenStatus(f.properties.status))
+        .map((f) => f.properties.id).join(",");
       container.dataset.mode = fc.mode;
       container.dataset.total = String(fc.total);
       container.dataset.state = "ready";
