@@ -46,7 +46,8 @@ lint: install
 	$(BIN)/mypy app geo models rules
 
 bench: install
-	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/intake.py \
+	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/geocode_single.py \
+		&& $(BIN)/python bench/intake.py \
 		&& $(BIN)/python bench/leads.py && $(BIN)/python bench/air.py && $(BIN)/python bench/map.py \
 		&& $(BIN)/python bench/imagery.py"
 
