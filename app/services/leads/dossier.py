@@ -18,6 +18,7 @@ from app.services.imagery.dossier import imagery_part
 from app.services.leads.dossier_case import (
     assessments,
     channel,
+    display_names,
     handling,
     item_place,
     parties,
@@ -28,7 +29,7 @@ from app.services.leads.steps import current_bases
 from app.services.leads.workflow import lead_to_act_on
 from app.services.places.geocode import widened
 from app.services.reports.queries import MEDIA_TYPES
-from models import EvidenceItem, LayerFeature, Organisation, ReportPhoto, User
+from models import EvidenceItem, LayerFeature, LeadFinding, Organisation, ReportPhoto, User
 from models.base import utcnow
 from models.spatial import BBoxFilter
 from rules.categories import CATEGORIES
@@ -147,6 +148,7 @@ def make_dossier(
             ", ".join(o["name"] for o in geocode.get("responsible_organisations", [])) or "—",
         ),
     ]
+    found = findings_of(session, lead_id=lead.id)
     content = DossierContent(
         lead_id=lead.id,
         title=f"{zh}线索 #{lead.id}",
@@ -159,11 +161,11 @@ def make_dossier(
         score_total=lead.score,
         score_entries=[{**e, "label": e["name"]} for e in lead.score_breakdown],
         legal_bases=current_bases(session, lead),
-        findings=_findings(session, lead.id, {item.id: n for n, item in enumerate(items, 1)}),
+        findings=_findings(session, found, {item.id: n for n, item in enumerate(items, 1)}),
         sources=sources(session, items),
         assessments=assessments(session, lead.id),
         handling=handling(session, lead),
-        parties=parties(session, lead),
+        parties=parties(session, lead, found),
         geocode_summary=summary,
         timeline=[
             {
@@ -184,13 +186,11 @@ def make_dossier(
     return build_dossier(content, signing_key(key_path))
 
 
-def _findings(session: Session, lead_id: int, numbers: dict[int, int]) -> list[dict[str, Any]]:
+def _findings(
+    session: Session, found: list[LeadFinding], numbers: dict[int, int]
+) -> list[dict[str, Any]]:
     """The findings as the dossier lists them, evidence by its number in the file."""
-    found = findings_of(session, lead_id=lead_id)
-    rows = session.execute(
-        select(User.id, User.display_name).where(User.id.in_({f.created_by_id for f in found}))
-    )
-    names = {user_id: name for user_id, name in rows}
+    names = display_names(session, {f.created_by_id for f in found})
     return [
         {
             "element": ELEMENTS[f.element][0] if f.element in ELEMENTS else f.element,

@@ -143,14 +143,11 @@ def handling(session: Session, lead: Lead) -> list[tuple[str, Any]]:
     return rows
 
 
-def parties(session: Session, lead: Lead) -> list[tuple[str, Any]]:
+def parties(session: Session, lead: Lead, found: list[LeadFinding]) -> list[tuple[str, Any]]:
     """Who is responsible and which agency has the duty to act, as the investigation found
-    them (the newest finding per element) and as the suggestions named the agency."""
-    newest: dict[str, LeadFinding] = {}
-    for f in session.scalars(
-        select(LeadFinding).where(LeadFinding.lead_id == lead.id).order_by(LeadFinding.id)
-    ):
-        newest[f.element] = f
+    them (the newest of the lead's findings, oldest first, per element) and as the
+    suggestions named the agency."""
+    newest = {f.element: f for f in found}
     agencies = sorted(
         set(session.scalars(select(Suggestion.agency).where(Suggestion.lead_id == lead.id)))
     )
@@ -185,7 +182,12 @@ def _day(at: datetime | None) -> str:
     return "—" if at is None else local_date(at).isoformat()
 
 
+def display_names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """The display names of these users, by id."""
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return dict(rows.tuples().all())
+
+
 def _names(session: Session, actors: set[str]) -> dict[str, str]:
     ids = {int(a.split(":", 1)[1]) for a in actors if a.startswith("user:")}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
-    return {f"user:{i}": name for i, name in rows}
+    return {f"user:{i}": name for i, name in display_names(session, ids).items()}
