@@ -13,9 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.api.helpers import wait_for_job
 from tests.api.test_concurrency import photo
-from tests.api.test_legal_bases_api import FIRE, FIRMS, layer, square
+from tests.api.test_legal_bases_api import FIRMS, fire_near_a_source_zone
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 
 GUANTING = (115.6436, 40.3214)  # in the demo's level-I source zone
@@ -44,15 +43,7 @@ def summary_count(html: str) -> int:
 def test_a_satellite_only_lead_lists_its_detection_with_file_hash_and_line(
     client: TestClient,
 ) -> None:
-    layer(client, "cropland", square(*FIRE, 0.01))
-    layer(client, "water_source_zone", square(FIRE[0] + 0.045, FIRE[1], 0.01), level="II")
-    r = client.post(
-        "/api/v1/air/imports",
-        files=[("files", ("firms.csv", FIRMS.encode()))],
-        data={"format": "firms"},
-    )
-    job = wait_for_job(client, r.json()["id"])
-    assert job["status"] == "succeeded", job
+    job = fire_near_a_source_zone(client)
     html = dossier_html(client, job["result"]["leads"][0])
     assert summary_count(html) == 1  # was 0: FIRMS items were dropped
     assert "卫星火点 satellite fire hotspot (FIRMS)" in html and "线索来源" in html

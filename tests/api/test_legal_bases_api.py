@@ -7,6 +7,7 @@ import threading
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
@@ -117,12 +118,10 @@ def test_two_processes_meeting_a_new_seed_write_it_once(db: Backend) -> None:
         assert s.scalar(select(func.count()).select_from(LegalBasis)) == len(SEED)
 
 
-def test_a_fire_on_cropland_near_a_water_source_cites_no_article(client: TestClient) -> None:
-    """Rule: 大气污染防治法 art. 77 bans open burning only in areas the provincial government
-    designates; a fire on cropland merely near a water-source zone is evidence to look at but
-    has no article: the lead says so, in the API and the dossier."""
+def fire_near_a_source_zone(client: TestClient) -> dict[str, Any]:
+    """Import FIRE (one FIRMS detection) on cropland with a level-II source zone about 3 km
+    east (near, within 5 km, not around it); return the finished import job."""
     layer(client, "cropland", square(*FIRE, 0.01))
-    # A level-II source zone about 3 km east: near (within 5 km), not around the fire.
     layer(client, "water_source_zone", square(FIRE[0] + 0.045, FIRE[1], 0.01), level="II")
     r = client.post(
         "/api/v1/air/imports",
@@ -132,6 +131,14 @@ def test_a_fire_on_cropland_near_a_water_source_cites_no_article(client: TestCli
     assert r.status_code == 202, r.text
     job = wait_for_job(client, r.json()["id"])
     assert job["status"] == "succeeded", job
+    return job
+
+
+def test_a_fire_on_cropland_near_a_water_source_cites_no_article(client: TestClient) -> None:
+    """Rule: 大气污染防治法 art. 77 bans open burning only in areas the provincial government
+    designates; a fire on cropland merely near a water-source zone is evidence to look at but
+    has no article: the lead says so, in the API and the dossier."""
+    job = fire_near_a_source_zone(client)
     assert job["result"]["rules"]["cropland_near_water_source"] == 1
     lead = client.get(f"/api/v1/leads/{job['result']['leads'][0]}").json()
     assert lead["category"] == "straw_burning"
