@@ -315,12 +315,15 @@ def audit_verify() -> None:
 @leads_cli.command("cluster")
 @fails_cleanly
 def leads_cluster() -> None:
-    """Group evidence that has no lead yet (e.g. bulk imports) into scored leads."""
-    from app.services.leads.regroup import cluster_unassigned
+    """Place evidence that has no lead yet (e.g. bulk imports) in scored leads."""
+    from app.services.leads.pipeline import place, unassigned
 
     with progress_bar("clustering evidence") as report, transaction() as session:
-        made = cluster_unassigned(session, settings=get_settings(), progress=report)
-    typer.echo(f"{made} leads created", err=True)
+        placed = place(
+            session, unassigned(session), actor="system", settings=get_settings(), progress=report
+        )
+    joined = len(placed.leads) - len(placed.created)
+    typer.echo(f"{len(placed.created)} leads created, {joined} existing leads joined", err=True)
 
 
 @leads_cli.command("check")

@@ -7,7 +7,7 @@ pair's rule: geodesic distance <= distance_m and |Δt| <= window, both bounds in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import product
@@ -243,6 +243,7 @@ class _Table:
     comp: NDArray[np.bool_]  # [code, code] -> compatible
     dist: FloatArray  # [code, code] -> pair distance_m
     win: IntArray  # [code, code] -> pair window in microseconds
+    code_of: dict[str, int]  # category -> code
 
 
 def _near_pairs(tab: _Table, idx: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
@@ -257,7 +258,7 @@ def _near_pairs(tab: _Table, idx: IntArray) -> tuple[IntArray, IntArray, FloatAr
         ri, rj = ri[keep], rj[keep]
         ci, cj = tab.code[ri], tab.code[rj]
         dd = tab.dist[ci, cj]
-        keep = tab.comp[ci, cj] & (tab.t[ri] - tab.t[rj] <= tab.win[ci, cj])
+        keep = tab.comp[ci, cj] & (np.abs(tab.t[ri] - tab.t[rj]) <= tab.win[ci, cj])
         if math.isfinite(tab.k):
             dx, dy = tab.x[ri] - tab.x[rj], tab.y[ri] - tab.y[rj]
             keep &= dx * dx + dy * dy <= (dd * tab.k) ** 2
@@ -294,8 +295,9 @@ def _table(
     items: Sequence[EvidencePoint],
     rules: Mapping[str, ClusterRule],
     groups: Sequence[frozenset[str]],
+    extra: Iterable[str] = (),
 ) -> _Table:
-    cats = sorted({p.category for p in items})
+    cats = sorted({p.category for p in items} | set(extra))
     code_of = {c: i for i, c in enumerate(cats)}
     lon = np.array([p.lon for p in items], dtype=np.float64)
     lat = np.array([p.lat for p in items], dtype=np.float64)
@@ -312,23 +314,34 @@ def _table(
         comp=np.array([[compatible(a, b, groups) for b in cats] for a in cats], dtype=bool),
         dist=np.array([[r.distance_m for r in row] for row in rule], dtype=np.float64),
         win=np.array([[r.window // _MICROSECOND for r in row] for row in rule], dtype=np.int64),
+        code_of=code_of,
     )
 
 
-def cluster(
+@dataclass(frozen=True)
+class Placement:
+    """Where a batch of items goes: the open leads some join, the new leads the rest start."""
+
+    joined: dict[int, int]  # item id -> id of the open lead it joins
+    new: list[list[int]]  # item ids of each new lead, in the order the leads open
+
+
+def place_batch(
     items: Sequence[EvidencePoint],
+    leads: Sequence[OpenLead] = (),
     *,
     rules: Mapping[str, ClusterRule] = RULES,
     groups: Sequence[frozenset[str]] = COMPATIBLE,
-) -> list[list[int]]:
-    """Group evidence into leads from scratch; return sorted id lists ordered by first id.
+) -> Placement:
+    """Place a batch of new items among open leads and each other.
 
     The result is what feeding the items to `assign` one by one in (time, id) order gives,
-    leads numbered 0, 1, ... as they open (that number breaks distance ties), whatever the
-    input order. Method: the "near" relation between two items (compatible categories, |Δt|
-    and geodesic distance within the pair rule) does not depend on which leads exist, so all
-    near pairs are found in bulk first, then one sequential pass joins each item to the lead
-    of its nearest earlier neighbour (ties: smaller lead number), exactly as `assign` would.
+    the open leads first (ties: smaller lead id) and new leads numbered after them as they
+    open, whatever the input order. Method: the "near" relation between two items (compatible
+    categories, |Δt| and geodesic distance within the pair rule) does not depend on which
+    leads exist, so all near pairs are found in bulk first, then one sequential pass joins
+    each item to the lead of its nearest earlier neighbour (ties: smaller lead number),
+    exactly as `assign` would; the open leads' points count as earlier than every new item.
     Near pairs are found per group of compatible categories with a hashed grid over
     (x, y, t): x, y from one azimuthal equidistant projection at the points' centre, cells
     of the group's largest distance times a proven bound on the projection's scale error
@@ -340,19 +353,23 @@ def cluster(
     if len({p.id for p in items}) != len(items):
         raise ValueError("evidence ids must be unique")
     if not items:
-        return []
+        return Placement({}, [])
+    open_leads = sorted(leads, key=lambda lead: lead.id)
+    seeds = [(n, p) for n, lead in enumerate(open_leads) for p in lead.points]
     ordered = sorted(items, key=lambda p: (p.time, p.id))
-    tab = _table(ordered, rules, groups)
+    everything = [p for _, p in seeds] + ordered
+    categories = {lead.category for lead in open_leads}
+    tab = _table(everything, rules, groups, categories)
     found = [_near_pairs(tab, np.flatnonzero(np.isin(tab.code, c))) for c in _classes(tab.comp)]
     later, earlier, metres = _concat(found)
     by = np.lexsort((metres, later))
-    bounds = np.searchsorted(later[by], np.arange(len(ordered) + 1)).tolist()
+    bounds = np.searchsorted(later[by], np.arange(len(everything) + 1)).tolist()
     earlier_l, metres_l = earlier[by].tolist(), metres[by].tolist()
-    code, comp = tab.code.tolist(), tab.comp.tolist()
-    lead_of: list[int] = []
-    lead_code: list[int] = []
-    members: list[list[int]] = []
-    for r, item in enumerate(ordered):
+    code, comp, code_of = tab.code.tolist(), tab.comp.tolist(), tab.code_of
+    lead_of: list[int] = [n for n, _ in seeds]
+    lead_code: list[int] = [code_of[lead.category] for lead in open_leads]
+    members: list[list[int]] = [[] for _ in open_leads]
+    for r in range(len(seeds), len(everything)):
         best_d, best = math.inf, -1
         for q in range(bounds[r], bounds[r + 1]):
             if metres_l[q] > best_d:
@@ -365,5 +382,17 @@ def cluster(
             members.append([])
             lead_code.append(code[r])
         lead_of.append(best)
-        members[best].append(item.id)
-    return sorted(sorted(m) for m in members)
+        members[best].append(everything[r].id)
+    joined = {i: open_leads[n].id for n in range(len(open_leads)) for i in members[n]}
+    return Placement(joined, members[len(open_leads) :])
+
+
+def cluster(
+    items: Sequence[EvidencePoint],
+    *,
+    rules: Mapping[str, ClusterRule] = RULES,
+    groups: Sequence[frozenset[str]] = COMPATIBLE,
+) -> list[list[int]]:
+    """Group evidence into leads from scratch; return sorted id lists ordered by first id:
+    `place_batch` with no open leads."""
+    return sorted(sorted(m) for m in place_batch(items, rules=rules, groups=groups).new)

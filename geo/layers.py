@@ -372,8 +372,10 @@ def read_layer(path: Path, options: ReadOptions, progress: Progress = no_progres
                 if options.level is not None
                 else (props.get(level_f) if level_f else None)
             )
-            raw_grade = options.grade if options.grade is not None else (
-                props.get(grade_f) if grade_f else None
+            raw_grade = (
+                options.grade
+                if options.grade is not None
+                else (props.get(grade_f) if grade_f else None)
             )
             features.append(
                 ReadFeature(

@@ -82,8 +82,7 @@ class TransitionRequest(BaseModel):
     )
     path: str | None = Field(
         None,
-        description="for case_filed: the case path: administrative, civil or "
-        "criminal_incidental",
+        description="for case_filed: the case path: administrative, civil or criminal_incidental",
         examples=["administrative"],
     )
     on: Day | None = Field(

@@ -18,6 +18,7 @@ from geo.clustering import (
     OpenLead,
     assign,
     cluster,
+    place_batch,
     compatible,
     pair_rule,
     rule_for,
@@ -239,6 +240,41 @@ def test_cluster_equals_incremental_assign() -> None:
     # Exact ties too: several items at one place and one instant.
     items += [at(1000 + i, dt=10 * DAY, category="waste_dumping") for i in range(3)]
     assert cluster(items) == incremental(items)
+
+
+def test_place_batch_equals_assign_among_open_leads() -> None:
+    """A batch placed among open leads goes where assigning it item by item would send it:
+    open leads first (ties: smaller id), new leads after them as they open."""
+    earlier = random_items(200, seed=6, span_m=2000.0, days=60)
+    batch = [
+        EvidencePoint(1000 + p.id, p.category, p.lon, p.lat, p.time, p.kind, p.source)
+        for p in random_items(200, seed=7, span_m=2000.0, days=60)
+    ]
+    # Open leads with scattered ids, built from the earlier items.
+    leads = [
+        OpenLead(
+            3 * k + 5,
+            [p for p in earlier if p.id == g[0]][0].category,
+            [p for p in earlier if p.id in set(g)],
+        )
+        for k, g in enumerate(cluster(earlier))
+    ]
+    by_id = sorted((OpenLead(o.id, o.category, list(o.points)) for o in leads), key=lambda o: o.id)
+    fresh: list[OpenLead] = []
+    expected_joined: dict[int, int] = {}
+    for item in sorted(batch, key=lambda p: (p.time, p.id)):
+        target = assign(item, by_id + fresh)
+        if target is None:
+            fresh.append(OpenLead(10_000 + len(fresh), item.category, [item]))
+        elif target >= 10_000:
+            fresh[target - 10_000].points.append(item)
+        else:
+            expected_joined[item.id] = target
+            next(lead for lead in by_id if lead.id == target).points.append(item)
+    placed = place_batch(list(reversed(batch)), leads)
+    assert placed.joined == expected_joined
+    assert placed.new == [[p.id for p in lead.points] for lead in fresh]
+    assert expected_joined and fresh
 
 
 def test_cluster_equals_incremental_over_a_continent() -> None:

@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 from geoalchemy2.shape import from_shape
 from shapely import Point
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound
 from app.services.air.imports import SourceFile
-from app.services.leads.build import attach
+from app.services.leads.pipeline import place
 from app.services.places.geocode_batch import geocode_points
 from app.settings import Settings
 from geo.air.firms import FirmsError, read_firms
@@ -162,7 +162,7 @@ def import_hotspots(
         for i in session.execute(stmt, rows[start : start + 1000]).scalars()
     ]
     progress(0.7, f"{sum(evidence)} detections become evidence")
-    leads = set()
+    items: list[EvidenceItem] = []
     for hotspot_id, row, is_evidence in zip(ids, rows, evidence, strict=True):
         if not is_evidence:
             continue
@@ -184,10 +184,15 @@ def import_hotspots(
                 "line": row["properties"]["line"],
             },
         )
-        session.add(item)
-        session.flush()
-        session.get_one(FireHotspot, hotspot_id).evidence_id = item.id
-        leads.add(attach(session, item=item, actor=actor, settings=settings).id)
+        items.append(item)
+    session.add_all(items)
+    session.flush()
+    link = update(FireHotspot).where(FireHotspot.id == bindparam("hotspot"))
+    session.connection().execute(
+        link.values(evidence_id=bindparam("item")),
+        [{"hotspot": i.provenance["hotspot_id"], "item": i.id} for i in items],
+    )
+    leads = {lead.id for lead in place(session, items, actor=actor, settings=settings).leads}
     record.report = {
         "rows_read": rows_read,
         "rows_stored": len(new),

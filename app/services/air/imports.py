@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.errors import Invalid
 from app.services.air.attribution import leads_near
 from app.services.air.stats import emit_exceedances
-from app.services.leads.build import refresh
+from app.services.leads.pipeline import reassess
 from app.services.places.geocode_batch import geocode_points
 from app.settings import Settings
 from geo.air.formats import (
@@ -251,6 +251,5 @@ def _rescore(
         start=frame["at"].min().to_pydatetime(),
         end=frame["at"].max().to_pydatetime(),
     )
-    for lead in leads:
-        refresh(session, lead=lead, actor=actor, settings=settings)
+    reassess(session, leads, actor=actor, settings=settings)
     return [lead.id for lead in leads]

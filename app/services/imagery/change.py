@@ -25,8 +25,8 @@ from app.services.files.evidence_store import EvidenceStore
 from app.services.files.scratch import process_scratch
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
-from app.services.leads.build import attach, refresh
-from app.services.places.geocode import geocode_geometry, widened
+from app.services.leads.pipeline import place, reassess
+from app.services.places.geocode import geocode_geometries, widened
 from app.services.webhooks import emit
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, detect_change
@@ -153,17 +153,17 @@ def detect(
     session.flush()
     actor = image_actor(user_id)
     progress(0.85, f"geocoding {len(result.polygons)} change polygons")
-    evidence: list[int] = []
-    leads: set[int] = set()
+    items: list[EvidenceItem] = []
     rescore: set[int] = set()
     polygons: list[ChangePolygon] = []
-    for found in result.polygons:
-        zones = geocode_geometry(
-            session,
-            geometry=found.geom,
-            partner_distance_m=settings.partner_distance_m,
-            nearest_max_m=settings.nearest_max_m,
-        )["zones"]
+    places = geocode_geometries(
+        session,
+        geometries=[found.geom for found in result.polygons],
+        partner_distance_m=settings.partner_distance_m,
+        nearest_max_m=settings.nearest_max_m,
+    )
+    for found, place_of in zip(result.polygons, places, strict=True):
+        zones = place_of["zones"]
         polygon = ChangePolygon(
             detection_id=detection.id,
             geom=from_shape(found.geom, srid=SRID),
@@ -180,13 +180,12 @@ def detect(
         polygons.append(polygon)
         rescore |= _confirm(session, polygon, detection)
         if polygon.category is not None:
-            item = _evidence(session, polygon, detection, before, after)
-            evidence.append(item.id)
-            leads.add(attach(session, item=item, actor=actor, settings=settings).id)
-    # Leads whose earlier polygons this detection confirmed: re-scored once each.
-    for lead_id in sorted(rescore):
-        lead = session.get_one(Lead, lead_id)
-        refresh(session, lead=lead, actor="system:imagery", settings=settings)
+            items.append(_evidence(session, polygon, detection, before, after))
+    evidence = [i.id for i in items]
+    leads = {lead.id for lead in place(session, items, actor=actor, settings=settings).leads}
+    # Leads whose earlier polygons this detection confirmed (and no new item reassessed).
+    confirmed = [session.get_one(Lead, i) for i in sorted(rescore - leads)]
+    reassess(session, confirmed, actor="system:imagery", settings=settings)
     audit.append(
         session,
         actor=actor,

@@ -25,7 +25,7 @@ from app.services import audit
 from app.services.files.evidence_store import EvidenceStore, evidence_key, stage_file
 from app.services.files.scratch import process_scratch
 from app.services.files.uploads import sha256_file
-from app.services.leads.build import attach
+from app.services.leads.pipeline import place
 from app.settings import Settings
 from geo.imagery.acquired import parse_acquired, tiff_datetime
 from geo.imagery.cog import validate_cog, write_cog
@@ -335,7 +335,7 @@ def _import_photo(
     session.flush()
     item.provenance = {**item.provenance, "image_id": image.id}
     if upload.category is not None:
-        attach(session, item=item, actor=image_actor(user_id), settings=settings)
+        place(session, [item], actor=image_actor(user_id), settings=settings)
     return image
 
 

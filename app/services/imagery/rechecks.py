@@ -13,7 +13,7 @@ from app.services import audit
 from app.services.files.evidence_store import EvidenceStore
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
-from app.services.leads.build import refresh
+from app.services.leads.pipeline import reassess
 from app.services.leads.workflow import lead_to_act_on
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, restored_fraction
@@ -138,6 +138,6 @@ def recheck(
             "polygons": rows,
         },
     )
-    refresh(session, lead=lead, actor=actor, settings=settings)
+    reassess(session, [lead], actor=actor, settings=settings)
     progress(1.0, "re-check recorded")
     return record

@@ -1,6 +1,5 @@
-"""Assess a lead: gather the facts its evidence proves, score them and attach the legal
-bases. One path for a single lead (`leads.refresh`) and for leads built in bulk
-(`lead_ops.cluster_unassigned`); the bulk one gathers the same facts with set queries."""
+"""Assess a lead: score the facts its evidence proves and attach the legal bases (the facts
+are gathered by `leads.facts.gather`, for one lead or many, in `leads.pipeline.reassess`)."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,18 +16,15 @@ from sqlalchemy.orm import Session
 from app.services.places.geocode import widened
 from geo.air.attribution import Attribution
 from geo.distance import geodesic_distance_m
-from geo.scoring.imagery import CONFIDENCE_VALUE, ImageryChange
+from geo.scoring.imagery import ImageryChange
 from geo.scoring.model import Score, score
 from geo.scoring.signals import LASTING_HARM_CATEGORIES, RESTORED_FOR_DECAY, LeadFacts
 from models import (
-    ChangePolygon,
     EvidenceItem,
     Image,
     Lead,
     LeadFinding,
     Recheck,
-    Report,
-    ReportPhoto,
     ScoreWeights,
     Suggestion,
 )
@@ -189,110 +185,47 @@ def evidence_facts(facts: Gathered) -> EvidenceFacts:
     )
 
 
-def procedure_of(session: Session, lead: Lead, now: datetime) -> Procedure:
-    """A lead's case so far: its suggestions' outcomes, the civil notice, its newest evidence
-    and its re-checks dated by the image they compared."""
-    suggestions = session.scalars(
-        select(Suggestion).where(Suggestion.lead_id == lead.id).order_by(Suggestion.id)
-    )
-    rechecks = session.execute(
-        select(Image.acquired_at, Recheck.restored_fraction)
-        .join(Image, Recheck.after_id == Image.id)
-        .where(Recheck.lead_id == lead.id)
-    ).all()
-    return Procedure(
-        now=now,
-        suggestions=tuple(
+def procedures_of(session: Session, leads: Sequence[Lead], now: datetime) -> list[Procedure]:
+    """Each lead's case so far: its suggestions' outcomes, the civil notice, its findings and
+    its re-checks dated by the image they compared. Three queries for all."""
+    ids = [lead.id for lead in leads]
+    suggestions: dict[int, list[SuggestionOutcome]] = {i: [] for i in ids}
+    rechecks: dict[int, list[tuple[datetime, float | None]]] = {i: [] for i in ids}
+    findings: dict[int, dict[str, bool]] = {i: {} for i in ids}
+    for s in session.scalars(
+        select(Suggestion).where(Suggestion.lead_id.in_(ids)).order_by(Suggestion.id)
+    ):
+        suggestions[s.lead_id].append(
             SuggestionOutcome(
                 due_at=s.due_at,
                 replied_at=s.replied_at,
                 complied=s.complied,
                 remedied=s.follow_ups[-1]["remedied"] if s.follow_ups else None,
             )
-            for s in suggestions
-        ),
-        notice_end=lead.notice_end,
-        organisation_sued=lead.notice_plaintiff is not None,
-        rechecks=tuple((at, fraction) for at, fraction in rechecks),
-        path=lead.path,
-        findings=tuple(
-            sorted(
-                {
-                    f.element: f.proven
-                    for f in session.scalars(
-                        select(LeadFinding)
-                        .where(LeadFinding.lead_id == lead.id)
-                        .order_by(LeadFinding.id)
-                    )
-                }.items()
-            )
-        ),
-    )
-
-
-def photo_facts(session: Session, groups: Sequence[Sequence[EvidenceItem]]) -> list[PhotoFacts]:
-    """The photo facts of each group of evidence, in two queries for all groups."""
-    report_ids = {i.report_id for g in groups for i in g if i.report_id is not None}
-    if not report_ids:
-        return [PhotoFacts() for _ in groups]
-    reports = list(session.scalars(select(Report).where(Report.id.in_(report_ids))))
-    flagged = {r.id: "exif_device_disagree" in r.flags for r in reports}
-    timed: set[int] = set()  # reports with a measured time: a photo's capture time (EXIF)
-    per_report: dict[int, list[int]] = {}
-    for p in session.scalars(select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids))):
-        if p.taken_at is not None:
-            timed.add(p.report_id)
-        counts = per_report.setdefault(p.report_id, [0, 0, 0])
-        counts[0] += 1
-        counts[1] += p.exif.get("lat") is not None and not flagged[p.report_id]
-        counts[2] += p.duplicate_of_id is not None
-    out = []
-    for g in groups:
-        total = [0, 0, 0]
-        ids = {i.report_id for i in g if i.report_id is not None}
-        for rid in ids:
-            for k, v in enumerate(per_report.get(rid, (0, 0, 0))):
-                total[k] += v
-        out.append(PhotoFacts(total[0], total[1], total[2], len(ids & timed)))
-    return out
-
-
-def imagery_facts(
-    session: Session, groups: Sequence[Sequence[EvidenceItem]], lead_ids: Sequence[int | None]
-) -> list[tuple[ImageryChange | None, int]]:
-    """Each group's change polygons in sum (with its lead's latest re-check), and how many
-    imagery items (change polygons, drone photos) show the activity."""
-    ids = [i.id for g in groups for i in g if i.kind == "change_polygon"]
-    polygons = {
-        p.evidence_id: p
-        for p in (
-            session.scalars(select(ChangePolygon).where(ChangePolygon.evidence_id.in_(ids)))
-            if ids
-            else []
         )
-    }
-    known = [i for i in lead_ids if i is not None]
-    restored: dict[int, float | None] = {}
-    if known and polygons:
-        for r in session.scalars(
-            select(Recheck).where(Recheck.lead_id.in_(known)).order_by(Recheck.id)
-        ):
-            restored[r.lead_id] = r.restored_fraction  # the newest wins
-    out: list[tuple[ImageryChange | None, int]] = []
-    for g, lead_id in zip(groups, lead_ids, strict=True):
-        drones = sum(i.kind == "drone_photo" for i in g)
-        mine = [polygons[i.id] for i in g if i.id in polygons]
-        if not mine:
-            out.append((None, drones))
-            continue
-        change = ImageryChange(
-            area_ha=sum(p.area_ha for p in mine),
-            confidence=max((p.confidence for p in mine), key=list(CONFIDENCE_VALUE).index),
-            polygons=len(mine),
-            restored_fraction=restored.get(lead_id) if lead_id is not None else None,
+    for lead_id, at, fraction in session.execute(
+        select(Recheck.lead_id, Image.acquired_at, Recheck.restored_fraction)
+        .join(Image, Recheck.after_id == Image.id)
+        .where(Recheck.lead_id.in_(ids))
+        .order_by(Recheck.id)
+    ):
+        rechecks[lead_id].append((at, fraction))
+    for f in session.scalars(
+        select(LeadFinding).where(LeadFinding.lead_id.in_(ids)).order_by(LeadFinding.id)
+    ):
+        findings[f.lead_id][f.element] = f.proven  # the newest finding per element wins
+    return [
+        Procedure(
+            now=now,
+            suggestions=tuple(suggestions[lead.id]),
+            notice_end=lead.notice_end,
+            organisation_sued=lead.notice_plaintiff is not None,
+            rechecks=tuple(rechecks[lead.id]),
+            path=lead.path,
+            findings=tuple(sorted(findings[lead.id].items())),
         )
-        out.append((change, len(mine) + drones))
-    return out
+        for lead in leads
+    ]
 
 
 # A closed lead this close to a new one counts as recurrence at the same place (metres).
@@ -300,25 +233,31 @@ RECURRENCE_RADIUS_M = 200.0
 
 
 def earlier_closed(
-    session: Session, hulls: Sequence[BaseGeometry], exclude: int | None = None
+    session: Session, hulls: Sequence[BaseGeometry], leads: Sequence[int | None]
 ) -> list[int]:
-    """For each lead's geometry, the closed leads within RECURRENCE_RADIUS_M (other than
-    lead `exclude`): recurrence evidence. One query for all."""
+    """For each lead's geometry, the closed leads within RECURRENCE_RADIUS_M other than the
+    lead itself: recurrence evidence. One query for all."""
     if not hulls:
         return []
     minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(np.asarray(hulls)))
     box = widened((minx, miny, maxx, maxy), RECURRENCE_RADIUS_M)
-    query = select(Lead.geom).where(
-        Lead.status.in_(CLOSED_STATUSES), BBoxFilter(Lead.id, Lead.geom, box)
-    )
-    if exclude is not None:
-        query = query.where(Lead.id != exclude)
-    closed = [to_shape(g) for g in session.scalars(query)]
-    if not closed:
+    closed_rows = session.execute(
+        select(Lead.id, Lead.geom).where(
+            Lead.status.in_(CLOSED_STATUSES), BBoxFilter(Lead.id, Lead.geom, box)
+        )
+    ).all()
+    if not closed_rows:
         return [0] * len(hulls)
+    ids = [r[0] for r in closed_rows]
+    closed = [to_shape(r[1]) for r in closed_rows]
     tree = shapely.STRtree(closed)
     out = []
-    for hull in hulls:
+    for hull, own in zip(hulls, leads, strict=True):
         near = tree.query(shapely.box(*widened(hull.bounds, RECURRENCE_RADIUS_M)))
-        out.append(sum(geodesic_distance_m(hull, closed[j]) <= RECURRENCE_RADIUS_M for j in near))
+        out.append(
+            sum(
+                ids[j] != own and geodesic_distance_m(hull, closed[j]) <= RECURRENCE_RADIUS_M
+                for j in near
+            )
+        )
     return out

@@ -66,4 +66,3 @@ def findings_of(session: Session, *, lead_id: int) -> list[LeadFinding]:
             select(LeadFinding).where(LeadFinding.lead_id == lead_id).order_by(LeadFinding.id)
         )
     )
-

@@ -7,20 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services import audit
-from app.services.leads.assess import (
-    Gathered,
-    imagery_facts,
-    lead_items,
-    match_bases,
-    photo_facts,
-    procedure_of,
-    zone_keys,
-)
+from app.services.leads.assess import lead_items, match_bases
+from app.services.leads.facts import Subject, gather
 from app.services.leads.legal import legal_rows
 from models import Lead, Organisation, Referral, Suggestion, User
 from models.base import utcnow
@@ -210,17 +204,15 @@ def current_bases(session: Session, lead: Lead) -> list[dict[str, object]]:
     items = lead_items(session, lead)
     if not items:
         return list(lead.legal_bases)
-    (photos,) = photo_facts(session, [items])
-    ((_, imagery_items),) = imagery_facts(session, [items], [lead.id])
-    facts = Gathered(
-        category=lead.category,
-        zones=zone_keys((lead.geocode or {}).get("zones", [])),
-        items=items,
-        photos=photos,
-        earlier_closed=0,  # a scoring fact; the elements do not use it
-        imagery_items=imagery_items,
-        procedure=procedure_of(session, lead, now := utcnow()),
+    subject = Subject(
+        lead,
+        items,
+        to_shape(lead.geom),
+        min(i.observed_at for i in items),
+        max(i.observed_at for i in items),
     )
+    now = utcnow()
+    (facts,) = gather(session, [subject], now=now)
     return match_bases(facts, legal_rows(session), now)
 
 

@@ -1,5 +1,6 @@
 """Use cases for geocoding one geometry, and the helpers the batch path shares."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid, TooLarge
 from app.services.places.layers import current_version_ids
-from app.services.places.reference_index import feature_index, org_index
+from app.services.places.reference_index import Indexed, feature_index, org_index
 from geo.crs import geometry_to_wgs84, parse_crs, to_wgs84_coords
 from geo.distance import degree_margin
 from geo.geocode import (
+    FeatureInfo,
     OrgInfo,
     admin_chain,
     as_point,
@@ -165,10 +167,43 @@ def resolve_input(
 def geocode_geometry(
     session: Session, *, geometry: BaseGeometry, partner_distance_m: float, nearest_max_m: float
 ) -> dict[str, Any]:
-    """Geocode one WGS-84 geometry against the current version of every layer (features and
+    """Geocode one WGS-84 geometry against the current version of every layer."""
+    return geocode_geometries(
+        session,
+        geometries=[geometry],
+        partner_distance_m=partner_distance_m,
+        nearest_max_m=nearest_max_m,
+    )[0]
+
+
+def geocode_geometries(
+    session: Session,
+    *,
+    geometries: Sequence[BaseGeometry],
+    partner_distance_m: float,
+    nearest_max_m: float,
+) -> list[dict[str, Any]]:
+    """Geocode WGS-84 geometries against the current version of every layer (features and
     jurisdictions from the in-memory index, app/services/places/reference_index.py)."""
+    if not geometries:
+        return []
     ctx = layer_context(session)
     features = feature_index(session, ctx.versions)
+    jurisdictions = org_index(session)
+    return [
+        _geocode(g, ctx, features, jurisdictions, partner_distance_m, nearest_max_m)
+        for g in geometries
+    ]
+
+
+def _geocode(
+    geometry: BaseGeometry,
+    ctx: LayerContext,
+    features: Indexed[FeatureInfo],
+    jurisdictions: Indexed[OrgInfo],
+    partner_distance_m: float,
+    nearest_max_m: float,
+) -> dict[str, Any]:
     hits = [(info, relation(geometry, geom)) for info, geom in features.meeting(geometry)]
     water_window = widened(geometry.bounds, nearest_max_m)
     near = [
@@ -191,7 +226,6 @@ def geocode_geometry(
                 "distance_m": round(found[1], 1),
             }
         )
-    jurisdictions = org_index(session)
     org_window = widened(geometry.bounds, partner_distance_m)
     orgs = organisations_near(
         geometry,

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, TooLarge, TooManyRequests, Unavailable
 from app.services.files.evidence_store import EvidenceStore, evidence_key, stage, unstage
-from app.services.leads.build import add_report_evidence
+from app.services.leads.pipeline import place
 from app.services.places.geocode import geocode_geometry
+from app.services.reports.evidence import report_evidence
 from app.settings import Settings
 from geo.crs import parse_crs
 from geo.photos import (
@@ -398,7 +399,12 @@ def _record_report(
             )
         )
     session.flush()
-    add_report_evidence(session, report=report, settings=settings)
+    place(
+        session,
+        [report_evidence(session, report)],
+        actor=f"user:{report.user_id}",
+        settings=settings,
+    )
     return report, True
 
 
