@@ -18,9 +18,9 @@ from geo.clustering import (
     OpenLead,
     assign,
     cluster,
-    place_batch,
     compatible,
     pair_rule,
+    place_batch,
     rule_for,
 )
 from rules.categories import CATEGORIES
@@ -254,7 +254,7 @@ def test_place_batch_equals_assign_among_open_leads() -> None:
     leads = [
         OpenLead(
             3 * k + 5,
-            [p for p in earlier if p.id == g[0]][0].category,
+            next(p for p in earlier if p.id == g[0]).category,
             [p for p in earlier if p.id in set(g)],
         )
         for k, g in enumerate(cluster(earlier))
