@@ -82,7 +82,8 @@ class TransitionRequest(BaseModel):
     )
     path: str | None = Field(
         None,
-        description="for case_filed: the case path: administrative, civil or criminal_incidental",
+        description="for case_filed: the case path: administrative, civil or "
+        "criminal_incidental",
         examples=["administrative"],
     )
     on: Day | None = Field(
