@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libsqlite3-mod-spatialite fonts-noto-cjk libpango-1.0-0 libpa
 # tests read it with GDAL's ogrinfo (gdal-bin) and run ogctests in its own environment.
 TEST_PACKAGES := chromium gdal-bin
 
-.PHONY: run test install system-deps migrate demo lint bench fuzz clean
+.PHONY: run test install system-deps migrate demo lint docs bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { scripts/ensure-system-deps.sh python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -33,7 +33,7 @@ demo: migrate
 run: demo
 	$(BIN)/ecoleads serve
 
-test: install
+test: install docs
 	@scripts/ensure-system-deps.sh $(TEST_PACKAGES)
 	@scripts/ogctests-venv.sh >/dev/null
 	$(BIN)/ruff check .
@@ -44,6 +44,11 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy app geo models rules
+
+# The reference site (docs/, mkdocs.yml) into var/site; --strict: a broken link or anchor, or a
+# page missing from the nav, fails the build.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir var/site
 
 bench: install
 	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/geocode_single.py \

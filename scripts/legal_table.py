@@ -1,9 +1,9 @@
-"""Print the README's table of legal bases from the seed, or rewrite it in the README.
+"""Print the table of legal bases from the seed, or rewrite it in docs/reference/legal-bases.md.
 
     python scripts/legal_table.py            # print the table
-    python scripts/legal_table.py --write    # replace the table between the README markers
+    python scripts/legal_table.py --write    # replace the table between the page's markers
 
-One line per basis version and zone (categories merged), so the README cannot drift from
+One line per basis version and zone (categories merged), so the docs cannot drift from
 rules/legal_seed*.py: tests/geo/test_legal_table.py compares the two.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from rules.legal import BasisRow
 from rules.legal_seed import SEED
 
-README = Path(__file__).parents[1] / "README.md"
+PAGE = Path(__file__).parents[1] / "docs" / "reference" / "legal-bases.md"
 START = "<!-- legal-table:start (scripts/legal_table.py --write) -->"
 END = "<!-- legal-table:end -->"
 HEAD = (
@@ -47,23 +47,23 @@ def table() -> str:
     return "\n".join(out) + "\n"
 
 
-def in_readme(text: str) -> str:
-    """The table as the README holds it (between the markers)."""
+def in_page(text: str) -> str:
+    """The table as the page holds it (between the markers)."""
     return text.split(START + "\n", 1)[1].split(END, 1)[0]
 
 
 def main() -> int:
-    """Print the table, or write it into the README with --write."""
+    """Print the table, or write it into the docs page with --write."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="rewrite the README's table")
+    parser.add_argument("--write", action="store_true", help="rewrite the table in the docs page")
     args = parser.parse_args()
     if not args.write:
         sys.stdout.write(table())
         return 0
-    text = README.read_text(encoding="utf-8")
+    text = PAGE.read_text(encoding="utf-8")
     before, rest = text.split(START + "\n", 1)
     after = rest.split(END, 1)[1]
-    README.write_text(f"{before}{START}\n{table()}{END}{after}", encoding="utf-8")
+    PAGE.write_text(f"{before}{START}\n{table()}{END}{after}", encoding="utf-8")
     return 0
 
 
