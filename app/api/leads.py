@@ -34,9 +34,9 @@ from app.schemas.leads import (
 )
 from app.services.access import acts_for
 from app.services.audit import history
+from app.services.dossiers.lead_file import make_dossier, now_stamp
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.leads.build import evidence_of, list_weights, new_weights
-from app.services.leads.dossier import make_dossier, now_stamp
 from app.services.leads.findings import findings_of, record_finding
 from app.services.leads.map_view import lead_map
 from app.services.leads.regroup import merge, split

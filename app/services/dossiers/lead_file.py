@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 from app.dossier import DossierContent, DossierFile, MapFeature, build_dossier
 from app.dossier.keys import load_or_create_key
 from app.services import audit
-from app.services.files.evidence_store import EvidenceStore, evidence_key
-from app.services.imagery.dossier import imagery_part
-from app.services.leads.dossier_case import (
+from app.services.dossiers.case_sections import (
     assessments,
     channel,
     display_names,
@@ -24,6 +22,8 @@ from app.services.leads.dossier_case import (
     parties,
     sources,
 )
+from app.services.files.evidence_store import EvidenceStore, evidence_key
+from app.services.imagery.dossier import imagery_part
 from app.services.leads.findings import findings_of
 from app.services.leads.steps import current_bases
 from app.services.leads.workflow import lead_to_act_on
