@@ -35,7 +35,6 @@ from app.body_limit import BodyLimitMiddleware
 from app.db import anchor_of, make_engine, make_sessionmaker
 from app.dossier.keys import check_key_location
 from app.errors import install_error_handlers
-from app.jobs.runner import JobRunner, attach_runner
 from app.jobs.worker import make_runner
 from app.logging import configure_logging
 from app.security_headers import install_security_headers
@@ -44,6 +43,7 @@ from app.services.files.evidence_gc import sweep_evidence
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.files.scratch import sweep_scratch
 from app.services.files.uploads import prune_uploads
+from app.services.job_runner import JobRunner, attach_runner
 from app.services.jobs import pending_inputs
 from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings, get_settings
