@@ -13,7 +13,7 @@ def serve() -> None:
     SIGTERM or Ctrl-C: stop within ECOLEADS_SHUTDOWN_TIMEOUT_S (requests under way may
     finish in the first half; running jobs go back to the queue if they are not done).
     """
-    from app.server import serve as run
+    from app.http.server import serve as run
 
     run(get_settings())
 
