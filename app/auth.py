@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import BaseRoute
 
 from app.errors import Forbidden, Unauthorized
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.services.accounts.tokens import resolve_token, token_needs_touch, touch_token
 from models import Token, User
 

@@ -31,19 +31,19 @@ from app.api import (
     ui,
 )
 from app.auth import check_routes
-from app.body_limit import BodyLimitMiddleware
 from app.db import anchor_of, make_engine, make_sessionmaker
 from app.dossier.keys import check_key_location
 from app.errors import install_error_handlers
-from app.jobs.runner import JobRunner, attach_runner
+from app.http.body_limit import BodyLimitMiddleware
+from app.http.logging import configure_logging
+from app.http.security_headers import install_security_headers
 from app.jobs.worker import make_runner
-from app.logging import configure_logging
-from app.security_headers import install_security_headers
 from app.services.audit_anchor import attach_anchor
 from app.services.files.evidence_gc import sweep_evidence
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.files.scratch import sweep_scratch
 from app.services.files.uploads import prune_uploads
+from app.services.job_runner import JobRunner, attach_runner
 from app.services.jobs import pending_inputs
 from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings, get_settings
@@ -72,7 +72,7 @@ def _start_runner(
 
 
 def _time_left(app: FastAPI, settings: Settings) -> float:
-    """What is left of the shutdown timeout since the stop was asked for (app/server.py)."""
+    """What is left of the shutdown timeout since the stop was asked for (app/http/server.py)."""
     since = getattr(app.state, "stopping_since", None)
     spent = 0.0 if since is None else time.monotonic() - since
     return max(1.0, settings.shutdown_timeout_s - spent)

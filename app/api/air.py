@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.errors import Invalid
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.air import (
     AirImportRead,
     DayMean,

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from app.api.air import Analyst, Reader, queue
 from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
 from app.errors import NotFound
-from app.responses import media
-from app.routing import TransactionRoute
+from app.http.responses import media
+from app.http.routing import TransactionRoute
 from app.schemas.air_maps import (
     HotspotAttribution,
     HotspotCollection,

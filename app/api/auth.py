@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from app.auth import Allow, Authenticated, Principal, public
 from app.deps import DbId, DbIdQuery, SessionDep, SettingsDep
 from app.errors import Invalid
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.auth import (
     ApiTokenCreate,
     ApiTokenCreated,

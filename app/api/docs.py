@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 
 from app.api.ui import STATIC
 from app.auth import public
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 
 router = APIRouter(tags=["ui"], route_class=TransactionRoute)
 

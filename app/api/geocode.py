@@ -8,8 +8,8 @@ from fastapi.responses import JSONResponse
 from app.auth import Allow, Principal
 from app.deps import SessionDep, SettingsDep
 from app.errors import Invalid
-from app.responses import accepted
-from app.routing import TransactionRoute
+from app.http.responses import accepted
+from app.http.routing import TransactionRoute
 from app.schemas.geocode import BatchResult, GeocodeRequest, GeocodeResult
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service

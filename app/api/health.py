@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends
 
 from app.auth import public
 from app.deps import SessionDep
+from app.http.routing import TransactionRoute
 from app.migrate import alembic_config
-from app.routing import TransactionRoute
 from app.schemas.health import DatabaseHealth, HealthRead
 from models.spatial import backend_name, spatial_version
 

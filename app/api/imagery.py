@@ -11,8 +11,8 @@ from shapely.geometry import mapping
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, DbId, Offset, SessionDep, SettingsDep
 from app.errors import Invalid, NotFound
-from app.responses import GEOJSON, accepted, media
-from app.routing import TransactionRoute
+from app.http.responses import GEOJSON, accepted, media
+from app.http.routing import TransactionRoute
 from app.schemas.common import Instant
 from app.schemas.imagery import (
     ChangeDetectionCreate,

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 from app.auth import Allow, Principal
 from app.deps import SessionDep
 from app.errors import Conflict, NotFound
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.jobs import JobRead
 from app.services.jobs import get_job
 

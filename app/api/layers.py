@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, Offset, SessionDep, SettingsDep
-from app.responses import GEOJSON, GeoJSONResponse, accepted, media
-from app.routing import TransactionRoute
+from app.http.responses import GEOJSON, GeoJSONResponse, accepted, media
+from app.http.routing import TransactionRoute
 from app.schemas.common import ID_MAX
 from app.schemas.jobs import JobRead
 from app.schemas.layers import LayerFeatures, LayerImported, LayerRead, LayerVersionRead

@@ -11,8 +11,8 @@ from shapely.geometry import mapping
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep
 from app.errors import Invalid
-from app.responses import GEOJSON, GeoJSONResponse, media
-from app.routing import TransactionRoute
+from app.http.responses import GEOJSON, GeoJSONResponse, media
+from app.http.routing import TransactionRoute
 from app.schemas.common import Day, DbInt, Instant
 from app.schemas.labels import Label
 from app.schemas.leads import (

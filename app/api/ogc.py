@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from app.auth import AllowBasic, Principal, public
 from app.deps import SessionDep
 from app.errors import NotFound
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.services.ogc import documents
 from app.services.ogc.features import feature_document, stream_items
 from app.services.ogc.openapi import openapi_document

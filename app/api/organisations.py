@@ -8,7 +8,7 @@ from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import SessionDep
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.organisations import OrganisationRead
 from app.services.accounts.organisations import get_organisation, list_organisations
 from models import Organisation

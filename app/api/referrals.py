@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.auth import Allow, Principal
 from app.deps import DbId, SessionDep, SettingsDep
 from app.errors import NotFound
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.partners import (
     HandlerCreate,
     HandlerRead,

@@ -18,7 +18,7 @@ from geoalchemy2.shape import to_shape
 from app.auth import Allow, Principal
 from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.errors import TooLarge
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.common import Instant
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.access import visible_duplicates

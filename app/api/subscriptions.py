@@ -8,7 +8,7 @@ from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import DbId, Offset, SessionDep, SettingsDep
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.subscriptions import (
     DeliveryRead,
     SubscriptionCreate,

@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse
 
 from app.auth import public
 from app.deps import SettingsDep
-from app.routing import TransactionRoute
+from app.http.routing import TransactionRoute
 from app.schemas.labels import CodeLabel
 from app.schemas.ui import Pm10Band, UiConfig
 from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE

@@ -1,5 +1,5 @@
 """`python -m app.dossier verify FILE.zip`."""
 
-from app.dossier.cli import dossier_cli
+from app.cli.dossier import dossier_cli
 
 dossier_cli(prog_name="python -m app.dossier")

@@ -3,31 +3,23 @@ jobs whose worker stopped. The same loop runs as threads in the service
 (`ECOLEADS_JOB_RUNNER=thread`) or in `ecoleads worker` processes beside it."""
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_status_sessions
 from app.jobs.execute import execute_job
-from app.jobs.runner import ExternalJobRunner, JobRunner
 from app.services import jobs as queue
 from app.services.files.scratch import sweep_scratch
 from app.services.files.uploads import discard_upload
+from app.services.job_runner import JobRunner
 from app.settings import Settings
 from models.base import utcnow
 from models.queue import claim_next
 
 log = logging.getLogger("ecoleads.jobs")
-
-
-def worker_name() -> str:
-    """Name a worker uniquely across hosts and restarts: host:pid:random."""
-    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Worker:
@@ -41,7 +33,7 @@ class Worker:
         stop: threading.Event,
         status_sessions: sessionmaker[Session] | None = None,
     ) -> None:
-        self.name = worker_name()
+        self.name = queue.worker_name()
         self._status = status_sessions
         self.current: str | None = None
         self.wake = threading.Event()
@@ -186,6 +178,16 @@ class WorkerPool:
                 w.release()
             except SQLAlchemyError as exc:
                 log.warning("job not released", extra={"job_id": w.current, "error": str(exc)})
+
+
+class ExternalJobRunner:
+    """The service only enqueues; separate `ecoleads worker` processes run the jobs."""
+
+    def submit(self, job_id: str) -> None:
+        """Nothing to do: the job waits in the table until a worker claims it."""
+
+    def shutdown(self, timeout: float) -> None:
+        """Nothing runs here."""
 
 
 class ThreadJobRunner:

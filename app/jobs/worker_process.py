@@ -6,8 +6,8 @@ import threading
 from types import FrameType
 
 from app.db import anchor_of, make_engine, make_sessionmaker
+from app.http.logging import configure_logging
 from app.jobs.worker import WorkerPool
-from app.logging import configure_logging
 from app.services.audit_anchor import attach_anchor
 from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings

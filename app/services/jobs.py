@@ -1,6 +1,8 @@
-"""Use cases for jobs: create, read; and the durable queue's bookkeeping (heartbeat, finish,
-release, recovery of jobs whose worker stopped)."""
+"""Use cases for jobs: create (the one way to queue one), read; and the durable queue's
+bookkeeping (worker names, heartbeat, finish, release, recovery of jobs whose worker stopped)."""
 
+import os
+import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,8 +13,8 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
-from app.jobs.runner import enqueue_after_commit
 from app.services.access import may_see_job
+from app.services.job_runner import enqueue_after_commit
 from models import Job, User
 from models.base import utcnow
 
@@ -67,6 +69,11 @@ def inputs_of(session: Session, job_ids: list[str]) -> list[Path]:
 def has_queued(session: Session) -> bool:
     """Tell whether any job waits (a cheap read before taking a writer's lock)."""
     return session.scalar(select(Job.id).where(Job.status == "queued").limit(1)) is not None
+
+
+def worker_name() -> str:
+    """Name a worker uniquely across hosts and restarts: host:pid:random."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _held(job_id: str, worker: str) -> ColumnElement[bool]:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app.http.security_headers import content_security_policy, tile_source
 from app.main import create_app
-from app.security_headers import content_security_policy, tile_source
 from tests.conftest import Backend, make_settings
 
 EXPECTED = {

@@ -8,8 +8,8 @@ import zipfile
 
 from typer.testing import CliRunner
 
+from app.cli.dossier import dossier_cli
 from app.dossier import build_manifest, generate_key, pack, sign, verify
-from app.dossier.cli import dossier_cli
 from app.dossier.manifest import fingerprint
 
 PHOTO_1 = "evidence/1_IMG_20240512_101500.jpg"

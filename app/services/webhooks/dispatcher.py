@@ -10,7 +10,7 @@ import threading
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.jobs.worker import worker_name
+from app.services.jobs import worker_name
 from app.services.webhooks.delivery import is_due, load_message, record, send
 from app.settings import Settings
 from models.base import utcnow

@@ -1,6 +1,6 @@
 """`ecoleads dossier ...`: verify a dossier ZIP, make a signing key.
 
-Mount with `cli.add_typer(dossier_cli, name="dossier")`; also runs as `python -m app.dossier`.
+Mounted in app/cli/main.py; also runs as `python -m app.dossier`.
 """
 
 import os

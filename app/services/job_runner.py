@@ -1,10 +1,11 @@
-"""The seam between the service and whatever runs its jobs.
+"""The seam between the services and whatever runs their jobs.
 
-Jobs are rows in the `jobs` table (a durable queue, see app/jobs/worker.py). A runner is told
-when a request has committed a job: the in-process `ThreadJobRunner` (app/jobs/worker.py)
-wakes its worker threads, `ExternalJobRunner` does nothing since `ecoleads worker` processes
-poll the table. A real task queue (Celery, RQ) could take over behind the same two methods:
-`submit` would enqueue the id and its workers would claim and run it as ours do."""
+Jobs are rows in the `jobs` table (a durable queue). A service queues one with
+app.services.jobs.create_job; once the request's transaction has committed, the runner
+attached to its session factory is told: the service's own worker threads wake up, while
+separate `ecoleads worker` processes need no word since they poll the table. A real task
+queue (Celery, RQ) could take over behind the same two methods: `submit` would enqueue the
+id and its workers would claim and run it as ours do."""
 
 from typing import Protocol
 
@@ -21,16 +22,6 @@ class JobRunner(Protocol):
     def shutdown(self, timeout: float) -> None:
         """Stop taking jobs and wait for running ones (at most timeout s, then give them
         back to the queue)."""
-
-
-class ExternalJobRunner:
-    """The service only enqueues; separate `ecoleads worker` processes run the jobs."""
-
-    def submit(self, job_id: str) -> None:
-        """Nothing to do: the job waits in the table until a worker claims it."""
-
-    def shutdown(self, timeout: float) -> None:
-        """Nothing runs here."""
 
 
 def attach_runner(sessions: sessionmaker[Session], runner: JobRunner | None) -> None:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_support import dump, fails_cleanly, progress_bar, transaction
+from app.cli.support import dump, fails_cleanly, progress_bar, transaction
 from app.settings import get_settings
 
 imagery_cli = typer.Typer(help="Imagery: scenes, orthomosaics, drone photos.", no_args_is_help=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli_support import dump, fails_cleanly, progress_bar, transaction
+from app.cli.support import dump, fails_cleanly, progress_bar, transaction
 from app.errors import Invalid
 from app.settings import get_settings
 

@@ -1,0 +1,1 @@
+"""HTTP plumbing: middleware, the route class, response helpers, logging and the server."""
