@@ -187,11 +187,12 @@ def import_hotspots(
         items.append(item)
     session.add_all(items)
     session.flush()
-    link = update(FireHotspot).where(FireHotspot.id == bindparam("hotspot"))
-    session.connection().execute(
-        link.values(evidence_id=bindparam("item")),
-        [{"hotspot": i.provenance["hotspot_id"], "item": i.id} for i in items],
-    )
+    if items:
+        link = update(FireHotspot).where(FireHotspot.id == bindparam("hotspot"))
+        session.connection().execute(
+            link.values(evidence_id=bindparam("item")),
+            [{"hotspot": i.provenance["hotspot_id"], "item": i.id} for i in items],
+        )
     leads = {lead.id for lead in place(session, items, actor=actor, settings=settings).leads}
     record.report = {
         "rows_read": rows_read,
