@@ -35,7 +35,7 @@ def ui_config(settings: SettingsDep) -> UiConfig:
         center=[settings.map_center_lat, settings.map_center_lon],
         zoom=settings.map_zoom,
         languages=["zh-CN", "en"],
-        categories=[CodeLabel(code=c, zh=zh, en=en) for c, (zh, en) in CATEGORIES.items()],
+        categories=[CodeLabel(code=c, zh=r.zh, en=r.en) for c, r in CATEGORIES.items()],
         lead_statuses=[CodeLabel(code=s, zh=zh, en=en) for s, (zh, en) in STATUS_LABELS.items()],
         open_statuses=list(OPEN_STATUSES),
         pm10_bands=[

@@ -11,7 +11,7 @@ from rules.workflow import OPEN_STATUSES, STATUS_LABELS
 def test_config_lists_equal_the_server_tables(client: TestClient) -> None:
     config = client.get("/api/v1/ui/config", headers={"Authorization": ""}).json()
     assert config["categories"] == [
-        {"code": c, "zh": zh, "en": en} for c, (zh, en) in CATEGORIES.items()
+        {"code": c, "zh": r.zh, "en": r.en} for c, r in CATEGORIES.items()
     ]
     assert config["lead_statuses"] == [
         {"code": s, "zh": zh, "en": en} for s, (zh, en) in STATUS_LABELS.items()
