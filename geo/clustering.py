@@ -1,7 +1,9 @@
 """Space-time grouping of evidence items into leads (线索).
 
-Two items may share a lead when their categories are compatible and they are close under the
-pair's rule: geodesic distance <= distance_m and |Δt| <= window, both bounds inclusive.
+Two items may share a lead when their categories are compatible (the same, or together in
+one of the caller's groups) and they are close under the pair's rule: geodesic distance <=
+distance_m and |Δt| <= window, both bounds inclusive. The caller gives a rule for every
+category it clusters.
 """
 
 from __future__ import annotations
@@ -66,30 +68,6 @@ class ClusterRule:
             raise ValueError(f"window must be >= 0, got {self.window!r}")
 
 
-# Operational defaults chosen for this platform, editable. The issue names 200 m / 30 days as
-# the general rule and 1 km / 3 days for straw burning (fields burn wide and briefly); the other
-# rows are our choice: dust sites persist for weeks, extraction sites for months, a discharge
-# and its black-odorous reach spread along a bank.
-DEFAULT_RULE = ClusterRule(200.0, timedelta(days=30))
-RULES: dict[str, ClusterRule] = {
-    "straw_burning": ClusterRule(1000.0, timedelta(days=3)),
-    "construction_dust": ClusterRule(300.0, timedelta(days=14)),
-    "sand_gravel_extraction": ClusterRule(500.0, timedelta(days=60)),
-    "illegal_mining": ClusterRule(500.0, timedelta(days=60)),
-    "water_pollution_discharge": ClusterRule(500.0, timedelta(days=30)),
-    "black_odorous_water": ClusterRule(500.0, timedelta(days=30)),
-}
-
-# Categories that may share a lead (one problem seen under two names); any other category
-# shares a lead only with itself.
-COMPATIBLE: list[frozenset[str]] = [
-    frozenset({"water_pollution_discharge", "black_odorous_water"}),
-    frozenset({"sand_gravel_extraction", "illegal_mining"}),
-    frozenset({"illegal_building_protected_area", "wetland_damage"}),
-    frozenset({"waste_dumping"}),
-]
-
-
 @dataclass
 class OpenLead:
     """A lead that can still take evidence."""
@@ -99,18 +77,21 @@ class OpenLead:
     points: list[EvidencePoint]
 
 
-def rule_for(category: str, rules: Mapping[str, ClusterRule] = RULES) -> ClusterRule:
-    """Return the rule of `category`, or DEFAULT_RULE if it has none."""
-    return rules.get(category, DEFAULT_RULE)
+def rule_for(category: str, rules: Mapping[str, ClusterRule]) -> ClusterRule:
+    """Return the rule of `category`; raise ValueError if `rules` has none."""
+    try:
+        return rules[category]
+    except KeyError:
+        raise ValueError(f"no clustering rule for category {category!r}") from None
 
 
-def pair_rule(a: str, b: str, rules: Mapping[str, ClusterRule] = RULES) -> ClusterRule:
+def pair_rule(a: str, b: str, rules: Mapping[str, ClusterRule]) -> ClusterRule:
     """Return the rule for two categories: the larger distance and the larger window."""
     ra, rb = rule_for(a, rules), rule_for(b, rules)
     return ClusterRule(max(ra.distance_m, rb.distance_m), max(ra.window, rb.window))
 
 
-def compatible(a: str, b: str, groups: Sequence[frozenset[str]] = COMPATIBLE) -> bool:
+def compatible(a: str, b: str, groups: Sequence[frozenset[str]]) -> bool:
     """Return whether items of categories `a` and `b` may share a lead."""
     return a == b or any(a in g and b in g for g in groups)
 
@@ -126,8 +107,8 @@ def assign(
     item: EvidencePoint,
     leads: Sequence[OpenLead],
     *,
-    rules: Mapping[str, ClusterRule] = RULES,
-    groups: Sequence[frozenset[str]] = COMPATIBLE,
+    rules: Mapping[str, ClusterRule],
+    groups: Sequence[frozenset[str]],
 ) -> int | None:
     """Return the id of the lead `item` joins, or None if it starts a new lead.
 
@@ -330,8 +311,8 @@ def place_batch(
     items: Sequence[EvidencePoint],
     leads: Sequence[OpenLead] = (),
     *,
-    rules: Mapping[str, ClusterRule] = RULES,
-    groups: Sequence[frozenset[str]] = COMPATIBLE,
+    rules: Mapping[str, ClusterRule],
+    groups: Sequence[frozenset[str]],
 ) -> Placement:
     """Place a batch of new items among open leads and each other.
 
@@ -390,8 +371,8 @@ def place_batch(
 def cluster(
     items: Sequence[EvidencePoint],
     *,
-    rules: Mapping[str, ClusterRule] = RULES,
-    groups: Sequence[frozenset[str]] = COMPATIBLE,
+    rules: Mapping[str, ClusterRule],
+    groups: Sequence[frozenset[str]],
 ) -> list[list[int]]:
     """Group evidence into leads from scratch; return sorted id lists ordered by first id:
     `place_batch` with no open leads."""

@@ -110,6 +110,12 @@ KINDS: dict[str, KindSpec] = {
     ),
 }
 
+# The map: the zone kinds it always offers as overlays (first in the switcher; drawn with the
+# first on top), those shown at start, and the kinds drawn as the base map instead.
+MAP_ZONE_KINDS = ("water_source_zone", "wetland", "ecological_redline", "no_burn_area")
+MAP_ZONES_ON = ("water_source_zone",)
+MAP_BASE_KINDS = ("admin_division", "water_body")
+
 # A nature reserve's grade (自然保护区条例 art. 11; national parks head the 自然保护地 system):
 # 刑法 art. 342-1 covers national parks and national-level reserves only.
 RESERVE_GRADES = ("national_park", "national", "provincial", "city", "county")

@@ -108,12 +108,12 @@ class AssignRequest(BaseModel):
 def lead_summary(lead: Lead) -> LeadSummary:
     """A lead as listed."""
     zh, en = STATUS_LABELS[lead.status]
-    cat_zh, cat_en = CATEGORIES[lead.category]
+    cat = CATEGORIES[lead.category]
     point = to_shape(lead.geom).representative_point()
     return LeadSummary(
         id=lead.id,
         category=lead.category,
-        category_label=Label(zh=cat_zh, en=cat_en),
+        category_label=Label(zh=cat.zh, en=cat.en),
         status=lead.status,
         status_label=Label(zh=zh, en=en),
         score=lead.score,

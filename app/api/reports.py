@@ -56,13 +56,13 @@ def report_read(
     base = f"/api/v1/reports/{report.id}/photos"
     status = report_status(session, report)
     zh, en = STATUS_WORDS[status]
-    czh, cen = CATEGORIES[report.category]
+    cat = CATEGORIES[report.category]
     return ReportRead(
         id=report.id,
         status=status,
         status_text={"zh": zh, "en": en},
         category=report.category,
-        category_label={"zh": czh, "en": cen},
+        category_label={"zh": cat.zh, "en": cat.en},
         description=report.description,
         location=LocationRead(
             lon=point.x,

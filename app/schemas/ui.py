@@ -31,4 +31,9 @@ class UiConfig(BaseModel):
     open_statuses: list[str] = Field(
         description="the states of leads still being worked on; the others are done"
     )
+    zone_kinds: list[CodeLabel] = Field(
+        description="the zone kinds the map always offers as overlays, the first drawn on top"
+    )
+    zones_on: list[str] = Field(description="the zone kinds shown at start")
+    base_kinds: list[str] = Field(description="layer kinds drawn as the base map, not as zones")
     pm10_bands: list[Pm10Band] = Field(description="station colours by daily PM10 mean")

@@ -39,16 +39,6 @@ class AttributionRules:
     full_excess: float = 100.0  # this mean excess (µg/m³) gives full weight to the size
 
 
-# Hours before the first and after the last evidence during which a source of the category
-# is taken to be active: a field fire burns for hours, a building site or mine for days.
-ACTIVITY_WINDOWS_H: dict[str, tuple[float, float]] = {
-    "straw_burning": (6.0, 24.0),
-    "construction_dust": (72.0, 24.0),
-    "illegal_mining": (72.0, 24.0),
-}
-AIR_CATEGORIES = frozenset(ACTIVITY_WINDOWS_H)
-
-
 @dataclass(frozen=True)
 class Source:
     """A candidate source: where (WGS-84) and when it was active (UTC)."""
@@ -59,9 +49,12 @@ class Source:
     end: datetime
 
 
-def activity_window(category: str, first: datetime, last: datetime) -> tuple[datetime, datetime]:
-    """Return the activity window of a lead of a category from its evidence times."""
-    before, after = ACTIVITY_WINDOWS_H.get(category, (0.0, 0.0))
+def activity_window(
+    hours: tuple[float, float], first: datetime, last: datetime
+) -> tuple[datetime, datetime]:
+    """Return when a source was active: `hours` (before, after) around its first and last
+    evidence (a field fire burns for hours, a building site for days)."""
+    before, after = hours
     return first - timedelta(hours=before), last + timedelta(hours=after)
 
 

@@ -4,7 +4,7 @@ The arithmetic is geo/air/attribution.py; the service computes the Attribution f
 stations near the lead and passes it in LeadFacts.extra["air"].
 """
 
-from geo.air.attribution import AIR_CATEGORIES, Attribution
+from geo.air.attribution import Attribution
 from geo.scoring.signals import LeadFacts, SignalResult, signal
 
 # The lead keeps this many evidence hours in its breakdown; the attribution API has all.
@@ -15,7 +15,7 @@ MAX_DETAIL_HOURS = 48
 def air_quality(facts: LeadFacts) -> SignalResult:
     """Return the attribution's value; not applicable outside air-pollution categories."""
     found = facts.extra.get("air")
-    if facts.category not in AIR_CATEGORIES:
+    if facts.traits.active_h is None:
         return SignalResult(
             0.0, "不适用：非大气污染类线索 (not applicable: not an air-pollution category)", False
         )

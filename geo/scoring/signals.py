@@ -12,9 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from rules.categories import CATEGORIES
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -37,11 +35,27 @@ class SignalResult:
         object.__setattr__(self, "value", min(1.0, max(0.0, float(self.value))))
 
 
+class CategoryTraits(Protocol):
+    """What the signals read of a lead's category (its row in rules/categories)."""
+
+    @property
+    def zh(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+    @property
+    def severity(self) -> float: ...  # 0-1
+    @property
+    def harm(self) -> str: ...  # "air" (smoke), "dust", "lasting" or "other"
+    @property
+    def active_h(self) -> tuple[float, float] | None: ...  # None: no air attribution
+
+
 @dataclass(frozen=True)
 class LeadFacts:
     """What the signals read about one lead."""
 
     category: str
+    traits: CategoryTraits  # the category's policy
     zones: tuple[tuple[str, str | None], ...]  # (layer kind, level) the lead lies in
     reporters: int  # distinct independent reporters
     source_kinds: tuple[str, ...]  # distinct kinds of source, e.g. "citizen_report"
@@ -91,25 +105,22 @@ class ZoneWeight:
     value: float
     zh: str
     en: str
-    only_for: frozenset[str] | None = None  # categories it matters for; None: all
-    not_for: frozenset[str] = frozenset()  # categories whose harm the zone does not protect
+    only_for: frozenset[str] | None = None  # harm kinds it matters for; None: all
+    not_for: frozenset[str] = frozenset()  # harm kinds the zone does not protect against
 
-    def fits(self, category: str) -> bool:
-        """Whether the zone's regime protects against this category's harm."""
-        return (self.only_for is None or category in self.only_for) and (
-            category not in self.not_for
-        )
+    def fits(self, harm: str) -> bool:
+        """Whether the zone's regime protects against this kind of harm."""
+        return (self.only_for is None or harm in self.only_for) and harm not in self.not_for
 
 
 # Emissions to air: a water-source zone, a wetland or a river range does not protect the air,
 # so dust or smoke there is not a water or wetland case (construction dust in a level-I zone
 # is not a level-I water case; the building itself would be its own lead). Dust is not what
 # red lines and reserves protect either; burning is (the Nature Reserves Regulations art. 26
-# forbid 烧荒).
-AIR_CATEGORIES = frozenset(
-    {"construction_dust", "stockpile_transport_dust", "straw_burning", "rubbish_burning"}
-)
-DUST_CATEGORIES = frozenset({"construction_dust", "stockpile_transport_dust"})
+# forbid 烧荒). Harm kinds as in rules/categories.
+AIR = frozenset({"air", "dust"})
+DUST = frozenset({"dust"})
+BURNING = frozenset({"air"})
 
 # Order from the strictness of the regimes: level I > II > quasi water-source zones (Water
 # Pollution Prevention and Control Law arts. 65-67, zoning HJ 338-2018); nature reserves by
@@ -121,21 +132,21 @@ DUST_CATEGORIES = frozenset({"construction_dust", "stockpile_transport_dust"})
 # platform defaults. Keys are (kind, level); level None matches any.
 ZONE_SENSITIVITY: dict[tuple[str, str | None], ZoneWeight] = {
     ("water_source_zone", "I"): ZoneWeight(
-        1.0, "位于一级饮用水水源保护区", "inside a level-I water-source zone", None, AIR_CATEGORIES
+        1.0, "位于一级饮用水水源保护区", "inside a level-I water-source zone", None, AIR
     ),
     ("water_source_zone", "II"): ZoneWeight(
         0.85,
         "位于二级饮用水水源保护区",
         "inside a level-II water-source zone",
         None,
-        AIR_CATEGORIES,
+        AIR,
     ),
     ("water_source_zone", "quasi"): ZoneWeight(
         0.7,
         "位于饮用水水源准保护区",
         "inside a quasi-protection water-source zone",
         None,
-        AIR_CATEGORIES,
+        AIR,
     ),
     # A source zone of unrecorded level counts as the least strict level.
     ("water_source_zone", None): ZoneWeight(
@@ -143,29 +154,29 @@ ZONE_SENSITIVITY: dict[tuple[str, str | None], ZoneWeight] = {
         "位于饮用水水源保护区（级别不明）",
         "inside a water-source zone of unknown level",
         None,
-        AIR_CATEGORIES,
+        AIR,
     ),
     ("nature_reserve", "core"): ZoneWeight(
-        0.95, "位于自然保护区核心区", "inside a nature reserve's core zone", None, DUST_CATEGORIES
+        0.95, "位于自然保护区核心区", "inside a nature reserve's core zone", None, DUST
     ),
     ("nature_reserve", "buffer"): ZoneWeight(
-        0.85, "位于自然保护区缓冲区", "inside a nature reserve's buffer zone", None, DUST_CATEGORIES
+        0.85, "位于自然保护区缓冲区", "inside a nature reserve's buffer zone", None, DUST
     ),
     ("nature_reserve", None): ZoneWeight(
-        0.7, "位于自然保护区", "inside a nature reserve", None, DUST_CATEGORIES
+        0.7, "位于自然保护区", "inside a nature reserve", None, DUST
     ),
-    ("wetland", None): ZoneWeight(0.6, "位于湿地", "inside a wetland", None, AIR_CATEGORIES),
+    ("wetland", None): ZoneWeight(0.6, "位于湿地", "inside a wetland", None, AIR),
     ("ecological_redline", None): ZoneWeight(
-        0.6, "位于生态保护红线内", "inside an ecological red line", None, DUST_CATEGORIES
+        0.6, "位于生态保护红线内", "inside an ecological red line", None, DUST
     ),
     ("river_lake_range", None): ZoneWeight(
-        0.5, "位于河湖管理范围内", "inside a river/lake management range", None, AIR_CATEGORIES
+        0.5, "位于河湖管理范围内", "inside a river/lake management range", None, AIR
     ),
     ("no_burn_area", None): ZoneWeight(
         0.4,
         "位于禁烧区",
         "inside a no-burn area",
-        frozenset({"straw_burning", "rubbish_burning"}),
+        BURNING,
     ),
 }
 OUTSIDE_ZONES = ZoneWeight(0.1, "不在敏感区域内", "not inside a sensitive zone")
@@ -180,7 +191,7 @@ def location_sensitivity(facts: LeadFacts) -> SignalResult:
         row = ZONE_SENSITIVITY.get((kind, level)) or ZONE_SENSITIVITY.get((kind, None))
         if row is None:
             continue
-        if row.fits(facts.category):
+        if row.fits(facts.traits.harm):
             best = row if row.value > best.value else best
         elif row.only_for is None and row.value > unfit.value:
             unfit = row
@@ -193,40 +204,10 @@ def location_sensitivity(facts: LeadFacts) -> SignalResult:
     return SignalResult(best.value, reason)
 
 
-# Criminal offences first (illegal mining, Criminal Law art. 343; serious pollution by
-# discharge, art. 338), then lasting damage to water, rivers and wetlands, then short-lived
-# air nuisances (toxic smoke from burnt rubbish above dust). Platform defaults; a category
-# not listed counts as "other".
-CATEGORY_SEVERITY: dict[str, float] = {
-    "illegal_mining": 0.9,
-    "water_pollution_discharge": 0.9,
-    "hazardous_waste": 0.9,
-    "waste_dumping": 0.8,
-    "black_odorous_water": 0.75,
-    "sand_gravel_extraction": 0.75,
-    "wetland_damage": 0.75,
-    "forest_grassland_destruction": 0.75,
-    "tailings_unrestored_mine": 0.75,
-    "illegal_building_protected_area": 0.7,
-    "land_disturbance": 0.7,
-    "farmland_occupation": 0.7,
-    "river_lake_occupation": 0.7,
-    "illegal_fishing_hunting": 0.65,
-    "livestock_farm_pollution": 0.65,
-    "groundwater_extraction": 0.6,
-    "rubbish_burning": 0.6,
-    "construction_dust": 0.55,
-    "stockpile_transport_dust": 0.55,
-    "straw_burning": 0.5,
-    "other": 0.3,
-}
-
-
 @signal("category_severity")
 def category_severity(facts: LeadFacts) -> SignalResult:
-    """Return how serious the lead's category is."""
-    value = CATEGORY_SEVERITY.get(facts.category, CATEGORY_SEVERITY["other"])
-    zh, en = CATEGORIES.get(facts.category, (facts.category, facts.category))
+    """Return how serious the lead's category is (its row's severity)."""
+    value, zh, en = facts.traits.severity, facts.traits.zh, facts.traits.en
     return SignalResult(
         value, f"类别严重程度：{zh} {value:.2f} (category severity: {en} {value:.2f})"
     )
@@ -252,24 +233,8 @@ def corroboration(facts: LeadFacts) -> SignalResult:
 
 # Evidence loses half its urgency every two weeks without a new sighting. Platform default.
 RECENCY_HALF_LIFE_DAYS = 14.0
-# Harm that stays until someone remedies it (a pit, a building, a heap, a cleared slope): its
-# age says nothing about whether it still exists, so it is not discounted unless a re-check
-# shows the site largely restored.
-LASTING_HARM_CATEGORIES = frozenset(
-    {
-        "illegal_mining",
-        "illegal_building_protected_area",
-        "waste_dumping",
-        "land_disturbance",
-        "sand_gravel_extraction",
-        "wetland_damage",
-        "forest_grassland_destruction",
-        "farmland_occupation",
-        "hazardous_waste",
-        "tailings_unrestored_mine",
-        "river_lake_occupation",
-    }
-)
+# Harm that stays until someone remedies it ("lasting") is not discounted by age unless a
+# re-check shows the site largely restored.
 RESTORED_FOR_DECAY = 0.8  # re-check restored fraction from which lasting harm decays again
 
 
@@ -280,7 +245,7 @@ def recency(facts: LeadFacts) -> SignalResult:
     days = max((facts.now - facts.last_evidence_at).total_seconds() / 86400.0, 0.0)
     imagery = facts.extra.get("imagery")
     restored = getattr(imagery, "restored_fraction", None) or 0.0
-    if facts.category in LASTING_HARM_CATEGORIES and restored < RESTORED_FOR_DECAY:
+    if facts.traits.harm == "lasting" and restored < RESTORED_FOR_DECAY:
         return SignalResult(
             1.0,
             f"持续性损害，最近证据距今 {days:.1f} 天，未见整改，不因时间折减 "

@@ -1,22 +1,29 @@
-"""The UI's lists come from the server's tables: categories, lead statuses, PM10 bands."""
+"""The UI's lists come from the server's tables: categories, lead statuses, zone kinds, PM10
+bands."""
 
 from fastapi.testclient import TestClient
 
 from geo.air.bands import PM10_BANDS, PM10_BANDS_SOURCE
 from geo.air.standards import BREAKPOINTS
 from rules.categories import CATEGORIES
+from rules.kinds import KINDS, MAP_BASE_KINDS, MAP_ZONE_KINDS, MAP_ZONES_ON
 from rules.workflow import OPEN_STATUSES, STATUS_LABELS
 
 
 def test_config_lists_equal_the_server_tables(client: TestClient) -> None:
     config = client.get("/api/v1/ui/config", headers={"Authorization": ""}).json()
     assert config["categories"] == [
-        {"code": c, "zh": zh, "en": en} for c, (zh, en) in CATEGORIES.items()
+        {"code": c, "zh": r.zh, "en": r.en} for c, r in CATEGORIES.items()
     ]
     assert config["lead_statuses"] == [
         {"code": s, "zh": zh, "en": en} for s, (zh, en) in STATUS_LABELS.items()
     ]
     assert config["open_statuses"] == list(OPEN_STATUSES) and "terminated" not in OPEN_STATUSES
+    assert config["zone_kinds"] == [
+        {"code": k, "zh": KINDS[k].title_zh, "en": KINDS[k].title_en} for k in MAP_ZONE_KINDS
+    ]
+    assert config["zones_on"] == list(MAP_ZONES_ON) and set(MAP_ZONES_ON) <= set(MAP_ZONE_KINDS)
+    assert config["base_kinds"] == list(MAP_BASE_KINDS)
     assert config["pm10_bands"] == [
         {
             "from": b.lower,

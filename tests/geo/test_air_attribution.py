@@ -1,5 +1,6 @@
 """Wind arithmetic, local excess and the attribution of PM10 to an upwind source."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -18,6 +19,7 @@ from geo.air.excess import local_excess, neighbours_within
 from geo.air.wind import angular_difference, bearing_and_distance, compass_to_degrees, within_sector
 from geo.scoring.model import DEFAULT_WEIGHTS, score
 from geo.scoring.signals import LeadFacts
+from rules.categories import CATEGORIES
 
 GEOD = Geod(ellps="WGS84")
 T0 = datetime(2025, 4, 22, 0, tzinfo=UTC)
@@ -135,9 +137,11 @@ def test_far_stations_and_no_data_are_not_applicable() -> None:
 
 
 def test_activity_windows_by_category() -> None:
-    start, end = activity_window("straw_burning", T0, T0 + timedelta(hours=2))
+    straw, dust = CATEGORIES["straw_burning"].active_h, CATEGORIES["construction_dust"].active_h
+    assert straw is not None and dust is not None
+    start, end = activity_window(straw, T0, T0 + timedelta(hours=2))
     assert (start, end) == (T0 - timedelta(hours=6), T0 + timedelta(hours=26))
-    start, end = activity_window("construction_dust", T0, T0)
+    start, end = activity_window(dust, T0, T0)
     assert start == T0 - timedelta(days=3)
 
 
@@ -156,13 +160,11 @@ def test_air_signal_in_the_score() -> None:
         photos_with_consistent_gps=0,
         duplicate_photos=0,
     )
-    with_air = score(
-        LeadFacts(category="straw_burning", extra={"air": found}, **base), DEFAULT_WEIGHTS
-    )
-    without = score(LeadFacts(category="straw_burning", **base), DEFAULT_WEIGHTS)
-    dumping = score(
-        LeadFacts(category="waste_dumping", extra={"air": found}, **base), DEFAULT_WEIGHTS
-    )
+    straw = LeadFacts(category="straw_burning", traits=CATEGORIES["straw_burning"], **base)
+    dump = replace(straw, category="waste_dumping", traits=CATEGORIES["waste_dumping"])
+    with_air = score(replace(straw, extra={"air": found}), DEFAULT_WEIGHTS)
+    without = score(straw, DEFAULT_WEIGHTS)
+    dumping = score(replace(dump, extra={"air": found}), DEFAULT_WEIGHTS)
     air = {e.name: e for e in with_air.entries}["air_quality"]
     assert air.applicable and air.value == pytest.approx(0.8) and len(air.details) == 6
     assert air.details[0]["station"] == "Z01"

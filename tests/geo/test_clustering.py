@@ -3,33 +3,47 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 from pyproj import Geod
 
-from geo.clustering import (
-    COMPATIBLE,
-    DEFAULT_RULE,
-    RULES,
-    ClusterRule,
-    EvidencePoint,
-    OpenLead,
-    assign,
-    cluster,
-    compatible,
-    pair_rule,
-    place_batch,
-    rule_for,
-)
-from rules.categories import CATEGORIES
+from geo import clustering
+from geo.clustering import ClusterRule, EvidencePoint, OpenLead, Placement, pair_rule, rule_for
+from rules.categories import CATEGORIES, OTHER, compatible_groups
 
 GEOD = Geod(ellps="WGS84")
 # Zhangjiakou, upper Yongding basin.
 LON0, LAT0 = 114.88, 40.77
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
+# The shipped rules and groups: those of the category rows.
+RULES = {c: ClusterRule(row.distance_m, row.window) for c, row in CATEGORIES.items()}
+GROUPS = compatible_groups()
+Rules = Mapping[str, ClusterRule]
+Groups = Sequence[frozenset[str]]
+
+
+def assign(
+    item: EvidencePoint, leads: Sequence[OpenLead], *, rules: Rules = RULES, groups: Groups = GROUPS
+) -> int | None:
+    return clustering.assign(item, leads, rules=rules, groups=groups)
+
+
+def cluster(
+    items: Sequence[EvidencePoint], *, rules: Rules = RULES, groups: Groups = GROUPS
+) -> list[list[int]]:
+    return clustering.cluster(items, rules=rules, groups=groups)
+
+
+def place_batch(items: Sequence[EvidencePoint], leads: Sequence[OpenLead]) -> Placement:
+    return clustering.place_batch(items, leads, rules=RULES, groups=GROUPS)
+
+
+def compatible(a: str, b: str) -> bool:
+    return clustering.compatible(a, b, GROUPS)
 
 
 def at(
@@ -62,15 +76,17 @@ def incremental(items: list[EvidencePoint], **kw: object) -> list[list[int]]:
 
 
 def test_rules_table() -> None:
-    assert ClusterRule(200.0, timedelta(days=30)) == DEFAULT_RULE
-    assert rule_for("straw_burning") == ClusterRule(1000.0, timedelta(days=3))
-    assert rule_for("construction_dust") == ClusterRule(300.0, timedelta(days=14))
-    assert rule_for("illegal_mining") == ClusterRule(500.0, timedelta(days=60))
-    assert rule_for("black_odorous_water") == ClusterRule(500.0, timedelta(days=30))
-    assert rule_for("waste_dumping") == DEFAULT_RULE
-    assert rule_for("no_such_category") == DEFAULT_RULE
-    assert set(RULES) <= set(CATEGORIES)
-    assert set().union(*COMPATIBLE) <= set(CATEGORIES)
+    general = ClusterRule(200.0, timedelta(days=30))
+    assert rule_for("straw_burning", RULES) == ClusterRule(1000.0, timedelta(days=3))
+    assert rule_for("construction_dust", RULES) == ClusterRule(300.0, timedelta(days=14))
+    assert rule_for("illegal_mining", RULES) == ClusterRule(500.0, timedelta(days=60))
+    assert rule_for("black_odorous_water", RULES) == ClusterRule(500.0, timedelta(days=30))
+    assert rule_for("waste_dumping", RULES) == general
+    assert rule_for(OTHER, RULES) == general
+    with pytest.raises(ValueError, match="no clustering rule"):
+        rule_for("no_such_category", RULES)
+    assert set(RULES) == set(CATEGORIES)
+    assert set().union(*GROUPS) <= set(CATEGORIES)
 
 
 def test_compatibility() -> None:
@@ -312,12 +328,13 @@ def test_overlapping_groups_follow_the_lead_category() -> None:
     # With edited, overlapping groups compatibility is not transitive: C may join B's items
     # but not a lead whose category is A.
     groups = [frozenset({"A", "B"}), frozenset({"B", "C"})]
+    rules = dict.fromkeys("ABC", ClusterRule(200.0, timedelta(days=30)))
     a, b = at(1, category="A"), at(2, 100.0, dt=DAY, category="B")
     c = at(3, 150.0, dt=2 * DAY, category="C")
-    assert assign(c, [OpenLead(0, "A", [a, b])], groups=groups) is None
-    assert assign(c, [OpenLead(0, "B", [b])], groups=groups) == 0
-    assert cluster([a, b, c], groups=groups) == [[1, 2], [3]]
-    assert cluster([b, c], groups=groups) == [[2, 3]]
+    assert assign(c, [OpenLead(0, "A", [a, b])], rules=rules, groups=groups) is None
+    assert assign(c, [OpenLead(0, "B", [b])], rules=rules, groups=groups) == 0
+    assert cluster([a, b, c], rules=rules, groups=groups) == [[1, 2], [3]]
+    assert cluster([b, c], rules=rules, groups=groups) == [[2, 3]]
 
 
 def test_points_spread_over_the_globe() -> None:

@@ -26,6 +26,7 @@ from geo.scoring.signals import (
     recency,
     recurrence,
 )
+from rules.categories import category
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 BUILT_IN = [
@@ -51,6 +52,7 @@ BUILT_IN = [
 #       = 100 x (.255 + .18 + .1425 + .05 + .07 + .1125) = 81.0
 FACTS = LeadFacts(
     category="water_pollution_discharge",
+    traits=category("water_pollution_discharge"),
     zones=(("wetland", None), ("water_source_zone", "II")),
     reporters=3,
     source_kinds=("citizen_report", "drone_image"),
@@ -74,6 +76,9 @@ EXPECTED = {
 
 
 def facts(**changes: object) -> LeadFacts:
+    """FACTS with `changes`; a changed category brings its row's traits."""
+    if isinstance(code := changes.get("category"), str):
+        changes["traits"] = category(code)
     return replace(FACTS, **changes)  # type: ignore[arg-type]
 
 

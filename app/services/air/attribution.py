@@ -11,7 +11,6 @@ from app.services.air.queries import excess_for, hourly, station_info, stations_
 from app.services.places.geocode import widened
 from app.settings import Settings
 from geo.air.attribution import (
-    AIR_CATEGORIES,
     Attribution,
     AttributionRules,
     Source,
@@ -21,6 +20,7 @@ from geo.air.attribution import (
 )
 from models import AirStation, FireHotspot, Lead
 from models.spatial import BBoxFilter
+from rules import categories
 from rules.workflow import OPEN_STATUSES
 
 RULES = AttributionRules()
@@ -70,11 +70,12 @@ def attribution_at(
     settings: Settings,
 ) -> Attribution | None:
     """Return the air signal of a candidate source of a category; None for other categories."""
-    if category not in AIR_CATEGORIES:
+    hours = categories.category(category).active_h
+    if hours is None:
         return None
     if not session.scalar(select(exists().where(AirStation.id.is_not(None)))):
         return None
-    start, end = activity_window(category, first, last)
+    start, end = activity_window(hours, first, last)
     return source_attribution(session, source=Source(lon, lat, start, end), settings=settings)
 
 
@@ -101,7 +102,7 @@ def hotspot_attribution(
     p = to_shape(hotspot.geom)
     found = attribution_at(
         session,
-        category="straw_burning",
+        category=categories.hotspot_category(),
         lon=p.x,
         lat=p.y,
         first=hotspot.acquired_at,
@@ -124,7 +125,7 @@ def leads_near(
     candidates = session.scalars(
         select(Lead).where(
             Lead.status.in_(OPEN_STATUSES),
-            Lead.category.in_(sorted(AIR_CATEGORIES)),
+            Lead.category.in_(sorted(categories.air_sources())),
             BBoxFilter(Lead.id, Lead.geom, box),
         )
     ).all()
@@ -132,7 +133,9 @@ def leads_near(
     for lead in candidates:
         if lead.first_evidence_at is None or lead.last_evidence_at is None:
             continue
-        lo, hi = activity_window(lead.category, lead.first_evidence_at, lead.last_evidence_at)
+        hours = categories.category(lead.category).active_h
+        assert hours is not None  # an air source (the query above)
+        lo, hi = activity_window(hours, lead.first_evidence_at, lead.last_evidence_at)
         if lo <= end and hi + timedelta(hours=RULES.max_travel_h) >= start:
             out.append(lead)
     return out

@@ -29,6 +29,7 @@ from geo.progress import Progress, no_progress
 from models import AirImport, EvidenceItem, FireHotspot
 from models.base import SRID
 from models.spatial import BBoxFilter
+from rules.categories import hotspot_category
 
 CONFIDENCE_ORDER = ("low", "nominal", "high")
 EXAMPLES = 10
@@ -168,7 +169,7 @@ def import_hotspots(
             continue
         item = EvidenceItem(
             kind="fire_hotspot",
-            category="straw_burning",
+            category=hotspot_category(),
             geom=row["geom"],
             observed_at=row["acquired_at"],
             source=f"FIRMS:{row['instrument']}:{row['satellite']}",

@@ -131,7 +131,7 @@ def make_dossier(
         change={"dossier": True, "files": [f.name for f in files]},
     )
     org = session.get(Organisation, lead.org_id) if lead.org_id else None
-    zh, _ = CATEGORIES[lead.category]
+    zh = CATEGORIES[lead.category].zh
     geocode = lead.geocode
     summary = [
         ("行政区划 Division", " / ".join(a["name"] or "" for a in geocode.get("admin", []))),

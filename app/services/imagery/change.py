@@ -35,6 +35,7 @@ from geo.progress import Progress, no_progress
 from models import ChangeDetection, ChangePolygon, EvidenceItem, Image, Lead, User
 from models.base import SRID
 from models.spatial import BBoxFilter
+from rules.categories import change_category
 from rules.kinds import KINDS
 
 DIRECTIONS = ("decrease", "increase", "either")
@@ -95,16 +96,10 @@ def check_request(session: Session, req: ChangeRequest) -> tuple[Image, Image]:
 
 def category_for(index: str, zones: list[dict[str, Any]]) -> str | None:
     """The evidence category of a change in these zones; None outside protected zones."""
-    kinds = {z["kind"] for z in zones if KINDS.get(z["kind"]) and KINDS[z["kind"]].protected}
-    if not kinds:
-        return None
-    if index == "nbr":
-        return "straw_burning"
-    if index in ("ndwi", "mndwi") and kinds & {"wetland", "river_lake_range"}:
-        return "wetland_damage"
-    if kinds == {"wetland"}:
-        return "wetland_damage"
-    return "land_disturbance"
+    kinds = frozenset(
+        z["kind"] for z in zones if KINDS.get(z["kind"]) and KINDS[z["kind"]].protected
+    )
+    return change_category(index, kinds)
 
 
 def detect(

@@ -18,7 +18,7 @@ from geo.air.attribution import Attribution
 from geo.distance import geodesic_distance_m
 from geo.scoring.imagery import ImageryChange
 from geo.scoring.model import Score, score
-from geo.scoring.signals import LASTING_HARM_CATEGORIES, RESTORED_FOR_DECAY, LeadFacts
+from geo.scoring.signals import RESTORED_FOR_DECAY, LeadFacts
 from models import (
     EvidenceItem,
     Image,
@@ -29,6 +29,7 @@ from models import (
     Suggestion,
 )
 from models.spatial import BBoxFilter
+from rules.categories import category
 from rules.kinds import NATIONAL_GRADES, NATIONAL_PROTECTED_AREA
 from rules.legal import BasisRow, EvidenceFacts, Timing, suggest
 from rules.procedure import Procedure, SuggestionOutcome
@@ -129,6 +130,7 @@ def assess(
     result = score(
         LeadFacts(
             category=facts.category,
+            traits=category(facts.category),
             zones=facts.zones,
             reporters=len(sources),
             source_kinds=tuple(sorted({i.kind for i in facts.items})),
@@ -155,7 +157,7 @@ def timing(facts: Gathered, now: datetime) -> Timing:
     if restored is None and facts.procedure is not None and facts.procedure.rechecks:
         restored = max(facts.procedure.rechecks, key=lambda r: r[0])[1]
     restored = restored or 0.0
-    continuing = facts.category in LASTING_HARM_CATEGORIES
+    continuing = category(facts.category).harm == "lasting"
     latest = (
         local_date(now)
         if continuing and restored < RESTORED_FOR_DECAY

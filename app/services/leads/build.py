@@ -21,10 +21,12 @@ from models import (
     User,
 )
 from models.base import utcnow
+from rules.categories import OTHER, category
 
 # Facts used only to check that a weights version can score.
 _PROBE = LeadFacts(
-    category="other",
+    category=OTHER,
+    traits=category(OTHER),
     zones=(),
     reporters=1,
     source_kinds=("citizen_report",),

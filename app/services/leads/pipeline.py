@@ -23,15 +23,19 @@ from app.services.leads.legal import legal_rows
 from app.services.places.geocode import geocode_geometries, widened
 from app.services.webhooks import emit
 from app.settings import Settings
-from geo.clustering import DEFAULT_RULE, RULES, EvidencePoint, OpenLead, place_batch
+from geo.clustering import ClusterRule, EvidencePoint, OpenLead, place_batch
 from geo.progress import Progress, no_progress
 from models import EvidenceItem, Lead, Report, ScoreWeights
 from models.base import SRID, utcnow
 from models.spatial import BBoxFilter
+from rules.categories import CATEGORIES, compatible_groups
 from rules.workflow import OPEN_STATUSES
 
-SEARCH_M = max([DEFAULT_RULE.distance_m, *(r.distance_m for r in RULES.values())])
-WINDOW = max([DEFAULT_RULE.window, *(r.window for r in RULES.values())])
+# The clustering rules and groups of the category rows.
+RULES = {c: ClusterRule(row.distance_m, row.window) for c, row in CATEGORIES.items()}
+GROUPS = compatible_groups()
+SEARCH_M = max(r.distance_m for r in RULES.values())
+WINDOW = max(r.window for r in RULES.values())
 
 
 def _point(item: EvidenceItem) -> EvidencePoint:
@@ -100,7 +104,9 @@ def place(
     by_id = {i.id: i for i in items}
     points = [_point(i) for i in items]
     progress(0.05, f"placing {len(items):,} evidence items")
-    placement = place_batch(points, list(_open_leads(session, points).values()))
+    placement = place_batch(
+        points, list(_open_leads(session, points).values()), rules=RULES, groups=GROUPS
+    )
     fresh = [
         Lead(
             category=by_id[group[0]].category,

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services import audit
-from app.services.leads.pipeline import reassess
+from app.services.leads.pipeline import GROUPS, RULES, reassess
 from app.services.leads.workflow import lead_to_act_on
 from app.settings import Settings
 from geo.clustering import EvidencePoint, cluster
@@ -122,4 +122,4 @@ def recluster_preview(session: Session) -> list[list[int]]:
     """Cluster all evidence from scratch (no writes): equals `grouping` when nothing was
     merged or split by hand."""
     items = list(session.scalars(select(EvidenceItem).order_by(EvidenceItem.id)))
-    return cluster(_points(items))
+    return cluster(_points(items), rules=RULES, groups=GROUPS)

@@ -1,9 +1,12 @@
-// What the server owns and the UI shows: categories, lead statuses and PM10 bands, loaded
-// once at start from GET /api/v1/ui/config (geo/categories.py, geo/workflow.py,
-// geo/air/bands.py). Until then the lists are empty and codes show as themselves.
+// What the server owns and the UI shows: categories, lead statuses, the map's zone kinds and
+// PM10 bands, loaded once at start from GET /api/v1/ui/config (rules/categories.py,
+// rules/workflow.py, rules/kinds.py, geo/air/bands.py). Until then the lists are empty and
+// codes show as themselves.
 import { pick } from "./i18n.js";
 
-let config = { categories: [], lead_statuses: [], open_statuses: [], pm10_bands: [] };
+let config = {
+  categories: [], lead_statuses: [], open_statuses: [], zone_kinds: [], zones_on: [], base_kinds: [], pm10_bands: [],
+};
 
 /** Keep the UI config the server sent. */
 export function setConfig(next) {
@@ -13,6 +16,10 @@ export function setConfig(next) {
 export const categories = () => config.categories;
 export const statuses = () => config.lead_statuses;
 export const pm10Bands = () => config.pm10_bands;
+/** The zone kinds the map always offers (first drawn on top), those on at start, base kinds. */
+export const zoneKinds = () => config.zone_kinds.map((k) => k.code);
+export const zonesOn = () => config.zones_on;
+export const baseKinds = () => config.base_kinds;
 
 /** Whether a lead in this status is still being worked on (the others are drawn as done). */
 export const isOpenStatus = (code) => config.open_statuses.includes(code);

@@ -1,5 +1,5 @@
 // The map legend: what is shown, for the layers that are on.
-import { bandText, pm10Bands } from "./config.js";
+import { bandText, pm10Bands, zoneKinds } from "./config.js";
 import { el } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
 import {
@@ -47,8 +47,8 @@ function zonesBlock(on) {
   if (on("water_source_zone")) {
     ZONE_LEVELS.forEach((z) => items.push(item(box({ color: z.color, fillOpacity: z.fillOpacity }), t(z.key))));
   }
-  ["wetland", "ecological_redline", "no_burn_area"].filter(on)
-    .forEach((k) => items.push(item(box(ZONE_STYLE[k]), t(`layer_${k}`))));
+  zoneKinds().filter((k) => k !== "water_source_zone" && on(k))
+    .forEach((k) => items.push(item(box(ZONE_STYLE[k] || ZONE_STYLE.other), t(`layer_${k}`))));
   if (on("jurisdictions")) {
     const lines = el("span", { class: "lg-lines" }, ["province", "city", "county"].map((l) => line(ADMIN_STYLE[l])));
     items.push(item(lines, t("legend_boundary")));

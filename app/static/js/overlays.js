@@ -1,15 +1,13 @@
 // Zone overlays (water-source zones by level, wetlands, red lines, no-burn areas, other kinds)
 // and the layer switcher that turns every overlay on and off.
 import { featureName, referenceLayer, restack, stacked, vectorRenderer } from "./basemap.js";
+import { baseKinds, zoneKinds, zonesOn } from "./config.js";
 import { el } from "./dom.js";
 import { onLangChange, t, tOr } from "./i18n.js";
 import { zoneStyle } from "./symbology.js";
 
 /* global L */
 
-const ZONE_KINDS = ["water_source_zone", "wetland", "ecological_redline", "no_burn_area"];
-const BASE_KINDS = ["admin_division", "water_body"];
-const DEFAULT_ON = ["water_source_zone"];
 const GROUPS = ["base", "imagery", "zones", "leads", "air"];
 const ZONE_RANK = 10; // minus the kind's index: water-source zones on top of the others
 
@@ -26,12 +24,13 @@ function zoneTip(kind, meta, p) {
   );
 }
 
-/** One toggle per zone kind found in the layers (the four standard kinds always listed). */
+/** One toggle per zone kind found in the layers (the server's standard kinds always listed). */
 export function zoneToggles(map, layers, onError) {
+  const standard = zoneKinds();
   const extra = [...new Set(layers.map((l) => l.kind))].filter(
-    (k) => !ZONE_KINDS.includes(k) && !BASE_KINDS.includes(k),
+    (k) => !standard.includes(k) && !baseKinds().includes(k),
   );
-  return [...ZONE_KINDS, ...extra].map((kind, i) => {
+  return [...standard, ...extra].map((kind, i) => {
     const metas = layers.filter((l) => l.kind === kind);
     const group = L.featureGroup();
     metas.forEach((meta) => {
@@ -48,7 +47,7 @@ export function zoneToggles(map, layers, onError) {
       group: "zones",
       label: () => tOr(`layer_${kind}`, metas[0]?.kind_title || kind),
       layer: group,
-      on: DEFAULT_ON.includes(kind),
+      on: zonesOn().includes(kind),
     };
   });
 }
