@@ -53,7 +53,7 @@ docs: install
 bench: install
 	scripts/with-postgis.sh sh -c "$(BIN)/python bench/geocode.py && $(BIN)/python bench/geocode_single.py \
 		&& $(BIN)/python bench/intake.py \
-		&& $(BIN)/python bench/leads.py && $(BIN)/python bench/air.py && $(BIN)/python bench/map.py \
+		&& $(BIN)/python bench/leads.py && $(BIN)/python bench/producers.py && $(BIN)/python bench/air.py && $(BIN)/python bench/map.py \
 		&& $(BIN)/python bench/imagery.py"
 
 # Property-based API fuzzing (schemathesis, ~3,800 cases, a few minutes): fails on any 5xx.

@@ -1,0 +1,1 @@
+"""EcoLeads: the web service, its command line and its use cases."""

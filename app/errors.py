@@ -176,6 +176,7 @@ class ErrorsMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI event."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -1,0 +1,1 @@
+"""Pure geospatial and scoring logic: no web framework, no database."""

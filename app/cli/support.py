@@ -64,4 +64,5 @@ def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
 
 
 def dump(data: Any) -> None:
+    """Print data as indented JSON (UTF-8 text kept readable)."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -27,6 +27,8 @@ WHITE = (255, 255, 255)
 
 @dataclass(frozen=True)
 class Style:
+    """How a map layer is drawn."""
+
     colour: tuple[int, int, int]
     alpha: int  # fill opacity 0-255; 0 means outline only
     label: str
@@ -226,6 +228,26 @@ def render_map(features: list[MapFeature], width: int = 1200, height: int = 900)
     _graticule(draw, frame)
     ordered = sorted(features, key=lambda f: STYLES[f.style].z)
     shapes = [(f, k, c) for f in ordered for k, c in parts(f.geometry)]
+    polygons = _draw_polygons(img, draw, frame, shapes)
+    lines = _draw_lines(draw, frame, shapes)
+    points = [(f, frame.xy(float(c[0]), float(c[1]))) for f, k, c in shapes if k == "point"]
+    marks = [(x - 30 * SS, y - 30 * SS, x + 30 * SS, y + 30 * SS) for _, (x, y) in points]
+    taken = [_scale_bar(draw, frame), _north_arrow(draw, frame), *marks]
+    _label(draw, polygons, lines, taken)
+    _draw_points(draw, points)
+    _legend(draw, frame, {f.style for f in features}, marks)
+    out = io.BytesIO()
+    img.resize((width, height), Image.Resampling.LANCZOS).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+Shape = tuple[MapFeature, str, Any]
+
+
+def _draw_polygons(
+    img: Image.Image, draw: ImageDraw.ImageDraw, frame: Frame, shapes: list[Shape]
+) -> list[tuple[str, list[list[XY]]]]:
+    """Fill and outline the polygons; return each one's label and pixel rings."""
     polygons = []
     for feature, kind, coords in shapes:
         if kind == "polygon":
@@ -236,15 +258,29 @@ def render_map(features: list[MapFeature], width: int = 1200, height: int = 900)
                 _fill(img, rings, style)
             for ring in rings:
                 _stroke(draw, [*ring, ring[0]], style, 2 * SS)
+    return polygons
+
+
+def _draw_lines(
+    draw: ImageDraw.ImageDraw, frame: Frame, shapes: list[Shape]
+) -> list[tuple[str, list[XY]]]:
+    """Stroke the lines; return each one's label and pixel points."""
     lines = []
     for feature, kind, coords in shapes:
         if kind == "line":
             pts = [frame.xy(float(c[0]), float(c[1])) for c in coords]
             _stroke(draw, pts, STYLES[feature.style], 3 * SS)
             lines.append((feature.label, pts))
-    points = [(f, frame.xy(float(c[0]), float(c[1]))) for f, k, c in shapes if k == "point"]
-    marks = [(x - 30 * SS, y - 30 * SS, x + 30 * SS, y + 30 * SS) for _, (x, y) in points]
-    taken = [_scale_bar(draw, frame), _north_arrow(draw, frame), *marks]
+    return lines
+
+
+def _label(
+    draw: ImageDraw.ImageDraw,
+    polygons: list[tuple[str, list[list[XY]]]],
+    lines: list[tuple[str, list[XY]]],
+    taken: list[Box],
+) -> None:
+    """Name polygons inside and lines at their middle, where clear of what is `taken`."""
     font = pil_font(18 * SS)
     for label, rings in reversed(polygons):  # innermost (strictest) zones get first pick
         if label:
@@ -260,6 +296,10 @@ def render_map(features: list[MapFeature], width: int = 1200, height: int = 900)
             if not any(overlaps(box, t) for t in taken):
                 taken.append(box)
                 _text(draw, ((x0 + x1) / 2, (y0 + y1) / 2 - 6 * SS), label, 18, anchor="md")
+
+
+def _draw_points(draw: ImageDraw.ImageDraw, points: list[tuple[MapFeature, XY]]) -> None:
+    """Evidence as numbered circles, the lead as a target, other points as dots."""
     seq = 0
     for feature, (x, y) in points:
         if feature.style == "evidence":
@@ -270,7 +310,3 @@ def render_map(features: list[MapFeature], width: int = 1200, height: int = 900)
         else:
             r = 6 * SS
             draw.ellipse((x - r, y - r, x + r, y + r), fill=STYLES[feature.style].colour)
-    _legend(draw, frame, {f.style for f in features}, marks)
-    out = io.BytesIO()
-    img.resize((width, height), Image.Resampling.LANCZOS).save(out, format="PNG", optimize=True)
-    return out.getvalue()

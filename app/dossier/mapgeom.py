@@ -77,12 +77,14 @@ class Frame:
         self.metres_per_px = across / width  # per output pixel
 
     def xy(self, lon: float, lat: float) -> XY:
+        """Pixel position of a lon/lat point."""
         return (
             self.w / 2 + (lon - self.lon_c) * self.kx * self.scale,
             self.h / 2 - (lat - self.lat_c) * self.scale,
         )
 
     def lonlat(self, x: float, y: float) -> XY:
+        """Lon/lat of a pixel position."""
         return (
             self.lon_c + (x - self.w / 2) / self.scale / self.kx,
             self.lat_c - (y - self.h / 2) / self.scale,
@@ -90,6 +92,7 @@ class Frame:
 
 
 def centroid(ring: list[XY]) -> XY:
+    """Area centroid of a ring (its vertex mean when it has no area)."""
     area = cx = cy = 0.0
     for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
         cross = x0 * y1 - x1 * y0
@@ -111,10 +114,12 @@ def _in_ring(pt: XY, ring: list[XY]) -> bool:
 
 
 def in_polygon(pt: XY, rings: list[list[XY]]) -> bool:
+    """Whether a point lies in a polygon's outer ring and in none of its holes."""
     return _in_ring(pt, rings[0]) and not any(_in_ring(pt, hole) for hole in rings[1:])
 
 
 def overlaps(a: Box, b: Box) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) overlap."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 

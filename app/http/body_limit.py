@@ -24,6 +24,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, refusing a body over the limit."""
         if scope["type"] != "http" or _is_multipart(scope):
             await self.app(scope, receive, send)
             return

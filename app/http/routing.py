@@ -18,7 +18,7 @@ import dataclasses
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import Request, UploadFile
@@ -42,26 +42,31 @@ def refuse_control_characters(value: Any, where: str) -> None:
         found = CONTROL.search(value)
         if found:
             raise Invalid(f"{where}: control character U+{ord(found.group()):04X} in text")
-    elif isinstance(value, BaseModel) and not isinstance(value, BaseSettings):
-        for name in type(value).model_fields:
-            refuse_control_characters(getattr(value, name), f"{where}.{name}")
+        return
+    for part, at in _parts(value, where):
+        refuse_control_characters(part, at)
+
+
+def _parts(value: Any, where: str) -> Iterator[tuple[Any, str]]:
+    """The inputs inside a value, each with where it is (none for plain scalars)."""
+    if isinstance(value, BaseModel) and not isinstance(value, BaseSettings):
+        yield from ((getattr(value, n), f"{where}.{n}") for n in type(value).model_fields)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            refuse_control_characters(getattr(value, f.name), f"{where}.{f.name}")
+        fields = dataclasses.fields(value)
+        yield from ((getattr(value, f.name), f"{where}.{f.name}") for f in fields)
     elif isinstance(value, list | tuple | set | frozenset):
-        for n, item in enumerate(value):
-            refuse_control_characters(item, f"{where}[{n}]")
+        yield from ((item, f"{where}[{n}]") for n, item in enumerate(value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            refuse_control_characters(key, where)
-            refuse_control_characters(item, f"{where}.{key}")
+            yield key, where
+            yield item, f"{where}.{key}"
     elif isinstance(value, UploadFile):
-        refuse_control_characters(value.filename, f"{where} (file name)")
+        yield value.filename, f"{where} (file name)"
     elif isinstance(value, OAuth2PasswordRequestForm):
-        refuse_control_characters(value.username, "username")
+        yield value.username, "username"
     elif isinstance(value, Request):  # what an endpoint may read itself
-        refuse_control_characters(dict(value.path_params), "path")
-        refuse_control_characters(dict(value.query_params), "query")
+        yield dict(value.path_params), "path"
+        yield dict(value.query_params), "query"
 
 
 def _ending_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:

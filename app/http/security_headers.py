@@ -81,6 +81,7 @@ class SecurityHeadersMiddleware:
         self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on and add the headers to its response."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

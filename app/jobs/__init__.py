@@ -1,0 +1,1 @@
+"""Background jobs: their kinds, the registry and the worker that runs them."""

@@ -249,6 +249,7 @@ def _sub_ifd(exif: Image.Exif, tag: IFD, name: str, warns: list[str]) -> dict[in
 
 
 def exif_from_image(img: Image.Image) -> ExifInfo:
+    """Read the EXIF facts of an opened image, with warnings for what could not be read."""
     warns: list[str] = []
     try:
         exif = img.getexif()

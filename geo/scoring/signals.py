@@ -39,15 +39,25 @@ class CategoryTraits(Protocol):
     """What the signals read of a lead's category (its row in rules/categories)."""
 
     @property
-    def zh(self) -> str: ...
+    def zh(self) -> str:
+        """Chinese name."""
+        ...
     @property
-    def en(self) -> str: ...
+    def en(self) -> str:
+        """English name."""
+        ...
     @property
-    def severity(self) -> float: ...  # 0-1
+    def severity(self) -> float:
+        """How serious, 0-1."""
+        ...
     @property
-    def harm(self) -> str: ...  # "air" (smoke), "dust", "lasting" or "other"
+    def harm(self) -> str:
+        """Harm kind: "air" (smoke), "dust", "lasting" or "other"."""
+        ...
     @property
-    def active_h(self) -> tuple[float, float] | None: ...  # None: no air attribution
+    def active_h(self) -> tuple[float, float] | None:
+        """Hours a source is active around its evidence (None: no air attribution)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,8 @@ def layer_context(session: Session) -> LayerContext:
 
 
 def feature_query(version_ids: list[int]) -> Any:
+    """A query of the features of these layer versions, with their layer's name, kind and
+    version."""
     return (
         select(LayerFeature, Layer.name, Layer.kind, LayerVersion.version)
         .join(LayerVersion, LayerFeature.layer_version_id == LayerVersion.id)
@@ -84,6 +86,7 @@ def feature_query(version_ids: list[int]) -> Any:
 
 
 def org_info(o: Organisation) -> OrgInfo:
+    """An organisation as geocoding reports it."""
     return OrgInfo(o.id, o.code, o.name, o.name_en, o.role, o.level)
 
 
