@@ -11,7 +11,7 @@ edges are re-polygonised as one from the mask. Areas are planar areas in the gri
 import math
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +136,8 @@ class _Reader:
         return value
 
 
-def _check(params: ChangeParams) -> tuple[IndexSpec, str]:
+def check_params(params: ChangeParams) -> tuple[IndexSpec, str]:
+    """The index and direction a change is read with; ChangeRefused when unusable."""
     try:
         spec = check_index(params.index)
     except IndexUnavailable as exc:
@@ -151,7 +152,7 @@ def _check(params: ChangeParams) -> tuple[IndexSpec, str]:
     return spec, direction
 
 
-def _changed(diff: FloatArray, direction: str, threshold: float) -> BoolArray:
+def changed_mask(diff: FloatArray, direction: str, threshold: float) -> BoolArray:
     """Where after − before is a change in `direction` (NaN is never a change)."""
     with np.errstate(invalid="ignore"):
         if direction == "decrease":
@@ -196,7 +197,7 @@ def _grid(a: DatasetReader, b: DatasetReader) -> _Grid:
 
 
 @contextmanager
-def _open_pair(
+def open_pair(
     first: Scene, second: Scene, spec: IndexSpec, labels: tuple[str, str]
 ) -> Iterator[tuple[_Grid, _Reader, _Reader]]:
     """Open both scenes, find their grid and warp each onto it (bilinear, with alpha).
@@ -325,7 +326,7 @@ def _stream(
     ):
         for n, win in enumerate(wins, 1):
             diff = second.index(spec, win) - first.index(spec, win)
-            changed = _changed(diff, direction, params.threshold)
+            changed = changed_mask(diff, direction, params.threshold)
             valid += int(np.isfinite(diff).sum())
             mask_out.write(changed.astype(np.uint8), 1, window=win)
             diff_out.write(diff, 1, window=win)
@@ -370,12 +371,12 @@ def detect_change(
 
     Temporary rasters live in a fresh directory under `workdir`, removed on return or error.
     """
-    spec, direction = _check(params)
+    spec, direction = check_params(params)
     if window < 1 or max_polygons < 1:
         raise ChangeRefused("window and max_polygons must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="change-", dir=workdir))
     try:
-        with _open_pair(before, after, spec, ("before", "after")) as pair:
+        with open_pair(before, after, spec, ("before", "after")) as pair:
             grid = pair[0]
             streamed = _stream(pair, spec, direction, params, tmp, window, progress)
             kept, edge, specks, valid = streamed
@@ -398,43 +399,3 @@ def detect_change(
         return ChangeResult(out, info, area, specks, valid)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def restored_fraction(
-    before: Scene, recheck: Scene, polygons: Sequence[BaseGeometry], params: ChangeParams
-) -> list[float | None]:
-    """Per EPSG:4326 polygon, the share of its valid pixels where the change is gone.
-
-    A pixel is restored when recheck − before is no longer a change in the params'
-    direction; None where the polygon has no pixel valid in both images.
-    """
-    spec, direction = _check(params)
-    out: list[float | None] = []
-    with _open_pair(before, recheck, spec, ("before", "recheck")) as (grid, first, second):
-        to_grid = Transformer.from_crs(4326, grid.crs, always_xy=True)
-        for geom in polygons:
-            local = shapely.transform(
-                geom, lambda xy: np.column_stack(to_grid.transform(xy[:, 0], xy[:, 1]))
-            )
-            if local.is_empty:
-                out.append(None)
-                continue
-            x0, y0, x1, y1 = local.bounds
-            left, top = grid.transform.c, grid.transform.f
-            c0 = max(0, math.floor((x0 - left) / grid.res))
-            c1 = min(grid.width, math.ceil((x1 - left) / grid.res))
-            r0 = max(0, math.floor((top - y1) / grid.res))
-            r1 = min(grid.height, math.ceil((top - y0) / grid.res))
-            if c1 <= c0 or r1 <= r0:
-                out.append(None)
-                continue
-            win = Window(c0, r0, c1 - c0, r1 - r0)
-            tr = grid.transform @ Affine.translation(c0, r0)
-            inside = features.geometry_mask([local], (win.height, win.width), tr, invert=True)
-            diff = second.index(spec, win) - first.index(spec, win)
-            sel = inside & np.isfinite(diff)
-            if not sel.any():
-                out.append(None)
-                continue
-            out.append(float((~_changed(diff[sel], direction, params.threshold)).mean()))
-    return out

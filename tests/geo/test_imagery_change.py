@@ -19,8 +19,8 @@ from geo.imagery.change import (
     ChangeResult,
     Scene,
     detect_change,
-    restored_fraction,
 )
+from geo.imagery.recheck import restored_fraction
 from geo.imagery.sensors import SENSORS, Scale
 
 DATA = Path(__file__).parents[1] / "data" / "imagery"

@@ -16,7 +16,8 @@ from app.services.imagery.ingest import image_actor
 from app.services.leads.pipeline import reassess
 from app.services.leads.workflow import lead_to_act_on
 from app.settings import Settings
-from geo.imagery.change import ChangeParams, ChangeRefused, restored_fraction
+from geo.imagery.change import ChangeParams, ChangeRefused
+from geo.imagery.recheck import restored_fraction
 from geo.progress import Progress, no_progress
 from models import ChangeDetection, ChangePolygon, EvidenceItem, Image, Lead, Recheck, User
 
