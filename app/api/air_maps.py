@@ -1,11 +1,10 @@
 """Air quality for the map and the leads: PM10 surfaces, fire hotspots, attribution."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse, JSONResponse
 from geoalchemy2.shape import to_shape
-from pydantic import BaseModel, Field
 
 from app.api.air import Analyst, Reader, queue
 from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
@@ -17,9 +16,10 @@ from app.schemas.air_maps import (
     HotspotCollection,
     LeadAttribution,
     SurfaceCells,
+    SurfaceCreate,
     SurfaceRead,
 )
-from app.schemas.common import Day, Instant
+from app.schemas.common import Instant
 from app.schemas.jobs import JobRead
 from app.services.air.attribution import hotspot_attribution, lead_attribution
 from app.services.air.hotspots import get_hotspot, list_hotspots
@@ -37,17 +37,6 @@ from models import AirSurface
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 GEOTIFF = "image/tiff; application=geotiff"
-
-
-class SurfaceCreate(BaseModel):
-    """A PM10 surface to estimate: an area and an hour or a local day."""
-
-    bbox: tuple[float, float, float, float] = Field(examples=[[115.9, 39.7, 116.8, 40.4]])
-    cell_m: float = Field(1000.0, gt=0)
-    hour: Instant | None = Field(None, description="UTC start of the hour")
-    day: Day | None = Field(None, description="local (Beijing) calendar day")
-    pollutant: str = "pm10"
-    method: Literal["auto", "idw", "kriging"] = "auto"
 
 
 @router.post("/surfaces", status_code=202, summary="Estimate a surface (a job)")

@@ -1,11 +1,10 @@
 """Leads (线索): list, read with evidence and explanation, workflow, assignment."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.encoders import jsonable_encoder
 from geoalchemy2.shape import to_shape
-from pydantic import BaseModel, Field
 from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
@@ -13,8 +12,15 @@ from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep
 from app.errors import Invalid
 from app.responses import GEOJSON, GeoJSONResponse, media
 from app.routing import TransactionRoute
-from app.schemas.common import Day, DbInt, Instant
+from app.schemas.common import Instant
 from app.schemas.labels import Label
+from app.schemas.lead_actions import (
+    AssignRequest,
+    MergeRequest,
+    SplitRequest,
+    TransitionRequest,
+    WeightsRequest,
+)
 from app.schemas.leads import (
     EvidenceRead,
     FindingCreate,
@@ -63,46 +69,6 @@ Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin")
 SharedReader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin", "partner"))]
 Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
 Admin = Annotated[Principal, Depends(Allow("leads:write", "admin"))]
-
-
-class TransitionRequest(BaseModel):
-    """Move a lead to another state."""
-
-    to: str = Field(examples=["triaged"])
-    note: str = Field(min_length=1, max_length=5000)
-    agency: str | None = Field(None, description="for suggestion_issued: the agency addressed")
-    agency_level: Literal["national", "provincial", "city", "county", "township"] | None = Field(
-        None,
-        description="for suggestion_issued: the agency's level; a procuratorate at another "
-        "level gets the jurisdiction note of 办案规则 art. 13",
-    )
-    urgent: bool = Field(False, description="for suggestion_issued: 15-day reply period")
-    served_on: Day | None = Field(
-        None, description="for suggestion_issued: the day the agency received it (default today)"
-    )
-    path: str | None = Field(
-        None,
-        description="for case_filed: the case path: administrative, civil or "
-        "criminal_incidental",
-        examples=["administrative"],
-    )
-    on: Day | None = Field(
-        None,
-        description="for consultation: the day of the consultation; for public_notice: the day "
-        "the notice was published (default today, China Standard Time)",
-    )
-    plaintiff: str | None = Field(
-        None,
-        max_length=200,
-        description="for support_suit: the organisation entitled to sue that sued",
-    )
-
-
-class AssignRequest(BaseModel):
-    """Assign a lead to a prosecutor."""
-
-    assignee_id: DbInt
-    note: str = Field("", max_length=5000)
 
 
 def lead_summary(lead: Lead) -> LeadSummary:
@@ -352,21 +318,6 @@ def dossier(lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: R
     )
 
 
-class MergeRequest(BaseModel):
-    """Merge `source` into `target`."""
-
-    target: DbInt
-    source: DbInt
-    note: str = Field(min_length=1, max_length=5000)
-
-
-class SplitRequest(BaseModel):
-    """Split evidence out of a lead into a new one."""
-
-    evidence_ids: list[DbInt] = Field(min_length=1, max_length=10_000)
-    note: str = Field(min_length=1, max_length=5000)
-
-
 @router.post("/leads/merge", summary="Merge two leads (the source becomes a duplicate)")
 def merge_leads(
     req: MergeRequest, session: SessionDep, settings: SettingsDep, caller: Writer
@@ -399,13 +350,6 @@ def split_lead(
             settings=settings,
         )
     )
-
-
-class WeightsRequest(BaseModel):
-    """A new version of the scoring weights."""
-
-    weights: dict[str, Annotated[float, Field(allow_inf_nan=False)]]
-    note: str = Field("", max_length=5000)
 
 
 @router.get("/score-weights", summary="Scoring weights, newest version first")
