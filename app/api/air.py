@@ -2,16 +2,17 @@
 
 import json
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import JSONResponse
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.responses import accepted
 from app.routing import TransactionRoute
 from app.schemas.air import (
     AirImportRead,
@@ -226,12 +227,16 @@ def annual(
     return AnnualRead.model_validate(found)
 
 
-@router.post("/imports", status_code=202, summary="Import readings or hotspots (a job)")
+@router.post(
+    "/imports",
+    status_code=202,
+    summary="Import readings or hotspots (a job)",
+    response_model=JobRead,
+)
 def create_import(
     session: SessionDep,
     settings: SettingsDep,
     caller: Importer,
-    response: Response,
     files: Annotated[list[UploadFile], File(description="one or more CSV files")],
     format: Annotated[Literal["prsa", "cnemc", "csv", "firms"], Form()],
     mapping: Annotated[str | None, Form(description="column mapping (JSON) for csv")] = None,
@@ -240,7 +245,7 @@ def create_import(
         int,
         Form(ge=1, le=2, description="GB 3095-2012 area class (1 or 2) of stations it creates"),
     ] = 2,
-) -> JobRead:
+) -> JSONResponse:
     """Queue the import; the job's result is the import report."""
     if mapping is not None:
         try:
@@ -263,12 +268,11 @@ def create_import(
         for p in paths:
             discard_upload(p)
         raise
-    return queue(
+    job = job_service.create_job(
         session,
-        caller,
-        response,
-        "air_import",
-        {
+        kind="air_import",
+        created_by=caller.user,
+        params={
             "paths": [str(p) for p in paths],
             "names": [f.filename or p.name for f, p in zip(files, paths, strict=True)],
             "format": format,
@@ -278,15 +282,7 @@ def create_import(
             "actor": f"user:{caller.user.id}",
         },
     )
-
-
-def queue(
-    session: Session, caller: Principal, response: Response, kind: str, params: dict[str, Any]
-) -> JobRead:
-    """Queue a job of the caller's and point at it (Location)."""
-    job = job_service.create_job(session, kind=kind, created_by=caller.user, params=params)
-    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
-    return JobRead.model_validate(job)
+    return accepted(job)
 
 
 def _import(r: AirImport) -> AirImportRead:

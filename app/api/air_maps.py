@@ -2,14 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, JSONResponse
 from geoalchemy2.shape import to_shape
 
-from app.api.air import Analyst, Reader, queue
+from app.api.air import Analyst, Reader
 from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
 from app.errors import NotFound
-from app.responses import media
+from app.responses import accepted, media
 from app.routing import TransactionRoute
 from app.schemas.air_maps import (
     HotspotAttribution,
@@ -21,6 +21,7 @@ from app.schemas.air_maps import (
 )
 from app.schemas.common import Instant
 from app.schemas.jobs import JobRead
+from app.services import jobs as job_service
 from app.services.air.attribution import hotspot_attribution, lead_attribution
 from app.services.air.hotspots import get_hotspot, list_hotspots
 from app.services.air.surfaces import (
@@ -39,13 +40,16 @@ router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRo
 GEOTIFF = "image/tiff; application=geotiff"
 
 
-@router.post("/surfaces", status_code=202, summary="Estimate a surface (a job)")
-def create_surface_job(
-    req: SurfaceCreate, session: SessionDep, caller: Analyst, response: Response
-) -> JobRead:
+@router.post(
+    "/surfaces", status_code=202, summary="Estimate a surface (a job)", response_model=JobRead
+)
+def create_surface_job(req: SurfaceCreate, session: SessionDep, caller: Analyst) -> JSONResponse:
     """Check the request, then queue the estimation; the result links the GeoTIFF."""
     SurfaceRequest(**req.model_dump()).check()
-    return queue(session, caller, response, "air_surface", req.model_dump(mode="json"))
+    job = job_service.create_job(
+        session, kind="air_surface", created_by=caller.user, params=req.model_dump(mode="json")
+    )
+    return accepted(job)
 
 
 def _surface(s: AirSurface) -> SurfaceRead:

@@ -110,7 +110,7 @@ def upload_image(
     except BaseException:
         discard_upload(path)
         raise
-    return accepted(JobRead.model_validate(job))
+    return accepted(job)
 
 
 @router.get(
@@ -327,7 +327,7 @@ def create_change_detection(
         created_by=caller.user,
         params={"request": body.model_dump(), "user_id": caller.user.id},
     )
-    return accepted(JobRead.model_validate(job))
+    return accepted(job)
 
 
 def _detection_read(
@@ -424,7 +424,7 @@ def create_recheck(
         created_by=caller.user,
         params={"lead_id": lead_id, "after": body.after, "user_id": caller.user.id},
     )
-    return accepted(JobRead.model_validate(job))
+    return accepted(job)
 
 
 @router.get(
