@@ -45,7 +45,8 @@ from models import AirImport, AirStation
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("air:read", "admin", "prosecutor", "partner"))]
-Analyst = Annotated[Principal, Depends(Allow("air:write", "admin", "prosecutor"))]
+analyse = Allow("air:write", "admin", "prosecutor")
+Analyst = Annotated[Principal, Depends(analyse)]
 Importer = Annotated[Principal, Depends(Allow("air:write", "admin"))]
 FORMATS = ("prsa", "cnemc", "csv", "firms")
 DustDaysQuery = Annotated[

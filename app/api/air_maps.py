@@ -2,12 +2,12 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
 from geoalchemy2.shape import to_shape
 
-from app.api.air import Analyst, Reader
-from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
+from app.api.air import Analyst, Reader, analyse
+from app.deps import BBoxDep, DbId, SessionDep, SettingsDep, lead_visible_to
 from app.errors import NotFound
 from app.responses import accepted, media
 from app.routing import TransactionRoute
@@ -31,13 +31,13 @@ from app.services.air.surfaces import (
     surface_grid,
     surface_path,
 )
-from app.services.leads.workflow import get_lead
 from geo.air.attribution import Attribution
 from geo.air.surface_io import grid_cells_geojson, read_values
-from models import AirSurface
+from models import AirSurface, Lead
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 GEOTIFF = "image/tiff; application=geotiff"
+AnalysedLead = Annotated[Lead, Depends(lead_visible_to(analyse))]
 
 
 @router.post(
@@ -141,19 +141,16 @@ def _attribution(a: Attribution) -> dict[str, Any]:
     summary="Who was upwind: the air signal of a lead",
     response_model_exclude_unset=True,  # not applicable: only lead, applicable and reason
 )
-def lead_air(
-    lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: Analyst
-) -> LeadAttribution:
+def lead_air(lead: AnalysedLead, session: SessionDep, settings: SettingsDep) -> LeadAttribution:
     """Return the attribution of a lead with every evidence hour."""
-    lead = get_lead(session, lead_id=lead_id, user=caller.user)
     found = lead_attribution(session, lead=lead, settings=settings)
     if found is None:
         return LeadAttribution(
-            lead=lead_id,
+            lead=lead.id,
             applicable=False,
             reason="不适用：非大气污染类线索或无站点 (not an air-pollution lead, or no stations)",
         )
-    return LeadAttribution.model_validate({"lead": lead_id, **_attribution(found)})
+    return LeadAttribution.model_validate({"lead": lead.id, **_attribution(found)})
 
 
 @router.get(

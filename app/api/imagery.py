@@ -9,7 +9,7 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
-from app.deps import BBoxDep, DbId, Offset, SessionDep, SettingsDep
+from app.deps import BBoxDep, DbId, Offset, SessionDep, SettingsDep, lead_visible_to
 from app.errors import Invalid, NotFound
 from app.responses import GEOJSON, accepted, media
 from app.routing import TransactionRoute
@@ -40,14 +40,15 @@ from app.services.imagery.change import (
 )
 from app.services.imagery.ingest import ImageUpload, precheck
 from app.services.imagery.rechecks import check_recheck, list_rechecks
-from app.services.leads.workflow import get_lead
 from app.services.places.geocode import resolve_input
 from app.settings import Settings
 from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range
-from models import ChangeDetection, User
+from models import ChangeDetection, Lead, User
 
 router = APIRouter(prefix="/api/v1", tags=["imagery"], route_class=TransactionRoute)
-Reader = Annotated[Principal, Depends(Allow("imagery:read", "admin", "prosecutor"))]
+read = Allow("imagery:read", "admin", "prosecutor")
+Reader = Annotated[Principal, Depends(read)]
+ReadableLead = Annotated[Lead, Depends(lead_visible_to(read))]
 Writer = Annotated[Principal, Depends(Allow("imagery:write", "admin", "prosecutor"))]
 PNG = "image/png"
 TILE_CACHE = "private, max-age=86400, immutable"
@@ -432,7 +433,6 @@ def create_recheck(
     summary="A lead's remediation re-checks, newest first",
     response_model=list[RecheckRead],
 )
-def get_rechecks(lead_id: DbId, session: SessionDep, caller: Reader) -> list[RecheckRead]:
+def get_rechecks(lead: ReadableLead, session: SessionDep) -> list[RecheckRead]:
     """Each re-check with the restored fraction overall and per changed area."""
-    lead = get_lead(session, user=caller.user, lead_id=lead_id)
     return [RecheckRead.model_validate(r) for r in list_rechecks(session, lead.id)]

@@ -8,7 +8,15 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
-from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep
+from app.deps import (
+    BBoxDep,
+    DbId,
+    DbIdQuery,
+    Offset,
+    SessionDep,
+    SettingsDep,
+    lead_visible_to,
+)
 from app.errors import Invalid
 from app.responses import GEOJSON, GeoJSONResponse, media
 from app.routing import TransactionRoute
@@ -50,7 +58,6 @@ from app.services.leads.steps import StepDetails, current_bases, next_steps
 from app.services.leads.workflow import (
     LeadFilter,
     assign,
-    get_lead,
     list_leads,
     overdue,
     record_follow_up,
@@ -66,7 +73,9 @@ from rules.workflow import STATUS_LABELS, allowed_from
 router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 # Partners read the leads shared with them (app/services/access.py), and nothing else here.
-SharedReader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin", "partner"))]
+shared_read = Allow("leads:read", "prosecutor", "admin", "partner")
+SharedReader = Annotated[Principal, Depends(shared_read)]
+SharedLead = Annotated[Lead, Depends(lead_visible_to(shared_read))]
 Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
 Admin = Annotated[Principal, Depends(Allow("leads:write", "admin"))]
 
@@ -189,9 +198,8 @@ def leads_map(
     summary="A lead with evidence, score, legal bases, timeline",
     response_model_exclude_unset=True,  # a score entry has `details` only when it has some
 )
-def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
+def lead(found: SharedLead, session: SessionDep, caller: SharedReader) -> LeadRead:
     """Return one lead with everything a prosecutor needs to triage it."""
-    found = get_lead(session, user=caller.user, lead_id=lead_id)
     return LeadRead.model_validate(
         {
             **lead_summary(found).model_dump(),
