@@ -6,18 +6,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from geoalchemy2.shape import to_shape
-from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, DbId, Offset, SessionDep, SettingsDep, lead_visible_to
 from app.errors import Invalid, NotFound
+from app.presenters.imagery import detection_read
 from app.responses import GEOJSON, accepted, media
 from app.routing import TransactionRoute
 from app.schemas.common import Instant
 from app.schemas.imagery import (
     ChangeDetectionCreate,
     ChangeDetectionRead,
-    ChangePolygonRead,
     IndexName,
     RecheckCreate,
     RecheckRead,
@@ -35,15 +34,13 @@ from app.services.imagery import catalog
 from app.services.imagery.change import (
     ChangeRequest,
     check_request,
-    polygons_of,
-    visible_evidence_leads,
 )
 from app.services.imagery.ingest import ImageUpload, precheck
 from app.services.imagery.rechecks import check_recheck, list_rechecks
 from app.services.places.geocode import resolve_input
 from app.settings import Settings
 from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range
-from models import ChangeDetection, Lead, User
+from models import ChangeDetection, Lead
 
 router = APIRouter(prefix="/api/v1", tags=["imagery"], route_class=TransactionRoute)
 read = Allow("imagery:read", "admin", "prosecutor")
@@ -331,47 +328,6 @@ def create_change_detection(
     return accepted(job)
 
 
-def _detection_read(
-    session: SessionDep, detection: ChangeDetection, user: User
-) -> ChangeDetectionRead:
-    """A detection as `user` may see it: polygons and figures (imagery is shared by the
-    platform's procuratorates), but only the evidence and leads of leads they may see."""
-    polygons = polygons_of(session, detection.id)
-    items = visible_evidence_leads(session, user, polygons)
-    summary = {
-        **detection.summary,
-        "evidence": [e for e in detection.summary.get("evidence", []) if e in items],
-        "leads": sorted(set(items.values())),
-    }
-    return ChangeDetectionRead(
-        id=detection.id,
-        before_id=detection.before_id,
-        after_id=detection.after_id,
-        index=detection.index,
-        threshold=detection.threshold,
-        min_area_m2=detection.min_area_m2,
-        direction=detection.direction,
-        summary=summary,
-        created_at=detection.created_at,
-        polygons=[
-            ChangePolygonRead(
-                id=p.id,
-                geometry=mapping(to_shape(p.geom)),
-                area_ha=p.area_ha,
-                mean_change=p.mean_change,
-                pixels=p.pixels,
-                confidence=p.confidence,
-                confirmations=p.confirmations,
-                zones=p.zones,
-                category=p.category,
-                evidence_id=p.evidence_id if p.evidence_id in items else None,
-                lead_id=items.get(p.evidence_id) if p.evidence_id else None,
-            )
-            for p in polygons
-        ],
-    )
-
-
 @router.get(
     "/change-detections",
     summary="Change detections, newest first",
@@ -390,7 +346,7 @@ def list_change_detections(
         .limit(limit)
         .offset(offset)
     )
-    return [_detection_read(session, d, caller.user) for d in rows]
+    return [detection_read(session, d, caller.user) for d in rows]
 
 
 @router.get(
@@ -405,7 +361,7 @@ def get_change_detection(
     detection = session.get(ChangeDetection, detection_id)
     if detection is None:
         raise NotFound(f"no change detection {detection_id}")
-    return _detection_read(session, detection, caller.user)
+    return detection_read(session, detection, caller.user)
 
 
 @router.post(

@@ -3,9 +3,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from fastapi.encoders import jsonable_encoder
-from geoalchemy2.shape import to_shape
-from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import (
@@ -18,10 +15,10 @@ from app.deps import (
     lead_visible_to,
 )
 from app.errors import Invalid
+from app.presenters.leads import lead_collection, lead_read, lead_summary, weights_read
 from app.responses import GEOJSON, GeoJSONResponse, media
 from app.routing import TransactionRoute
 from app.schemas.common import Instant
-from app.schemas.labels import Label
 from app.schemas.lead_actions import (
     AssignRequest,
     MergeRequest,
@@ -30,7 +27,6 @@ from app.schemas.lead_actions import (
     WeightsRequest,
 )
 from app.schemas.leads import (
-    EvidenceRead,
     FindingCreate,
     FindingRead,
     FollowUpRequest,
@@ -38,23 +34,19 @@ from app.schemas.leads import (
     LeadMap,
     LeadRead,
     LeadSummary,
-    NextStepRead,
     OverdueSuggestion,
     ReplyRequest,
     ServiceRequest,
     SuggestionRead,
-    TimelineEntry,
     WeightsRead,
 )
-from app.services.access import acts_for
-from app.services.audit import history
 from app.services.files.evidence_store import LocalEvidenceStore
-from app.services.leads.build import evidence_of, list_weights, new_weights
+from app.services.leads.build import list_weights, new_weights
 from app.services.leads.dossier import make_dossier, now_stamp
-from app.services.leads.findings import findings_of, record_finding
+from app.services.leads.findings import record_finding
 from app.services.leads.map_view import lead_map
 from app.services.leads.regroup import merge, split
-from app.services.leads.steps import StepDetails, current_bases, next_steps
+from app.services.leads.steps import StepDetails
 from app.services.leads.workflow import (
     LeadFilter,
     assign,
@@ -63,12 +55,9 @@ from app.services.leads.workflow import (
     record_follow_up,
     record_reply,
     record_service,
-    suggestions_of,
     transition,
 )
 from models import Lead
-from rules.categories import CATEGORIES
-from rules.workflow import STATUS_LABELS, allowed_from
 
 router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
@@ -78,29 +67,6 @@ SharedReader = Annotated[Principal, Depends(shared_read)]
 SharedLead = Annotated[Lead, Depends(lead_visible_to(shared_read))]
 Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
 Admin = Annotated[Principal, Depends(Allow("leads:write", "admin"))]
-
-
-def lead_summary(lead: Lead) -> LeadSummary:
-    """A lead as listed."""
-    zh, en = STATUS_LABELS[lead.status]
-    cat_zh, cat_en = CATEGORIES[lead.category]
-    point = to_shape(lead.geom).representative_point()
-    return LeadSummary(
-        id=lead.id,
-        category=lead.category,
-        category_label=Label(zh=cat_zh, en=cat_en),
-        status=lead.status,
-        status_label=Label(zh=zh, en=en),
-        score=lead.score,
-        org_id=lead.org_id,
-        assignee_id=lead.assignee_id,
-        lon=point.x,
-        lat=point.y,
-        first_evidence_at=lead.first_evidence_at,
-        last_evidence_at=lead.last_evidence_at,
-        path=lead.path,
-        allowed_transitions=list(allowed_from(lead.status, lead.path)),
-    )
 
 
 def lead_filter(
@@ -154,25 +120,7 @@ def leads(
     response.headers["X-Total-Count"] = str(total)
     if format == "json":
         return [lead_summary(lead) for lead in found]
-    features = [
-        {
-            "type": "Feature",
-            "id": lead.id,
-            "geometry": mapping(to_shape(lead.geom)),
-            # model_dump, then the encoder: the times as before (isoformat, +00:00)
-            "properties": jsonable_encoder(lead_summary(lead).model_dump()),
-        }
-        for lead in found
-    ]
-    return GeoJSONResponse(
-        {
-            "type": "FeatureCollection",
-            "numberMatched": total,
-            "numberReturned": len(features),
-            "features": features,
-        },
-        headers={"X-Total-Count": str(total)},
-    )
+    return GeoJSONResponse(lead_collection(found, total), headers={"X-Total-Count": str(total)})
 
 
 @router.get(
@@ -200,43 +148,7 @@ def leads_map(
 )
 def lead(found: SharedLead, session: SessionDep, caller: SharedReader) -> LeadRead:
     """Return one lead with everything a prosecutor needs to triage it."""
-    return LeadRead.model_validate(
-        {
-            **lead_summary(found).model_dump(),
-            "geometry": mapping(to_shape(found.geom)),
-            "score_breakdown": found.score_breakdown,
-            "weights_version": found.weights_version,
-            "merged_into_id": found.merged_into_id,
-            "legal_bases": current_bases(session, found),
-            "geocode": found.geocode,
-            "consultation": found.consultation,
-            "notice_start": found.notice_start,
-            "notice_end": found.notice_end,
-            "notice_plaintiff": found.notice_plaintiff,
-            "next_steps": [
-                NextStepRead(
-                    to=n.to,
-                    label=Label(zh=STATUS_LABELS[n.to][0], en=STATUS_LABELS[n.to][1]),
-                    possible_from=n.possible_from,
-                    ready=n.ready,
-                    reason=n.reason,
-                )
-                for n in next_steps(session, lead=found, role=caller.user.role)
-            ],
-            "evidence": [EvidenceRead(**e) for e in evidence_of(session, lead=found)],
-            "suggestions": [
-                SuggestionRead.model_validate(s) for s in suggestions_of(session, lead=found)
-            ],
-            "findings": [
-                FindingRead.model_validate(f) for f in findings_of(session, lead_id=found.id)
-            ],
-            "may_act": acts_for(session, caller.user, found.org_id),
-            "timeline": [
-                TimelineEntry(at=e.at, actor=e.actor, action=e.action, change=e.change, hash=e.hash)
-                for e in history(session, lead_id=found.id)
-            ],
-        }
-    )
+    return lead_read(session, found, caller.user)
 
 
 @router.post(
@@ -363,17 +275,13 @@ def split_lead(
 @router.get("/score-weights", summary="Scoring weights, newest version first")
 def weights(session: SessionDep, caller: Reader) -> list[WeightsRead]:
     """List every version of the weights."""
-    return [
-        WeightsRead(version=w.id, weights=w.weights, note=w.note, created_at=w.created_at)
-        for w in list_weights(session)
-    ]
+    return [weights_read(w) for w in list_weights(session)]
 
 
 @router.post("/score-weights", status_code=201, summary="Add a weights version (admins)")
 def add_weights(req: WeightsRequest, session: SessionDep, caller: Admin) -> WeightsRead:
     """Store new weights; leads are re-scored with them when their evidence next changes."""
-    w = new_weights(session, user=caller.user, weights=req.weights, note=req.note)
-    return WeightsRead(version=w.id, weights=w.weights, note=w.note, created_at=w.created_at)
+    return weights_read(new_weights(session, user=caller.user, weights=req.weights, note=req.note))
 
 
 @router.get("/suggestions/overdue", summary="Procuratorial suggestions past their deadline")
