@@ -5,15 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth import Allow, Principal
-from app.deps import (
-    BBoxDep,
-    DbId,
-    DbIdQuery,
-    Offset,
-    SessionDep,
-    SettingsDep,
-    lead_visible_to,
-)
+from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep, lead_visible_to
 from app.errors import Invalid
 from app.presenters.leads import lead_collection, lead_read, lead_summary, weights_read
 from app.responses import GEOJSON, GeoJSONResponse, media
@@ -29,15 +21,10 @@ from app.schemas.lead_actions import (
 from app.schemas.leads import (
     FindingCreate,
     FindingRead,
-    FollowUpRequest,
     LeadCollection,
     LeadMap,
     LeadRead,
     LeadSummary,
-    OverdueSuggestion,
-    ReplyRequest,
-    ServiceRequest,
-    SuggestionRead,
     WeightsRead,
 )
 from app.services.files.evidence_store import LocalEvidenceStore
@@ -47,16 +34,7 @@ from app.services.leads.findings import record_finding
 from app.services.leads.map_view import lead_map
 from app.services.leads.regroup import merge, split
 from app.services.leads.steps import StepDetails
-from app.services.leads.workflow import (
-    LeadFilter,
-    assign,
-    list_leads,
-    overdue,
-    record_follow_up,
-    record_reply,
-    record_service,
-    transition,
-)
+from app.services.leads.workflow import LeadFilter, assign, list_leads, transition
 from models import Lead
 
 router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
@@ -282,79 +260,3 @@ def weights(session: SessionDep, caller: Reader) -> list[WeightsRead]:
 def add_weights(req: WeightsRequest, session: SessionDep, caller: Admin) -> WeightsRead:
     """Store new weights; leads are re-scored with them when their evidence next changes."""
     return weights_read(new_weights(session, user=caller.user, weights=req.weights, note=req.note))
-
-
-@router.get("/suggestions/overdue", summary="Procuratorial suggestions past their deadline")
-def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSuggestion]:
-    """List suggestions whose agency has not replied in time."""
-    return [
-        OverdueSuggestion(
-            id=s.id,
-            lead_id=lead.id,
-            agency=s.agency,
-            issued_at=s.issued_at,
-            due_at=s.due_at,
-            urgent=s.urgent,
-        )
-        for s, lead in overdue(session, user=caller.user)
-    ]
-
-
-@router.post(
-    "/suggestions/{suggestion_id}/service",
-    summary="Record the day the agency received a suggestion (its reply period runs from there)",
-)
-def suggestion_service(
-    suggestion_id: DbId,
-    req: ServiceRequest,
-    session: SessionDep,
-    settings: SettingsDep,
-    caller: Writer,
-) -> SuggestionRead:
-    """The deadline is recomputed: two months (15 days if urgent) to the end of the day, CST."""
-    return SuggestionRead.model_validate(
-        record_service(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            served_on=req.served_on,
-            closed=settings.non_working_days(),
-        )
-    )
-
-
-@router.post("/suggestions/{suggestion_id}/reply", summary="Record the agency's written reply")
-def suggestion_reply(
-    suggestion_id: DbId, req: ReplyRequest, session: SessionDep, caller: Writer
-) -> SuggestionRead:
-    """Once per suggestion; the suggestion is then no longer overdue."""
-    return SuggestionRead.model_validate(
-        record_reply(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            replied_on=req.replied_on,
-            content=req.content,
-            complied=req.complied,
-        )
-    )
-
-
-@router.post(
-    "/suggestions/{suggestion_id}/follow-ups",
-    status_code=201,
-    summary="Record a follow-up review (跟进监督) of a replied suggestion",
-)
-def suggestion_follow_up(
-    suggestion_id: DbId, req: FollowUpRequest, session: SessionDep, caller: Writer
-) -> SuggestionRead:
-    """Whether the agency really acted, after its reply."""
-    return SuggestionRead.model_validate(
-        record_follow_up(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            note=req.note,
-            remedied=req.remedied,
-        )
-    )
