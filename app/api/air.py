@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
-from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.presenters.air import import_read, station_feature, station_read
 from app.responses import accepted
 from app.routing import TransactionRoute
 from app.schemas.air import (
@@ -22,8 +22,6 @@ from app.schemas.air import (
     ReadingsRead,
     StationCollection,
     StationDay,
-    StationFeature,
-    StationProperties,
     StationRead,
     StationsRead,
     StationUpdate,
@@ -31,7 +29,6 @@ from app.schemas.air import (
 )
 from app.schemas.air_standards import AnnualRead, EditionUsed, IndicativeLabel
 from app.schemas.common import Day, Instant
-from app.schemas.geojson import PointGeometry
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
 from app.services.air import queries as queries
@@ -41,7 +38,7 @@ from app.services.files.uploads import discard_upload, save_upload
 from geo.air.editions import editions_between
 from geo.air.formats import ReadingsError, parse_mapping
 from geo.air.iaqi import HOURLY_PM_LABEL
-from models import AirImport, AirStation
+from models import AirImport
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("air:read", "admin", "prosecutor", "partner"))]
@@ -53,28 +50,6 @@ DustDaysQuery = Annotated[
     list[Day] | None,
     Query(description="dust-storm days to leave out (exceptional events; repeat the parameter)"),
 ]
-
-
-def _station(s: AirStation) -> StationRead:
-    p = to_shape(s.geom)
-    return StationRead(
-        code=s.code,
-        name=s.name,
-        city=s.city,
-        kind=s.kind,
-        area_class=s.area_class,
-        org_id=s.org_id,
-        lon=p.x,
-        lat=p.y,
-    )
-
-
-def _feature(s: StationDay) -> StationFeature:
-    return StationFeature(
-        type="Feature",
-        geometry=PointGeometry(type="Point", coordinates=[s.lon, s.lat]),
-        properties=StationProperties.model_validate(s.model_dump(exclude={"lon", "lat"})),
-    )
 
 
 @router.get(
@@ -98,7 +73,7 @@ def stations(
         means = {r.pop("station_code"): DayMean.model_validate(r) for r in rows}
     items = [
         StationDay(
-            **_station(s).model_dump(),
+            **station_read(s).model_dump(),
             pm10_day=means.get(s.code) or DayMean(date=str(day) if day else None),
         )
         for s in found
@@ -113,21 +88,24 @@ def stations(
     if format == "json":
         return StationsRead(**span, edition=edition, stations=items)
     return StationCollection(
-        type="FeatureCollection", **span, edition=edition, features=[_feature(i) for i in items]
+        type="FeatureCollection",
+        **span,
+        edition=edition,
+        features=[station_feature(i) for i in items],
     )
 
 
 @router.get("/stations/{code}", summary="One station")
 def station(code: str, session: SessionDep, _: Reader) -> StationRead:
     """Return a station."""
-    return _station(queries.get_station(session, code))
+    return station_read(queries.get_station(session, code))
 
 
 @router.patch("/stations/{code}", summary="Record a station's area class")
 def update_station(code: str, body: StationUpdate, session: SessionDep, _: Importer) -> StationRead:
     """Set the GB 3095-2012 area class (1 一类区: grade I limits; 2 二类区: grade II)."""
     s = queries.get_station(session, code)
-    return _station(queries.set_area_class(session, s, body.area_class))
+    return station_read(queries.set_area_class(session, s, body.area_class))
 
 
 @router.get("/stations/{code}/readings", summary="Hourly readings with the standard's flags")
@@ -150,7 +128,7 @@ def readings(
         session, station=s, start=start, end=end, radius_m=settings.air_baseline_radius_m
     )
     return ReadingsRead(
-        station=_station(s),
+        station=station_read(s),
         hours=[HourReading.model_validate(h) for h in hours],
         units="µg/m³ (CO mg/m³)",
         pm10_iaqi_label=IndicativeLabel.model_validate(HOURLY_PM_LABEL),
@@ -286,21 +264,8 @@ def create_import(
     return accepted(job)
 
 
-def _import(r: AirImport) -> AirImportRead:
-    return AirImportRead(
-        id=r.id,
-        format=r.format,
-        files=r.files,
-        rows_read=r.rows_read,
-        rows_stored=r.rows_stored,
-        actor=r.actor,
-        created_at=r.created_at.isoformat(),
-        report=r.report,
-    )
-
-
 @router.get("/imports", summary="Imports with their quality reports")
 def imports(session: SessionDep, _: Reader) -> list[AirImportRead]:
     """List imports, newest first."""
     rows = session.scalars(select(AirImport).order_by(AirImport.id.desc()).limit(200))
-    return [_import(r) for r in rows]
+    return [import_read(r) for r in rows]

@@ -1,14 +1,14 @@
 """Air quality for the map and the leads: PM10 surfaces, fire hotspots, attribution."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
-from geoalchemy2.shape import to_shape
 
 from app.api.air import Analyst, Reader, analyse
 from app.deps import BBoxDep, DbId, SessionDep, SettingsDep, lead_visible_to
 from app.errors import NotFound
+from app.presenters.air import attribution_fields, hotspot_collection, surface_read
 from app.responses import accepted, media
 from app.routing import TransactionRoute
 from app.schemas.air_maps import (
@@ -31,9 +31,8 @@ from app.services.air.surfaces import (
     surface_grid,
     surface_path,
 )
-from geo.air.attribution import Attribution
 from geo.air.surface_io import grid_cells_geojson, read_values
-from models import AirSurface, Lead
+from models import Lead
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 GEOTIFF = "image/tiff; application=geotiff"
@@ -52,35 +51,16 @@ def create_surface_job(req: SurfaceCreate, session: SessionDep, caller: Analyst)
     return accepted(job)
 
 
-def _surface(s: AirSurface) -> SurfaceRead:
-    return SurfaceRead(
-        id=s.id,
-        pollutant=s.pollutant,
-        period=s.period,  # type: ignore[arg-type]  # "hour" or "day" (air_surfaces)
-        label=s.label,
-        start=s.start.isoformat(),
-        method=s.method,
-        bbox=s.bbox,
-        cell_m=s.cell_m,
-        width=s.width,
-        height=s.height,
-        stats=s.stats,
-        sha256=s.sha256,
-        geotiff=f"/api/v1/air/surfaces/{s.id}/geotiff",
-        cells=f"/api/v1/air/surfaces/{s.id}/cells",
-    )
-
-
 @router.get("/surfaces", summary="Estimated surfaces, newest first")
 def surfaces(session: SessionDep, _: Reader) -> list[SurfaceRead]:
     """List surfaces with their cross-validation."""
-    return [_surface(s) for s in list_surfaces(session)]
+    return [surface_read(s) for s in list_surfaces(session)]
 
 
 @router.get("/surfaces/{surface_id}", summary="A surface with its cross-validation")
 def surface(surface_id: DbId, session: SessionDep, _: Reader) -> SurfaceRead:
     """Return one surface."""
-    return _surface(get_surface(session, surface_id))
+    return surface_read(get_surface(session, surface_id))
 
 
 @router.get(
@@ -120,20 +100,7 @@ def surface_cells(
     """
     s = get_surface(session, surface_id)
     cells = grid_cells_geojson(surface_grid(s), read_values(surface_path(settings, s)))
-    return JSONResponse({**cells, "surface": _surface(s).model_dump(mode="json")})
-
-
-def _attribution(a: Attribution) -> dict[str, Any]:
-    return {
-        "value": round(a.value, 4),
-        "applicable": a.applicable,
-        "reason": a.reason,
-        "stations": list(a.stations),
-        "hours_considered": a.hours_considered,
-        "mean_excess": None if a.mean_excess is None else round(a.mean_excess, 1),
-        "rules": vars(a.rules),
-        "hours": [h.as_dict() for h in a.hours],
-    }
+    return JSONResponse({**cells, "surface": surface_read(s).model_dump(mode="json")})
 
 
 @router.get(
@@ -150,7 +117,7 @@ def lead_air(lead: AnalysedLead, session: SessionDep, settings: SettingsDep) -> 
             applicable=False,
             reason="不适用：非大气污染类线索或无站点 (not an air-pollution lead, or no stations)",
         )
-    return LeadAttribution.model_validate({"lead": lead.id, **_attribution(found)})
+    return LeadAttribution.model_validate({"lead": lead.id, **attribution_fields(found)})
 
 
 @router.get(
@@ -172,30 +139,7 @@ def hotspots(
     Up to 50,000 features: answered as built, not re-validated (tests check the schema).
     """
     found = list_hotspots(session, bbox=bbox, start=start, end=end, limit=limit)
-    return JSONResponse(
-        {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "id": h.id,
-                    "geometry": {"type": "Point", "coordinates": list(to_shape(h.geom).coords[0])},
-                    "properties": {
-                        "id": h.id,
-                        "acquired_at": h.acquired_at.isoformat(),
-                        "instrument": h.instrument,
-                        "satellite": h.satellite,
-                        "confidence": h.confidence_raw,
-                        "confidence_class": h.confidence_class,
-                        "frp_mw": h.frp,
-                        "evidence_id": h.evidence_id,
-                        "rule": h.properties.get("rule"),
-                    },
-                }
-                for h in found
-            ],
-        }
-    )
+    return JSONResponse(hotspot_collection(found))
 
 
 @router.get("/hotspots/{hotspot_id}/attribution", summary="The air signal of a hotspot")
@@ -205,4 +149,4 @@ def hotspot_air(
     """Return the attribution of a detection as a straw-burning source."""
     h = get_hotspot(session, hotspot_id)
     found = hotspot_attribution(session, hotspot=h, settings=settings)
-    return HotspotAttribution.model_validate({"hotspot": hotspot_id, **_attribution(found)})
+    return HotspotAttribution.model_validate({"hotspot": hotspot_id, **attribution_fields(found)})
