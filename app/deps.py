@@ -1,14 +1,18 @@
 """Annotated dependency aliases used by the routers."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
+from app.auth import Allow, Principal
 from app.db import get_session
 from app.errors import Invalid
 from app.schemas.common import ID_MAX
+from app.services.leads.workflow import get_lead
 from app.settings import Settings
+from models import Lead
 
 # scope="function": the commit happens before the response is sent, so a client never
 # reads back a state that is not stored yet, and a failed commit is an error response.
@@ -54,3 +58,15 @@ def parse_bbox(
 
 
 BBoxDep = Annotated[tuple[float, float, float, float] | None, Depends(parse_bbox)]
+
+
+def lead_visible_to(allow: Allow) -> Callable[..., Lead]:
+    """Return a dependency loading the path's lead for a caller `allow` admits: 401 or 403
+    from `allow`, 422 for an id out of range, 404 for a lead the caller may not see."""
+
+    def visible_lead(
+        caller: Annotated[Principal, Depends(allow)], lead_id: DbId, session: SessionDep
+    ) -> Lead:
+        return get_lead(session, user=caller.user, lead_id=lead_id)
+
+    return visible_lead

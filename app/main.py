@@ -16,6 +16,7 @@ from app.api import (
     air,
     air_maps,
     auth,
+    change_detections,
     docs,
     geocode,
     health,
@@ -28,6 +29,7 @@ from app.api import (
     referrals,
     reports,
     subscriptions,
+    suggestions,
     ui,
 )
 from app.auth import check_routes
@@ -135,9 +137,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth,
         reports,
         leads,
+        suggestions,
         air,
         air_maps,
         imagery,
+        change_detections,
         layers,
         geocode,
         jobs,

@@ -2,17 +2,18 @@
 
 import json
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
-from geoalchemy2.shape import to_shape
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, SessionDep, SettingsDep
 from app.errors import Invalid
+from app.http.responses import accepted
 from app.http.routing import TransactionRoute
+from app.presenters.air import import_read, station_feature, station_read
 from app.schemas.air import (
     AirImportRead,
     DayMean,
@@ -21,8 +22,6 @@ from app.schemas.air import (
     ReadingsRead,
     StationCollection,
     StationDay,
-    StationFeature,
-    StationProperties,
     StationRead,
     StationsRead,
     StationUpdate,
@@ -30,7 +29,6 @@ from app.schemas.air import (
 )
 from app.schemas.air_standards import AnnualRead, EditionUsed, IndicativeLabel
 from app.schemas.common import Day, Instant
-from app.schemas.geojson import PointGeometry
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
 from app.services.air import queries as queries
@@ -40,39 +38,18 @@ from app.services.files.uploads import discard_upload, save_upload
 from geo.air.editions import editions_between
 from geo.air.formats import ReadingsError, parse_mapping
 from geo.air.iaqi import HOURLY_PM_LABEL
-from models import AirImport, AirStation
+from models import AirImport
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("air:read", "admin", "prosecutor", "partner"))]
-Analyst = Annotated[Principal, Depends(Allow("air:write", "admin", "prosecutor"))]
+analyse = Allow("air:write", "admin", "prosecutor")
+Analyst = Annotated[Principal, Depends(analyse)]
 Importer = Annotated[Principal, Depends(Allow("air:write", "admin"))]
 FORMATS = ("prsa", "cnemc", "csv", "firms")
 DustDaysQuery = Annotated[
     list[Day] | None,
     Query(description="dust-storm days to leave out (exceptional events; repeat the parameter)"),
 ]
-
-
-def _station(s: AirStation) -> StationRead:
-    p = to_shape(s.geom)
-    return StationRead(
-        code=s.code,
-        name=s.name,
-        city=s.city,
-        kind=s.kind,
-        area_class=s.area_class,
-        org_id=s.org_id,
-        lon=p.x,
-        lat=p.y,
-    )
-
-
-def _feature(s: StationDay) -> StationFeature:
-    return StationFeature(
-        type="Feature",
-        geometry=PointGeometry(type="Point", coordinates=[s.lon, s.lat]),
-        properties=StationProperties.model_validate(s.model_dump(exclude={"lon", "lat"})),
-    )
 
 
 @router.get(
@@ -96,7 +73,7 @@ def stations(
         means = {r.pop("station_code"): DayMean.model_validate(r) for r in rows}
     items = [
         StationDay(
-            **_station(s).model_dump(),
+            **station_read(s).model_dump(),
             pm10_day=means.get(s.code) or DayMean(date=str(day) if day else None),
         )
         for s in found
@@ -111,21 +88,24 @@ def stations(
     if format == "json":
         return StationsRead(**span, edition=edition, stations=items)
     return StationCollection(
-        type="FeatureCollection", **span, edition=edition, features=[_feature(i) for i in items]
+        type="FeatureCollection",
+        **span,
+        edition=edition,
+        features=[station_feature(i) for i in items],
     )
 
 
 @router.get("/stations/{code}", summary="One station")
 def station(code: str, session: SessionDep, _: Reader) -> StationRead:
     """Return a station."""
-    return _station(queries.get_station(session, code))
+    return station_read(queries.get_station(session, code))
 
 
 @router.patch("/stations/{code}", summary="Record a station's area class")
 def update_station(code: str, body: StationUpdate, session: SessionDep, _: Importer) -> StationRead:
     """Set the GB 3095-2012 area class (1 一类区: grade I limits; 2 二类区: grade II)."""
     s = queries.get_station(session, code)
-    return _station(queries.set_area_class(session, s, body.area_class))
+    return station_read(queries.set_area_class(session, s, body.area_class))
 
 
 @router.get("/stations/{code}/readings", summary="Hourly readings with the standard's flags")
@@ -148,7 +128,7 @@ def readings(
         session, station=s, start=start, end=end, radius_m=settings.air_baseline_radius_m
     )
     return ReadingsRead(
-        station=_station(s),
+        station=station_read(s),
         hours=[HourReading.model_validate(h) for h in hours],
         units="µg/m³ (CO mg/m³)",
         pm10_iaqi_label=IndicativeLabel.model_validate(HOURLY_PM_LABEL),
@@ -226,12 +206,16 @@ def annual(
     return AnnualRead.model_validate(found)
 
 
-@router.post("/imports", status_code=202, summary="Import readings or hotspots (a job)")
+@router.post(
+    "/imports",
+    status_code=202,
+    summary="Import readings or hotspots (a job)",
+    response_model=JobRead,
+)
 def create_import(
     session: SessionDep,
     settings: SettingsDep,
     caller: Importer,
-    response: Response,
     files: Annotated[list[UploadFile], File(description="one or more CSV files")],
     format: Annotated[Literal["prsa", "cnemc", "csv", "firms"], Form()],
     mapping: Annotated[str | None, Form(description="column mapping (JSON) for csv")] = None,
@@ -240,7 +224,7 @@ def create_import(
         int,
         Form(ge=1, le=2, description="GB 3095-2012 area class (1 or 2) of stations it creates"),
     ] = 2,
-) -> JobRead:
+) -> JSONResponse:
     """Queue the import; the job's result is the import report."""
     if mapping is not None:
         try:
@@ -263,12 +247,11 @@ def create_import(
         for p in paths:
             discard_upload(p)
         raise
-    return queue(
+    job = job_service.create_job(
         session,
-        caller,
-        response,
-        "air_import",
-        {
+        kind="air_import",
+        created_by=caller.user,
+        params={
             "paths": [str(p) for p in paths],
             "names": [f.filename or p.name for f, p in zip(files, paths, strict=True)],
             "format": format,
@@ -278,32 +261,11 @@ def create_import(
             "actor": f"user:{caller.user.id}",
         },
     )
-
-
-def queue(
-    session: Session, caller: Principal, response: Response, kind: str, params: dict[str, Any]
-) -> JobRead:
-    """Queue a job of the caller's and point at it (Location)."""
-    job = job_service.create_job(session, kind=kind, created_by=caller.user, params=params)
-    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
-    return JobRead.model_validate(job)
-
-
-def _import(r: AirImport) -> AirImportRead:
-    return AirImportRead(
-        id=r.id,
-        format=r.format,
-        files=r.files,
-        rows_read=r.rows_read,
-        rows_stored=r.rows_stored,
-        actor=r.actor,
-        created_at=r.created_at.isoformat(),
-        report=r.report,
-    )
+    return accepted(job)
 
 
 @router.get("/imports", summary="Imports with their quality reports")
 def imports(session: SessionDep, _: Reader) -> list[AirImportRead]:
     """List imports, newest first."""
     rows = session.scalars(select(AirImport).order_by(AirImport.id.desc()).limit(200))
-    return [_import(r) for r in rows]
+    return [import_read(r) for r in rows]

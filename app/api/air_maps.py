@@ -1,26 +1,27 @@
 """Air quality for the map and the leads: PM10 surfaces, fire hotspots, attribution."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
-from geoalchemy2.shape import to_shape
-from pydantic import BaseModel, Field
 
-from app.api.air import Analyst, Reader, queue
-from app.deps import BBoxDep, DbId, SessionDep, SettingsDep
+from app.api.air import Analyst, Reader, analyse
+from app.deps import BBoxDep, DbId, SessionDep, SettingsDep, lead_visible_to
 from app.errors import NotFound
-from app.http.responses import media
+from app.http.responses import accepted, media
 from app.http.routing import TransactionRoute
+from app.presenters.air import attribution_fields, hotspot_collection, surface_read
 from app.schemas.air_maps import (
     HotspotAttribution,
     HotspotCollection,
     LeadAttribution,
     SurfaceCells,
+    SurfaceCreate,
     SurfaceRead,
 )
-from app.schemas.common import Day, Instant
+from app.schemas.common import Instant
 from app.schemas.jobs import JobRead
+from app.services import jobs as job_service
 from app.services.air.attribution import hotspot_attribution, lead_attribution
 from app.services.air.hotspots import get_hotspot, list_hotspots
 from app.services.air.surfaces import (
@@ -30,64 +31,36 @@ from app.services.air.surfaces import (
     surface_grid,
     surface_path,
 )
-from app.services.leads.workflow import get_lead
-from geo.air.attribution import Attribution
 from geo.air.surface_io import grid_cells_geojson, read_values
-from models import AirSurface
+from models import Lead
 
 router = APIRouter(prefix="/api/v1/air", tags=["air"], route_class=TransactionRoute)
 GEOTIFF = "image/tiff; application=geotiff"
+AnalysedLead = Annotated[Lead, Depends(lead_visible_to(analyse))]
 
 
-class SurfaceCreate(BaseModel):
-    """A PM10 surface to estimate: an area and an hour or a local day."""
-
-    bbox: tuple[float, float, float, float] = Field(examples=[[115.9, 39.7, 116.8, 40.4]])
-    cell_m: float = Field(1000.0, gt=0)
-    hour: Instant | None = Field(None, description="UTC start of the hour")
-    day: Day | None = Field(None, description="local (Beijing) calendar day")
-    pollutant: str = "pm10"
-    method: Literal["auto", "idw", "kriging"] = "auto"
-
-
-@router.post("/surfaces", status_code=202, summary="Estimate a surface (a job)")
-def create_surface_job(
-    req: SurfaceCreate, session: SessionDep, caller: Analyst, response: Response
-) -> JobRead:
+@router.post(
+    "/surfaces", status_code=202, summary="Estimate a surface (a job)", response_model=JobRead
+)
+def create_surface_job(req: SurfaceCreate, session: SessionDep, caller: Analyst) -> JSONResponse:
     """Check the request, then queue the estimation; the result links the GeoTIFF."""
     SurfaceRequest(**req.model_dump()).check()
-    return queue(session, caller, response, "air_surface", req.model_dump(mode="json"))
-
-
-def _surface(s: AirSurface) -> SurfaceRead:
-    return SurfaceRead(
-        id=s.id,
-        pollutant=s.pollutant,
-        period=s.period,  # type: ignore[arg-type]  # "hour" or "day" (air_surfaces)
-        label=s.label,
-        start=s.start.isoformat(),
-        method=s.method,
-        bbox=s.bbox,
-        cell_m=s.cell_m,
-        width=s.width,
-        height=s.height,
-        stats=s.stats,
-        sha256=s.sha256,
-        geotiff=f"/api/v1/air/surfaces/{s.id}/geotiff",
-        cells=f"/api/v1/air/surfaces/{s.id}/cells",
+    job = job_service.create_job(
+        session, kind="air_surface", created_by=caller.user, params=req.model_dump(mode="json")
     )
+    return accepted(job)
 
 
 @router.get("/surfaces", summary="Estimated surfaces, newest first")
 def surfaces(session: SessionDep, _: Reader) -> list[SurfaceRead]:
     """List surfaces with their cross-validation."""
-    return [_surface(s) for s in list_surfaces(session)]
+    return [surface_read(s) for s in list_surfaces(session)]
 
 
 @router.get("/surfaces/{surface_id}", summary="A surface with its cross-validation")
 def surface(surface_id: DbId, session: SessionDep, _: Reader) -> SurfaceRead:
     """Return one surface."""
-    return _surface(get_surface(session, surface_id))
+    return surface_read(get_surface(session, surface_id))
 
 
 @router.get(
@@ -127,20 +100,7 @@ def surface_cells(
     """
     s = get_surface(session, surface_id)
     cells = grid_cells_geojson(surface_grid(s), read_values(surface_path(settings, s)))
-    return JSONResponse({**cells, "surface": _surface(s).model_dump(mode="json")})
-
-
-def _attribution(a: Attribution) -> dict[str, Any]:
-    return {
-        "value": round(a.value, 4),
-        "applicable": a.applicable,
-        "reason": a.reason,
-        "stations": list(a.stations),
-        "hours_considered": a.hours_considered,
-        "mean_excess": None if a.mean_excess is None else round(a.mean_excess, 1),
-        "rules": vars(a.rules),
-        "hours": [h.as_dict() for h in a.hours],
-    }
+    return JSONResponse({**cells, "surface": surface_read(s).model_dump(mode="json")})
 
 
 @router.get(
@@ -148,19 +108,16 @@ def _attribution(a: Attribution) -> dict[str, Any]:
     summary="Who was upwind: the air signal of a lead",
     response_model_exclude_unset=True,  # not applicable: only lead, applicable and reason
 )
-def lead_air(
-    lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: Analyst
-) -> LeadAttribution:
+def lead_air(lead: AnalysedLead, session: SessionDep, settings: SettingsDep) -> LeadAttribution:
     """Return the attribution of a lead with every evidence hour."""
-    lead = get_lead(session, lead_id=lead_id, user=caller.user)
     found = lead_attribution(session, lead=lead, settings=settings)
     if found is None:
         return LeadAttribution(
-            lead=lead_id,
+            lead=lead.id,
             applicable=False,
             reason="不适用：非大气污染类线索或无站点 (not an air-pollution lead, or no stations)",
         )
-    return LeadAttribution.model_validate({"lead": lead_id, **_attribution(found)})
+    return LeadAttribution.model_validate({"lead": lead.id, **attribution_fields(found)})
 
 
 @router.get(
@@ -182,30 +139,7 @@ def hotspots(
     Up to 50,000 features: answered as built, not re-validated (tests check the schema).
     """
     found = list_hotspots(session, bbox=bbox, start=start, end=end, limit=limit)
-    return JSONResponse(
-        {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "id": h.id,
-                    "geometry": {"type": "Point", "coordinates": list(to_shape(h.geom).coords[0])},
-                    "properties": {
-                        "id": h.id,
-                        "acquired_at": h.acquired_at.isoformat(),
-                        "instrument": h.instrument,
-                        "satellite": h.satellite,
-                        "confidence": h.confidence_raw,
-                        "confidence_class": h.confidence_class,
-                        "frp_mw": h.frp,
-                        "evidence_id": h.evidence_id,
-                        "rule": h.properties.get("rule"),
-                    },
-                }
-                for h in found
-            ],
-        }
-    )
+    return JSONResponse(hotspot_collection(found))
 
 
 @router.get("/hotspots/{hotspot_id}/attribution", summary="The air signal of a hotspot")
@@ -215,4 +149,4 @@ def hotspot_air(
     """Return the attribution of a detection as a straw-burning source."""
     h = get_hotspot(session, hotspot_id)
     found = hotspot_attribution(session, hotspot=h, settings=settings)
-    return HotspotAttribution.model_validate({"hotspot": hotspot_id, **_attribution(found)})
+    return HotspotAttribution.model_validate({"hotspot": hotspot_id, **attribution_fields(found)})

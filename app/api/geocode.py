@@ -80,7 +80,7 @@ def geocode_batch(
                 },
             )
             keep = True
-            return accepted(JobRead.model_validate(job))
+            return accepted(job)
         lons, lats = to_wgs84_coords(system, points.xs, points.ys)
         result = geocode_points(
             session,

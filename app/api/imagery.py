@@ -1,12 +1,10 @@
-"""Imagery: upload (a job), STAC Items, originals and COGs, tiles, statistics, change
-detections and remediation re-checks."""
+"""Imagery: upload (a job), STAC Items, originals and COGs, tiles, statistics."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from geoalchemy2.shape import to_shape
-from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
 from app.deps import BBoxDep, DbId, Offset, SessionDep, SettingsDep
@@ -15,12 +13,7 @@ from app.http.responses import GEOJSON, accepted, media
 from app.http.routing import TransactionRoute
 from app.schemas.common import Instant
 from app.schemas.imagery import (
-    ChangeDetectionCreate,
-    ChangeDetectionRead,
-    ChangePolygonRead,
     IndexName,
-    RecheckCreate,
-    RecheckRead,
     StacItem,
     StacItemCollection,
     Statistics,
@@ -32,19 +25,10 @@ from app.services import jobs as job_service
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.files.uploads import discard_upload, save_upload
 from app.services.imagery import catalog
-from app.services.imagery.change import (
-    ChangeRequest,
-    check_request,
-    polygons_of,
-    visible_evidence_leads,
-)
 from app.services.imagery.ingest import ImageUpload, precheck
-from app.services.imagery.rechecks import check_recheck, list_rechecks
-from app.services.leads.workflow import get_lead
 from app.services.places.geocode import resolve_input
 from app.settings import Settings
 from geo.imagery.tiles import TileOutside, render_tile, statistics, tilejson, zoom_range
-from models import ChangeDetection, User
 
 router = APIRouter(prefix="/api/v1", tags=["imagery"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("imagery:read", "admin", "prosecutor"))]
@@ -110,7 +94,7 @@ def upload_image(
     except BaseException:
         discard_upload(path)
         raise
-    return accepted(JobRead.model_validate(job))
+    return accepted(job)
 
 
 @router.get(
@@ -307,132 +291,3 @@ def post_statistics(
     except TileOutside as exc:
         raise Invalid(f"the geometry does not meet image {image_id}") from exc
     return Statistics(image_id=image.id, index=body.index, bands=stats)
-
-
-@router.post(
-    "/change-detections",
-    status_code=202,
-    summary="Detect change between two images (a job); changes in protected zones become evidence",
-    response_model=JobRead,
-)
-def create_change_detection(
-    body: ChangeDetectionCreate, session: SessionDep, caller: Writer
-) -> JSONResponse:
-    """Check the pair (same area, later after image, index available) and queue the job."""
-    req = ChangeRequest(**body.model_dump())
-    check_request(session, req)
-    job = job_service.create_job(
-        session,
-        kind="change_detection",
-        created_by=caller.user,
-        params={"request": body.model_dump(), "user_id": caller.user.id},
-    )
-    return accepted(JobRead.model_validate(job))
-
-
-def _detection_read(
-    session: SessionDep, detection: ChangeDetection, user: User
-) -> ChangeDetectionRead:
-    """A detection as `user` may see it: polygons and figures (imagery is shared by the
-    platform's procuratorates), but only the evidence and leads of leads they may see."""
-    polygons = polygons_of(session, detection.id)
-    items = visible_evidence_leads(session, user, polygons)
-    summary = {
-        **detection.summary,
-        "evidence": [e for e in detection.summary.get("evidence", []) if e in items],
-        "leads": sorted(set(items.values())),
-    }
-    return ChangeDetectionRead(
-        id=detection.id,
-        before_id=detection.before_id,
-        after_id=detection.after_id,
-        index=detection.index,
-        threshold=detection.threshold,
-        min_area_m2=detection.min_area_m2,
-        direction=detection.direction,
-        summary=summary,
-        created_at=detection.created_at,
-        polygons=[
-            ChangePolygonRead(
-                id=p.id,
-                geometry=mapping(to_shape(p.geom)),
-                area_ha=p.area_ha,
-                mean_change=p.mean_change,
-                pixels=p.pixels,
-                confidence=p.confidence,
-                confirmations=p.confirmations,
-                zones=p.zones,
-                category=p.category,
-                evidence_id=p.evidence_id if p.evidence_id in items else None,
-                lead_id=items.get(p.evidence_id) if p.evidence_id else None,
-            )
-            for p in polygons
-        ],
-    )
-
-
-@router.get(
-    "/change-detections",
-    summary="Change detections, newest first",
-    response_model=list[ChangeDetectionRead],
-)
-def list_change_detections(
-    session: SessionDep,
-    caller: Reader,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Offset = 0,
-) -> list[ChangeDetectionRead]:
-    """Each detection with its polygons."""
-    rows = (
-        session.query(ChangeDetection)
-        .order_by(ChangeDetection.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return [_detection_read(session, d, caller.user) for d in rows]
-
-
-@router.get(
-    "/change-detections/{detection_id}",
-    summary="A change detection and its polygons",
-    response_model=ChangeDetectionRead,
-)
-def get_change_detection(
-    detection_id: DbId, session: SessionDep, caller: Reader
-) -> ChangeDetectionRead:
-    """Parameters, grid, summary and every change polygon with what it became."""
-    detection = session.get(ChangeDetection, detection_id)
-    if detection is None:
-        raise NotFound(f"no change detection {detection_id}")
-    return _detection_read(session, detection, caller.user)
-
-
-@router.post(
-    "/leads/{lead_id}/rechecks",
-    status_code=202,
-    summary="Re-check a lead's changed areas on a newer image (a job)",
-    response_model=JobRead,
-)
-def create_recheck(
-    lead_id: DbId, body: RecheckCreate, session: SessionDep, caller: Writer
-) -> JSONResponse:
-    """Check the lead has change polygons the image covers, then queue the re-check."""
-    check_recheck(session, user=caller.user, lead_id=lead_id, after_id=body.after)
-    job = job_service.create_job(
-        session,
-        kind="imagery_recheck",
-        created_by=caller.user,
-        params={"lead_id": lead_id, "after": body.after, "user_id": caller.user.id},
-    )
-    return accepted(JobRead.model_validate(job))
-
-
-@router.get(
-    "/leads/{lead_id}/rechecks",
-    summary="A lead's remediation re-checks, newest first",
-    response_model=list[RecheckRead],
-)
-def get_rechecks(lead_id: DbId, session: SessionDep, caller: Reader) -> list[RecheckRead]:
-    """Each re-check with the restored fraction overall and per changed area."""
-    lead = get_lead(session, user=caller.user, lead_id=lead_id)
-    return [RecheckRead.model_validate(r) for r in list_rechecks(session, lead.id)]

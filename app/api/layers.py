@@ -140,7 +140,7 @@ def upload_layer(
                 "options": {k: v for k, v in vars(options).items()},
             },
         )
-        return accepted(JobRead.model_validate(job))
+        return accepted(job)
     try:
         version = service.import_layer(
             session,

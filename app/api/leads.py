@@ -1,131 +1,50 @@
 """Leads (线索): list, read with evidence and explanation, workflow, assignment."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from fastapi.encoders import jsonable_encoder
-from geoalchemy2.shape import to_shape
-from pydantic import BaseModel, Field
-from shapely.geometry import mapping
 
 from app.auth import Allow, Principal
-from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep
+from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep, lead_visible_to
 from app.errors import Invalid
 from app.http.responses import GEOJSON, GeoJSONResponse, media
 from app.http.routing import TransactionRoute
-from app.schemas.common import Day, DbInt, Instant
-from app.schemas.labels import Label
+from app.presenters.leads import lead_collection, lead_read, lead_summary, weights_read
+from app.schemas.common import Instant
+from app.schemas.lead_actions import (
+    AssignRequest,
+    MergeRequest,
+    SplitRequest,
+    TransitionRequest,
+    WeightsRequest,
+)
 from app.schemas.leads import (
-    EvidenceRead,
     FindingCreate,
     FindingRead,
-    FollowUpRequest,
     LeadCollection,
     LeadMap,
     LeadRead,
     LeadSummary,
-    NextStepRead,
-    OverdueSuggestion,
-    ReplyRequest,
-    ServiceRequest,
-    SuggestionRead,
-    TimelineEntry,
     WeightsRead,
 )
-from app.services.access import acts_for
-from app.services.audit import history
 from app.services.dossiers.lead_file import make_dossier, now_stamp
 from app.services.files.evidence_store import LocalEvidenceStore
-from app.services.leads.build import evidence_of, list_weights, new_weights
-from app.services.leads.findings import findings_of, record_finding
+from app.services.leads.build import list_weights, new_weights
+from app.services.leads.findings import record_finding
 from app.services.leads.map_view import lead_map
 from app.services.leads.regroup import merge, split
-from app.services.leads.steps import StepDetails, current_bases, next_steps
-from app.services.leads.workflow import (
-    LeadFilter,
-    assign,
-    get_lead,
-    list_leads,
-    overdue,
-    record_follow_up,
-    record_reply,
-    record_service,
-    suggestions_of,
-    transition,
-)
+from app.services.leads.steps import StepDetails
+from app.services.leads.workflow import LeadFilter, assign, list_leads, transition
 from models import Lead
-from rules.categories import CATEGORIES
-from rules.workflow import STATUS_LABELS, allowed_from
 
 router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 # Partners read the leads shared with them (app/services/access.py), and nothing else here.
-SharedReader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin", "partner"))]
+shared_read = Allow("leads:read", "prosecutor", "admin", "partner")
+SharedReader = Annotated[Principal, Depends(shared_read)]
+SharedLead = Annotated[Lead, Depends(lead_visible_to(shared_read))]
 Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
 Admin = Annotated[Principal, Depends(Allow("leads:write", "admin"))]
-
-
-class TransitionRequest(BaseModel):
-    """Move a lead to another state."""
-
-    to: str = Field(examples=["triaged"])
-    note: str = Field(min_length=1, max_length=5000)
-    agency: str | None = Field(None, description="for suggestion_issued: the agency addressed")
-    agency_level: Literal["national", "provincial", "city", "county", "township"] | None = Field(
-        None,
-        description="for suggestion_issued: the agency's level; a procuratorate at another "
-        "level gets the jurisdiction note of 办案规则 art. 13",
-    )
-    urgent: bool = Field(False, description="for suggestion_issued: 15-day reply period")
-    served_on: Day | None = Field(
-        None, description="for suggestion_issued: the day the agency received it (default today)"
-    )
-    path: str | None = Field(
-        None,
-        description="for case_filed: the case path: administrative, civil or "
-        "criminal_incidental",
-        examples=["administrative"],
-    )
-    on: Day | None = Field(
-        None,
-        description="for consultation: the day of the consultation; for public_notice: the day "
-        "the notice was published (default today, China Standard Time)",
-    )
-    plaintiff: str | None = Field(
-        None,
-        max_length=200,
-        description="for support_suit: the organisation entitled to sue that sued",
-    )
-
-
-class AssignRequest(BaseModel):
-    """Assign a lead to a prosecutor."""
-
-    assignee_id: DbInt
-    note: str = Field("", max_length=5000)
-
-
-def lead_summary(lead: Lead) -> LeadSummary:
-    """A lead as listed."""
-    zh, en = STATUS_LABELS[lead.status]
-    cat = CATEGORIES[lead.category]
-    point = to_shape(lead.geom).representative_point()
-    return LeadSummary(
-        id=lead.id,
-        category=lead.category,
-        category_label=Label(zh=cat.zh, en=cat.en),
-        status=lead.status,
-        status_label=Label(zh=zh, en=en),
-        score=lead.score,
-        org_id=lead.org_id,
-        assignee_id=lead.assignee_id,
-        lon=point.x,
-        lat=point.y,
-        first_evidence_at=lead.first_evidence_at,
-        last_evidence_at=lead.last_evidence_at,
-        path=lead.path,
-        allowed_transitions=list(allowed_from(lead.status, lead.path)),
-    )
 
 
 def lead_filter(
@@ -179,25 +98,7 @@ def leads(
     response.headers["X-Total-Count"] = str(total)
     if format == "json":
         return [lead_summary(lead) for lead in found]
-    features = [
-        {
-            "type": "Feature",
-            "id": lead.id,
-            "geometry": mapping(to_shape(lead.geom)),
-            # model_dump, then the encoder: the times as before (isoformat, +00:00)
-            "properties": jsonable_encoder(lead_summary(lead).model_dump()),
-        }
-        for lead in found
-    ]
-    return GeoJSONResponse(
-        {
-            "type": "FeatureCollection",
-            "numberMatched": total,
-            "numberReturned": len(features),
-            "features": features,
-        },
-        headers={"X-Total-Count": str(total)},
-    )
+    return GeoJSONResponse(lead_collection(found, total), headers={"X-Total-Count": str(total)})
 
 
 @router.get(
@@ -223,46 +124,9 @@ def leads_map(
     summary="A lead with evidence, score, legal bases, timeline",
     response_model_exclude_unset=True,  # a score entry has `details` only when it has some
 )
-def lead(lead_id: DbId, session: SessionDep, caller: SharedReader) -> LeadRead:
+def lead(found: SharedLead, session: SessionDep, caller: SharedReader) -> LeadRead:
     """Return one lead with everything a prosecutor needs to triage it."""
-    found = get_lead(session, user=caller.user, lead_id=lead_id)
-    return LeadRead.model_validate(
-        {
-            **lead_summary(found).model_dump(),
-            "geometry": mapping(to_shape(found.geom)),
-            "score_breakdown": found.score_breakdown,
-            "weights_version": found.weights_version,
-            "merged_into_id": found.merged_into_id,
-            "legal_bases": current_bases(session, found),
-            "geocode": found.geocode,
-            "consultation": found.consultation,
-            "notice_start": found.notice_start,
-            "notice_end": found.notice_end,
-            "notice_plaintiff": found.notice_plaintiff,
-            "next_steps": [
-                NextStepRead(
-                    to=n.to,
-                    label=Label(zh=STATUS_LABELS[n.to][0], en=STATUS_LABELS[n.to][1]),
-                    possible_from=n.possible_from,
-                    ready=n.ready,
-                    reason=n.reason,
-                )
-                for n in next_steps(session, lead=found, role=caller.user.role)
-            ],
-            "evidence": [EvidenceRead(**e) for e in evidence_of(session, lead=found)],
-            "suggestions": [
-                SuggestionRead.model_validate(s) for s in suggestions_of(session, lead=found)
-            ],
-            "findings": [
-                FindingRead.model_validate(f) for f in findings_of(session, lead_id=found.id)
-            ],
-            "may_act": acts_for(session, caller.user, found.org_id),
-            "timeline": [
-                TimelineEntry(at=e.at, actor=e.actor, action=e.action, change=e.change, hash=e.hash)
-                for e in history(session, lead_id=found.id)
-            ],
-        }
-    )
+    return lead_read(session, found, caller.user)
 
 
 @router.post(
@@ -352,21 +216,6 @@ def dossier(lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: R
     )
 
 
-class MergeRequest(BaseModel):
-    """Merge `source` into `target`."""
-
-    target: DbInt
-    source: DbInt
-    note: str = Field(min_length=1, max_length=5000)
-
-
-class SplitRequest(BaseModel):
-    """Split evidence out of a lead into a new one."""
-
-    evidence_ids: list[DbInt] = Field(min_length=1, max_length=10_000)
-    note: str = Field(min_length=1, max_length=5000)
-
-
 @router.post("/leads/merge", summary="Merge two leads (the source becomes a duplicate)")
 def merge_leads(
     req: MergeRequest, session: SessionDep, settings: SettingsDep, caller: Writer
@@ -401,100 +250,13 @@ def split_lead(
     )
 
 
-class WeightsRequest(BaseModel):
-    """A new version of the scoring weights."""
-
-    weights: dict[str, Annotated[float, Field(allow_inf_nan=False)]]
-    note: str = Field("", max_length=5000)
-
-
 @router.get("/score-weights", summary="Scoring weights, newest version first")
 def weights(session: SessionDep, caller: Reader) -> list[WeightsRead]:
     """List every version of the weights."""
-    return [
-        WeightsRead(version=w.id, weights=w.weights, note=w.note, created_at=w.created_at)
-        for w in list_weights(session)
-    ]
+    return [weights_read(w) for w in list_weights(session)]
 
 
 @router.post("/score-weights", status_code=201, summary="Add a weights version (admins)")
 def add_weights(req: WeightsRequest, session: SessionDep, caller: Admin) -> WeightsRead:
     """Store new weights; leads are re-scored with them when their evidence next changes."""
-    w = new_weights(session, user=caller.user, weights=req.weights, note=req.note)
-    return WeightsRead(version=w.id, weights=w.weights, note=w.note, created_at=w.created_at)
-
-
-@router.get("/suggestions/overdue", summary="Procuratorial suggestions past their deadline")
-def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSuggestion]:
-    """List suggestions whose agency has not replied in time."""
-    return [
-        OverdueSuggestion(
-            id=s.id,
-            lead_id=lead.id,
-            agency=s.agency,
-            issued_at=s.issued_at,
-            due_at=s.due_at,
-            urgent=s.urgent,
-        )
-        for s, lead in overdue(session, user=caller.user)
-    ]
-
-
-@router.post(
-    "/suggestions/{suggestion_id}/service",
-    summary="Record the day the agency received a suggestion (its reply period runs from there)",
-)
-def suggestion_service(
-    suggestion_id: DbId,
-    req: ServiceRequest,
-    session: SessionDep,
-    settings: SettingsDep,
-    caller: Writer,
-) -> SuggestionRead:
-    """The deadline is recomputed: two months (15 days if urgent) to the end of the day, CST."""
-    return SuggestionRead.model_validate(
-        record_service(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            served_on=req.served_on,
-            closed=settings.non_working_days(),
-        )
-    )
-
-
-@router.post("/suggestions/{suggestion_id}/reply", summary="Record the agency's written reply")
-def suggestion_reply(
-    suggestion_id: DbId, req: ReplyRequest, session: SessionDep, caller: Writer
-) -> SuggestionRead:
-    """Once per suggestion; the suggestion is then no longer overdue."""
-    return SuggestionRead.model_validate(
-        record_reply(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            replied_on=req.replied_on,
-            content=req.content,
-            complied=req.complied,
-        )
-    )
-
-
-@router.post(
-    "/suggestions/{suggestion_id}/follow-ups",
-    status_code=201,
-    summary="Record a follow-up review (跟进监督) of a replied suggestion",
-)
-def suggestion_follow_up(
-    suggestion_id: DbId, req: FollowUpRequest, session: SessionDep, caller: Writer
-) -> SuggestionRead:
-    """Whether the agency really acted, after its reply."""
-    return SuggestionRead.model_validate(
-        record_follow_up(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            note=req.note,
-            remedied=req.remedied,
-        )
-    )
+    return weights_read(new_weights(session, user=caller.user, weights=req.weights, note=req.note))

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth import Allow, Principal
-from app.deps import DbId, SessionDep, SettingsDep
+from app.deps import DbId, SessionDep, SettingsDep, lead_visible_to
 from app.errors import NotFound
 from app.http.routing import TransactionRoute
 from app.schemas.partners import (
@@ -20,15 +20,16 @@ from app.schemas.partners import (
     ShareCreate,
     ShareRead,
 )
-from app.services.leads.workflow import get_lead
 from app.services.partners import joint, shares
 from app.services.partners import referrals as service
-from models import Organisation, Referral
+from models import Lead, Organisation, Referral
 
 router = APIRouter(prefix="/api/v1", tags=["partners"], route_class=TransactionRoute)
 Referrer = Annotated[Principal, Depends(Allow("referrals:write", "prosecutor", "admin"))]
 Answerer = Annotated[Principal, Depends(Allow("referrals:write", "partner", "prosecutor", "admin"))]
-Reader = Annotated[Principal, Depends(Allow("leads:read", "partner", "prosecutor", "admin"))]
+read = Allow("leads:read", "partner", "prosecutor", "admin")
+Reader = Annotated[Principal, Depends(read)]
+ReadableLead = Annotated[Lead, Depends(lead_visible_to(read))]
 Admin = Annotated[Principal, Depends(Allow("users:write", "admin"))]
 
 
@@ -140,10 +141,9 @@ def add_handler(
 
 
 @router.get("/leads/{lead_id}/organisations", summary="A lead's handling organisations")
-def list_handlers(lead_id: DbId, session: SessionDep, caller: Reader) -> list[HandlerRead]:
+def list_handlers(lead: ReadableLead, session: SessionDep) -> list[HandlerRead]:
     """The lead organisation first, then the co-handlers."""
-    get_lead(session, user=caller.user, lead_id=lead_id)
-    return _handlers(session, lead_id)
+    return _handlers(session, lead.id)
 
 
 def _handlers(session: SessionDep, lead_id: int) -> list[HandlerRead]:

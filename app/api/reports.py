@@ -13,27 +13,19 @@ from fastapi import (
     Response,
     UploadFile,
 )
-from geoalchemy2.shape import to_shape
 
 from app.auth import Allow, Principal
 from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.errors import TooLarge
 from app.http.routing import TransactionRoute
+from app.presenters.reports import report_read
 from app.schemas.common import Instant
-from app.schemas.reports import LocationRead, PhotoRead, ReportRead
-from app.services.access import visible_duplicates
+from app.schemas.reports import ReportRead
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.reports.intake import PhotoUpload, ReportInput, create_report
-from app.services.reports.queries import (
-    get_report,
-    list_reports,
-    organisation_of,
-    photo_file,
-    report_status,
-)
+from app.services.reports.queries import get_report, list_reports, photo_file
 from app.settings import Settings
-from models import Report, ReportPhoto, User
-from rules.categories import CATEGORIES, STATUS_WORDS
+from rules.categories import CATEGORIES
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=TransactionRoute)
 Submitter = Annotated[Principal, Depends(Allow("reports:write", "volunteer", "admin"))]
@@ -45,57 +37,6 @@ Reader = Annotated[
 def store_of(settings: Settings) -> LocalEvidenceStore:
     """The evidence store configured for this service."""
     return LocalEvidenceStore(settings.evidence_dir)
-
-
-def report_read(
-    session: SessionDep, user: User, report: Report, photos: list[ReportPhoto]
-) -> ReportRead:
-    """Render a report with its photos' links, naming only the duplicates `user` may see."""
-    dup = visible_duplicates(session, user=user, report=report, photos=photos)
-    point = to_shape(report.location)
-    base = f"/api/v1/reports/{report.id}/photos"
-    status = report_status(session, report)
-    zh, en = STATUS_WORDS[status]
-    cat = CATEGORIES[report.category]
-    return ReportRead(
-        id=report.id,
-        status=status,
-        status_text={"zh": zh, "en": en},
-        category=report.category,
-        category_label={"zh": cat.zh, "en": cat.en},
-        description=report.description,
-        location=LocationRead(
-            lon=point.x,
-            lat=point.y,
-            source=report.location_source,
-            accuracy_m=report.accuracy_m,
-            device=report.device_location,
-        ),
-        observed_at=report.observed_at,
-        submitted_at=report.submitted_at,
-        flags=report.flags,
-        organisation=organisation_of(session, report),
-        duplicate_of_report_id=dup.report_id,
-        seen_before=report.duplicate_of_id is not None,
-        geocode=report.geocode,
-        photos=[
-            PhotoRead(
-                n=p.position,
-                sha256=p.sha256,
-                format=p.format,
-                size_bytes=p.size_bytes,
-                width=p.width,
-                height=p.height,
-                taken_at=p.taken_at,
-                exif=p.exif,
-                duplicate_of_photo_id=dup.photo_ids.get(p.id),
-                seen_before=p.duplicate_of_id is not None,
-                url=f"{base}/{p.position}",
-                thumb_url=f"{base}/{p.position}?size=thumb",
-            )
-            for p in photos
-        ],
-    )
 
 
 def _read_photos(files: list[UploadFile], settings: Settings) -> list[PhotoUpload]:

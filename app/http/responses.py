@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app.schemas.jobs import JobRead
+from models import Job
 
 GEOJSON = "application/geo+json"
 
@@ -25,10 +26,10 @@ class GeoJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=False).encode("utf-8")
 
 
-def accepted(job: JobRead) -> JSONResponse:
-    """Answer 202 with a queued job and where to follow it (Location)."""
+def accepted(job: Job) -> JSONResponse:
+    """Answer 202 with a queued job (as JobRead) and where to follow it (Location)."""
     return JSONResponse(
-        job.model_dump(mode="json"),
+        JobRead.model_validate(job).model_dump(mode="json"),
         status_code=202,
         headers={"Location": f"/api/v1/jobs/{job.id}"},
     )

@@ -4,7 +4,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.schemas.common import Day, Instant
 from app.schemas.geojson import PointGeometry, PolygonGeometry
+
+
+class SurfaceCreate(BaseModel):
+    """A PM10 surface to estimate: an area and an hour or a local day."""
+
+    bbox: tuple[float, float, float, float] = Field(examples=[[115.9, 39.7, 116.8, 40.4]])
+    cell_m: float = Field(1000.0, gt=0)
+    hour: Instant | None = Field(None, description="UTC start of the hour")
+    day: Day | None = Field(None, description="local (Beijing) calendar day")
+    pollutant: str = "pm10"
+    method: Literal["auto", "idw", "kriging"] = "auto"
 
 
 class SurfaceRead(BaseModel):

@@ -1,0 +1,97 @@
+"""Procuratorial suggestions (检察建议): overdue replies, service, reply, follow-up reviews."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.auth import Allow, Principal
+from app.deps import DbId, SessionDep, SettingsDep
+from app.http.routing import TransactionRoute
+from app.schemas.leads import (
+    FollowUpRequest,
+    OverdueSuggestion,
+    ReplyRequest,
+    ServiceRequest,
+    SuggestionRead,
+)
+from app.services.leads.workflow import overdue, record_follow_up, record_reply, record_service
+
+router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
+Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
+Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
+
+
+@router.get("/suggestions/overdue", summary="Procuratorial suggestions past their deadline")
+def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSuggestion]:
+    """List suggestions whose agency has not replied in time."""
+    return [
+        OverdueSuggestion(
+            id=s.id,
+            lead_id=lead.id,
+            agency=s.agency,
+            issued_at=s.issued_at,
+            due_at=s.due_at,
+            urgent=s.urgent,
+        )
+        for s, lead in overdue(session, user=caller.user)
+    ]
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/service",
+    summary="Record the day the agency received a suggestion (its reply period runs from there)",
+)
+def suggestion_service(
+    suggestion_id: DbId,
+    req: ServiceRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: Writer,
+) -> SuggestionRead:
+    """The deadline is recomputed: two months (15 days if urgent) to the end of the day, CST."""
+    return SuggestionRead.model_validate(
+        record_service(
+            session,
+            user=caller.user,
+            suggestion_id=suggestion_id,
+            served_on=req.served_on,
+            closed=settings.non_working_days(),
+        )
+    )
+
+
+@router.post("/suggestions/{suggestion_id}/reply", summary="Record the agency's written reply")
+def suggestion_reply(
+    suggestion_id: DbId, req: ReplyRequest, session: SessionDep, caller: Writer
+) -> SuggestionRead:
+    """Once per suggestion; the suggestion is then no longer overdue."""
+    return SuggestionRead.model_validate(
+        record_reply(
+            session,
+            user=caller.user,
+            suggestion_id=suggestion_id,
+            replied_on=req.replied_on,
+            content=req.content,
+            complied=req.complied,
+        )
+    )
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/follow-ups",
+    status_code=201,
+    summary="Record a follow-up review (跟进监督) of a replied suggestion",
+)
+def suggestion_follow_up(
+    suggestion_id: DbId, req: FollowUpRequest, session: SessionDep, caller: Writer
+) -> SuggestionRead:
+    """Whether the agency really acted, after its reply."""
+    return SuggestionRead.model_validate(
+        record_follow_up(
+            session,
+            user=caller.user,
+            suggestion_id=suggestion_id,
+            note=req.note,
+            remedied=req.remedied,
+        )
+    )
