@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import shapely
@@ -12,9 +11,10 @@ from numpy.typing import NDArray
 from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import get_transformer, transform_geometry, utm_epsg_for
+from geo.crs import get_transformer, transform_geometry
 
 FloatArray = NDArray[np.float64]
+ObjectArray = NDArray[np.object_]
 
 _GEOD = Geod(ellps="WGS84")
 _WGS84_A = 6378137.0
@@ -47,44 +47,35 @@ def geodesic_distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
     _require_nonempty(a, b)
     if a.intersects(b):
         return 0.0
-    centre = a.centroid
-    epsg = utm_epsg_for(centre.x, centre.y)
-    line = shapely.shortest_line(
-        _project(a, get_transformer(4326, epsg)), _project(b, get_transformer(4326, epsg))
-    )
-    xs, ys = shapely.get_coordinates(line).T
-    lons, lats = get_transformer(epsg, 4326).transform(xs, ys)
-    _, _, dist = _GEOD.inv(lons[0], lats[0], lons[1], lats[1])
-    return float(dist)
+    return float(pair_distances_m(np.array([a], dtype=object), np.array([b], dtype=object))[0])
 
 
-def distances_m(point_lons: Any, point_lats: Any, geom: BaseGeometry) -> FloatArray:
-    """Return metres from each WGS-84 point to `geom` (0 inside, NaN for non-finite points)."""
-    _require_nonempty(geom)
-    lons, lats = np.broadcast_arrays(
-        np.asarray(point_lons, dtype=np.float64), np.asarray(point_lats, dtype=np.float64)
-    )
-    out = np.full(lons.shape, np.nan)
-    valid = np.isfinite(lons) & np.isfinite(lats)
-    if not valid.any():
+def pair_distances_m(items: ObjectArray, targets: ObjectArray) -> FloatArray:
+    """Return metres between items[k] and targets[k], WGS-84 geometries, for every k.
+
+    Each pair is measured as geodesic_distance_m measures it (nearest points in the UTM zone
+    of the item's centroid, then the geodesic between them), without its intersection test:
+    callers know which pairs meet. The work is vectorised: one projection per zone.
+    """
+    out = np.zeros(len(items))
+    if not len(items):
         return out
-    vlons, vlats = lons[valid], lats[valid]
-    # Containment is tested in lon/lat, exactly as geodesic_distance_m does.
-    inside = shapely.intersects(shapely.points(vlons, vlats), geom)
-    dist = np.zeros(vlons.shape)
-    if not inside.all():
-        centre = geom.centroid
-        epsg = utm_epsg_for(centre.x, centre.y)
-        olons, olats = vlons[~inside], vlats[~inside]
-        xs, ys = get_transformer(4326, epsg).transform(olons, olats)
+    centres = shapely.get_coordinates(shapely.centroid(items))
+    zones = (centres[:, 0] + 180.0) // 6.0 % 60 + 1
+    epsgs = np.where(centres[:, 1] >= 0, 32600, 32700) + zones.astype(np.int64)
+    for epsg in np.unique(epsgs).tolist():
+        sel = np.flatnonzero(epsgs == epsg)
+        forward = get_transformer(4326, epsg)
+
+        def project(coords: FloatArray, fwd: Transformer = forward) -> FloatArray:
+            return np.column_stack(fwd.transform(coords[:, 0], coords[:, 1]))
+
         lines = shapely.shortest_line(
-            shapely.points(xs, ys), _project(geom, get_transformer(4326, epsg))
+            shapely.transform(items[sel], project), shapely.transform(targets[sel], project)
         )
-        # Each line is (point, nearest point on geom); only the far ends need unprojecting.
-        ends = shapely.get_coordinates(shapely.get_point(lines, 1))
-        elons, elats = get_transformer(epsg, 4326).transform(ends[:, 0], ends[:, 1])
-        _, _, dist[~inside] = _GEOD.inv(olons, olats, elons, elats)
-    out[valid] = dist
+        ends = shapely.get_coordinates(lines)  # two per line: item side, target side
+        lons, lats = get_transformer(epsg, 4326).transform(ends[:, 0], ends[:, 1])
+        _, _, out[sel] = _GEOD.inv(lons[0::2], lats[0::2], lons[1::2], lats[1::2])
     return out
 
 
@@ -107,6 +98,22 @@ def degree_margin(lat: float, metres: float) -> tuple[float, float]:
     far_lat = min(abs(lat) + dlat, _MAX_MARGIN_LAT)
     dlon = min(metres / _metres_per_degree(far_lat)[0] * _MARGIN_WIDEN, 180.0)
     return dlon, dlat
+
+
+def degree_margins(lats: FloatArray, metres: float) -> tuple[FloatArray, FloatArray]:
+    """degree_margin for many latitudes at once, as (dlon, dlat) arrays."""
+    dlat = degree_margin(0.0, metres)[1]  # the same bound at every latitude
+    phi = np.radians(np.minimum(np.abs(lats) + dlat, _MAX_MARGIN_LAT))
+    w = np.sqrt(1.0 - _WGS84_E2 * np.sin(phi) ** 2)
+    east = math.radians(1.0) * _WGS84_A / w * np.cos(phi)
+    return np.minimum(metres / east * _MARGIN_WIDEN, 180.0), np.full(np.shape(lats), dlat)
+
+
+def windows(items: ObjectArray, metres: float) -> ObjectArray:
+    """Each item's bounds grown by at least `metres` on every side, as boxes."""
+    minx, miny, maxx, maxy = shapely.bounds(items).T
+    dlon, dlat = degree_margins(np.maximum(np.abs(miny), np.abs(maxy)), metres)
+    return shapely.box(minx - dlon, miny - dlat, maxx + dlon, maxy + dlat)
 
 
 @lru_cache(maxsize=128)

@@ -1,18 +1,25 @@
 """Compose geocoding answers from the features and jurisdictions an item meets.
 
-Database access lives in the service layer; this module takes geometries and records and
-does the geometry: relations, the administrative chain, metric distances.
+Database access lives in the service layer, the geometry in geo/locate.py; this module
+turns what an item met into its Place: the administrative chain, zones, organisations.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.distance import degree_margin, distances_m, geodesic_distance_m
+from geo.place import (
+    AdminEntry,
+    LayerVersionEntry,
+    NearestEntry,
+    OrgEntry,
+    Place,
+    ZoneEntry,
+)
 from rules.kinds import ADMIN_LEVELS, KINDS
 
 
@@ -45,25 +52,15 @@ class OrgInfo:
 ORG_LEVEL_ORDER = {"county": 0, "city": 1, "province": 2}
 
 
-def relation(item: BaseGeometry, feature: BaseGeometry) -> str:
-    """Name how an item meets a feature: within, on_boundary, contains or overlaps."""
-    if item.within(feature):
-        return "within"
-    if item.touches(feature):
-        return "on_boundary"
-    if item.contains(feature):
-        return "contains"
-    return "overlaps"
-
-
-def admin_chain(features: Sequence[FeatureInfo]) -> list[dict[str, Any]]:
+def admin_chain(features: Sequence[FeatureInfo]) -> list[AdminEntry]:
     """Return the administrative divisions met, from province down to township."""
     admin = [f for f in features if f.kind == "admin_division" and f.level in ADMIN_LEVELS]
     admin.sort(key=lambda f: (ADMIN_LEVELS.index(f.level or ""), f.code or ""))
     return [
-        {"level": f.level, "name": f.name, "code": f.code, "layer": f.layer, "feature_id": f.id}
+        {"level": f.level or "", "name": f.name, "code": f.code, "layer": f.layer,
+         "feature_id": f.id}
         for f in admin
-    ]
+    ]  # fmt: skip
 
 
 def zone_sort_key(f: FeatureInfo) -> tuple[bool, int, str, int, str, str]:
@@ -86,18 +83,13 @@ def zone_sort_key(f: FeatureInfo) -> tuple[bool, int, str, int, str, str]:
     )
 
 
-def zone_label(f: FeatureInfo) -> str:
-    """A zone as one compact text: kind/level/name."""
-    return f"{f.kind}/{f.level or ''}/{f.name or ''}"
-
-
-def zone_entries(hits: Sequence[tuple[FeatureInfo, str]]) -> list[dict[str, Any]]:
+def zone_entries(hits: Sequence[tuple[FeatureInfo, str]]) -> list[ZoneEntry]:
     """Return the non-administrative features met, protected ones first."""
     zones = sorted(
         (pair for pair in hits if pair[0].kind != "admin_division"),
         key=lambda pair: zone_sort_key(pair[0]),
     )
-    out = []
+    out: list[ZoneEntry] = []
     for f, rel in zones:
         spec = KINDS.get(f.kind)
         out.append(
@@ -118,67 +110,6 @@ def zone_entries(hits: Sequence[tuple[FeatureInfo, str]]) -> list[dict[str, Any]
     return out
 
 
-def nearest(
-    item: BaseGeometry, candidates: Sequence[tuple[FeatureInfo, BaseGeometry]], max_m: float
-) -> tuple[FeatureInfo, float] | None:
-    """Return the candidate nearest to item within max_m metres, with its distance."""
-    best: tuple[FeatureInfo, float] | None = None
-    for info, geom in candidates:
-        d = geodesic_distance_m(item, geom)
-        if d <= max_m and (best is None or d < best[1]):
-            best = (info, d)
-    return best
-
-
-def nearest_for_points(
-    lons: np.ndarray, lats: np.ndarray, candidates: Sequence[BaseGeometry], max_m: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each point, the index of the nearest candidate within max_m and its distance.
-
-    Points with none within max_m get index -1 and distance NaN. Each candidate is measured
-    only against the points inside its bounds widened by max_m.
-    """
-    best_idx = np.full(len(lons), -1, dtype=np.int64)
-    best_d = np.full(len(lons), np.inf)
-    for k, geom in enumerate(candidates):
-        minx, miny, maxx, maxy = geom.bounds
-        dlon, dlat = degree_margin(max(abs(miny), abs(maxy)), max_m)
-        near = (
-            (lons >= minx - dlon)
-            & (lons <= maxx + dlon)
-            & (lats >= miny - dlat)
-            & (lats <= maxy + dlat)
-        )
-        if not near.any():
-            continue
-        d = distances_m(lons[near], lats[near], geom)
-        sel = np.flatnonzero(near)
-        better = (d <= max_m) & (d < best_d[sel])
-        best_d[sel[better]] = d[better]
-        best_idx[sel[better]] = k
-    best_d[best_idx < 0] = np.nan
-    return best_idx, best_d
-
-
-def organisations_near(
-    item: BaseGeometry,
-    containing: Sequence[OrgInfo],
-    others: Sequence[tuple[OrgInfo, BaseGeometry]],
-    max_m: float,
-) -> dict[str, Any]:
-    """Return responsible, nearby and partner organisations and the cross-boundary flag."""
-    inside = {o.id for o in containing}
-    nearby = []
-    for org, geom in others:
-        if org.id in inside:
-            continue
-        d = geodesic_distance_m(item, geom)
-        if d <= max_m:
-            nearby.append((org, d))
-    nearby.sort(key=lambda pair: (pair[1], pair[0].code))
-    return org_answer(containing, nearby)
-
-
 def org_roles(
     containing: Sequence[OrgInfo], nearby: Sequence[tuple[OrgInfo, float]]
 ) -> tuple[list[OrgInfo], list[tuple[OrgInfo, float]], bool]:
@@ -191,16 +122,69 @@ def org_roles(
     return responsible, partners, roles == {"own", "partner"}
 
 
-def org_answer(
-    containing: Sequence[OrgInfo], nearby: Sequence[tuple[OrgInfo, float]]
-) -> dict[str, Any]:
-    """The organisations part of a geocoding answer (see org_roles)."""
+class OrgAnswer(TypedDict):
+    """The organisations part of a Place."""
+
+    responsible_organisations: list[OrgEntry]
+    nearby_organisations: list[OrgEntry]
+    partner_organisations: list[OrgEntry]
+    cross_boundary: bool
+
+
+def org_entry(o: OrgInfo, distance_m: float | None = None) -> OrgEntry:
+    """An organisation as a Place lists it, with its distance when it has one."""
+    entry = cast(OrgEntry, asdict(o))
+    if distance_m is not None:
+        entry["distance_m"] = distance_m
+    return entry
+
+
+def org_answer(containing: Sequence[OrgInfo], nearby: Sequence[tuple[OrgInfo, float]]) -> OrgAnswer:
+    """The organisations part of a geocoding answer (see org_roles); `nearby` in order of
+    distance, then code."""
     responsible, partners, cross = org_roles(containing, nearby)
     return {
-        "responsible_organisations": [asdict(o) for o in responsible],
-        "nearby_organisations": [dict(asdict(o), distance_m=round(d, 1)) for o, d in nearby],
-        "partner_organisations": [dict(asdict(o), distance_m=d) for o, d in partners],
+        "responsible_organisations": [org_entry(o) for o in responsible],
+        "nearby_organisations": [org_entry(o, round(d, 1)) for o, d in nearby],
+        "partner_organisations": [org_entry(o, d) for o, d in partners],
         "cross_boundary": cross,
+    }
+
+
+def nearest_entry(found: tuple[FeatureInfo, float] | None) -> NearestEntry | None:
+    """The nearest feature of a kind as a Place lists it (metres to 0.1 m)."""
+    if found is None:
+        return None
+    f, d = found
+    return {"name": f.name, "level": f.level, "layer": f.layer, "feature_id": f.id,
+            "distance_m": round(d, 1)}  # fmt: skip
+
+
+def compose_place(
+    geometry: dict[str, Any],
+    hits: Sequence[tuple[FeatureInfo, str]],
+    containing: Sequence[OrgInfo],
+    nearby: Sequence[tuple[OrgInfo, float]],
+    nearest: Mapping[str, tuple[FeatureInfo, float] | None],
+    *,
+    layers: list[LayerVersionEntry],
+    partner_distance_m: float,
+    nearest_max_m: float,
+) -> Place:
+    """The Place of an item (a GeoJSON geometry) from what it met and what lies near it."""
+    orgs = org_answer(containing, sorted(nearby, key=lambda pair: (pair[1], pair[0].code)))
+    return {
+        "geometry": geometry,
+        "admin": admin_chain([f for f, _ in hits]),
+        "responsible_organisations": orgs["responsible_organisations"],
+        "nearby_organisations": orgs["nearby_organisations"],
+        "partner_organisations": orgs["partner_organisations"],
+        "cross_boundary": orgs["cross_boundary"],
+        "partner_distance_m": partner_distance_m,
+        "zones": zone_entries(hits),
+        "nearest": {kind: nearest_entry(found) for kind, found in nearest.items()},
+        "nearest_max_m": nearest_max_m,
+        "layer_versions": layers,
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from geo.place import ZoneEntry
 from models.base import Base, JSONType, UTCDateTime, geometry_column, utcnow
 
 
@@ -74,7 +75,7 @@ class ChangePolygon(Base):
     pixels: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[str] = mapped_column(String(10))  # low | high | highest
     confirmations: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    zones: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    zones: Mapped[list[ZoneEntry]] = mapped_column(JSONType, default=list)
     category: Mapped[str | None] = mapped_column(String(50))
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_items.id"), index=True)
 

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from geo.place import Place
 from models.base import Base, JSONType, TimestampMixin, UTCDateTime, geometry_column, utcnow
 from rules.workflow import CLOSED_STATUSES, OPEN_STATUSES
 
@@ -45,7 +46,8 @@ class Lead(TimestampMixin, Base):
     score_breakdown: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     weights_version: Mapped[int | None] = mapped_column(Integer)
     legal_bases: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    geocode: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # {} until the lead is geocoded
+    geocode: Mapped[Place | dict[str, Any]] = mapped_column(JSONType, default=dict)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
     first_evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
+from geo.place import Place
 from models.base import Base, JSONType, UTCDateTime, geometry_column, utcnow
 
 REPORT_STATUSES = (
@@ -43,7 +44,7 @@ class Report(Base):
     observed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    geocode: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    geocode: Mapped[Place] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(20), default="received")
     status_note: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))

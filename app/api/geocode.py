@@ -41,7 +41,7 @@ def geocode(
         partner_distance_m=req.partner_distance_m or settings.partner_distance_m,
         nearest_max_m=settings.nearest_max_m,
     )
-    return GeocodeResult(input_crs=str(parse_crs(req.crs)), **result)
+    return GeocodeResult.model_validate({"input_crs": str(parse_crs(req.crs)), **result})
 
 
 @router.post(
@@ -91,7 +91,7 @@ def geocode_batch(
         )
         rows = list(result.rows(points.ids, points.xs, points.ys))
         return BatchResult.model_validate(
-            {"points": len(rows), "rows": rows, "layer_versions": result.layers.versions}
+            {"points": len(rows), "rows": rows, "layer_versions": result.layers}
         )
     finally:
         if not keep:

@@ -59,7 +59,7 @@ def batch_geocode_file(
         writer.writeheader()
         writer.writerows(result.rows(points.ids, points.xs, points.ys))
     tmp.replace(out)
-    return {"points": len(points.ids), "layer_versions": result.layers.versions}
+    return {"points": len(points.ids), "layer_versions": result.layers}
 
 
 @job_kind("geocode_batch")

@@ -1,5 +1,6 @@
 """Imagery schemas: STAC Items, tiles, statistics, change detections, re-checks."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -91,7 +92,7 @@ class ChangePolygonRead(BaseModel):
     pixels: int
     confidence: str
     confirmations: list[dict[str, Any]]
-    zones: list[dict[str, Any]]
+    zones: Sequence[Mapping[str, Any]]
     category: str | None
     evidence_id: int | None
     lead_id: int | None

@@ -1,5 +1,6 @@
 """Report schemas."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -53,5 +54,5 @@ class ReportRead(BaseModel):
         description="the earlier report it repeats; for a volunteer only if it is their own"
     )
     seen_before: bool = Field(description="a report with these photos came in before")
-    geocode: dict[str, Any]
+    geocode: Mapping[str, Any]
     photos: list[PhotoRead]

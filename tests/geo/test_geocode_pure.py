@@ -9,18 +9,17 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon, box
 
+from geo.distance import geodesic_distance_m
 from geo.geocode import (
     FeatureInfo,
     OrgInfo,
     admin_chain,
     as_point,
-    nearest,
-    nearest_for_points,
     org_answer,
-    organisations_near,
-    relation,
     zone_entries,
 )
+from geo.index import Indexed
+from geo.locate import Reference, locate, relations
 
 GEOD = Geod(ellps="WGS84")
 LON0, LAT0 = 115.5, 40.4
@@ -62,7 +61,7 @@ def _strip(west_lon: float) -> Polygon:
     ],
 )
 def test_relation(item: object, expected: str) -> None:
-    assert relation(item, ZONE) == expected
+    assert relations(np.array([item]), np.array([ZONE]))[0] == expected
 
 
 def test_admin_chain_orders_province_to_township() -> None:
@@ -113,64 +112,6 @@ def test_zone_entries_protected_first_and_skip_admin() -> None:
     assert zones[4]["level"] == "big" and zones[4]["version"] == 1
 
 
-def test_nearest_picks_closer_candidate_with_geodesic_distance() -> None:
-    item = Point(LON0, LAT0)
-    near = _feature(1, "water_body", None, "1 km east")
-    far = _feature(2, "water_body", None, "3 km east")
-    lon1, lat1 = _east(1000.0)
-    lon3, _ = _east(3000.0)
-    candidates = [
-        (far, box(lon3, LAT0 - 0.01, lon3 + 0.01, LAT0 + 0.01)),
-        (near, Point(lon1, lat1)),
-    ]
-    info, dist = nearest(item, candidates, max_m=5000.0)
-    assert info == near
-    assert dist == pytest.approx(1000.0, abs=1.0)
-    assert nearest(item, candidates[:1], 5000.0)[1] == pytest.approx(3000.0, abs=1.0)
-    assert nearest(item, candidates, max_m=999.0) is None
-    assert nearest(item, candidates, max_m=2000.0)[0] == near
-    assert nearest(item, [], max_m=5000.0) is None
-    # Inside a candidate: distance 0.
-    assert nearest(Point(lon3 + 0.005, LAT0), candidates, 10.0) == (far, 0.0)
-
-
-def test_nearest_for_points_agrees_with_nearest() -> None:
-    rng = np.random.default_rng(20240601)
-    lons = LON0 + rng.uniform(-0.12, 0.12, 200)
-    lats = LAT0 + rng.uniform(-0.09, 0.09, 200)
-    geoms = [
-        box(115.42, 40.34, 115.46, 40.37),
-        LineString([(115.50, 40.43), (115.55, 40.45), (115.58, 40.42)]),
-        Polygon([(115.52, 40.33), (115.56, 40.33), (115.54, 40.36)]),
-    ]
-    infos = [_feature(k, "water_body", None, f"c{k}") for k in range(3)]
-    max_m = 4000.0
-    idx, dist = nearest_for_points(lons, lats, geoms, max_m)
-    assert idx.shape == dist.shape == (200,)
-    for i in range(200):
-        best = nearest(Point(lons[i], lats[i]), list(zip(infos, geoms, strict=True)), max_m)
-        if best is None:
-            assert idx[i] == -1 and math.isnan(dist[i])
-        else:
-            assert idx[i] == best[0].id
-            assert dist[i] == pytest.approx(best[1], abs=0.01)
-    # The sample exercises every candidate, points inside, and points beyond max_m.
-    assert set(idx.tolist()) == {-1, 0, 1, 2}
-    assert (dist == 0).any() and (dist > 1000).any()
-
-
-def test_nearest_for_points_beyond_max_m() -> None:
-    lon1, lat1 = _east(1000.0)
-    geoms = [Point(lon1, lat1)]
-    lons = np.array([LON0, 118.0, np.nan])
-    lats = np.array([LAT0, 40.4, 40.4])
-    idx, dist = nearest_for_points(lons, lats, geoms, 999.0)
-    assert idx.tolist() == [-1, -1, -1] and np.isnan(dist).all()
-    idx, dist = nearest_for_points(lons, lats, geoms, 1001.0)
-    assert idx.tolist() == [0, -1, -1]
-    assert dist[0] == pytest.approx(1000.0, abs=1.0) and np.isnan(dist[1:]).all()
-
-
 OWN_COUNTY = _org(1, "130730", "own", "county")
 OWN_CITY = _org(2, "130700", "own", "city")
 PARTNER = _org(3, "110119", "partner", "county")
@@ -214,18 +155,68 @@ def test_org_answer_inside_partner_with_own_nearby() -> None:
     assert answer["cross_boundary"] is True
 
 
-def test_organisations_near() -> None:
+def _reference(
+    features: list[tuple[FeatureInfo, object]], orgs: list[tuple[OrgInfo, object]]
+) -> Reference:
+    return Reference(
+        [],
+        Indexed.build([f for f, _ in features], [g for _, g in features],
+                      [f.kind == "water_body" for f, _ in features]),
+        Indexed.build([o for o, _ in orgs], [g for _, g in orgs], [True] * len(orgs)),
+        ("water_body",),
+    )  # fmt: skip
+
+
+def test_locate_nearest_agrees_with_geodesic_distance() -> None:
+    """The nearest water body of each point (within max_m) is the one a geodesic distance to
+    each whole geometry picks, at the same distance; the other kinds are not measured."""
+    rng = np.random.default_rng(20240601)
+    lons = LON0 + rng.uniform(-0.12, 0.12, 200)
+    lats = LAT0 + rng.uniform(-0.09, 0.09, 200)
+    ring = [(115.42 + 0.04 * math.cos(t), 40.35 + 0.03 * math.sin(t))
+            for t in np.linspace(0, 2 * math.pi, 400)[:-1]]  # fmt: skip
+    geoms = [
+        Polygon(ring),  # 399 vertices: seven outline pieces
+        LineString([(115.50, 40.43), (115.55, 40.45), (115.58, 40.42)]),
+        Polygon([(115.52, 40.33), (115.56, 40.33), (115.54, 40.36)]),
+        Point(115.45, 40.45),
+    ]
+    water = [_feature(k, "water_body", None, f"c{k}") for k in range(4)]
+    other = (_feature(9, "wetland", None, "far"), box(115.0, 40.0, 116.0, 41.0))
+    items = np.array([Point(x, y) for x, y in zip(lons, lats, strict=True)])
+    max_m = 4000.0
+    found = locate(items, _reference([*zip(water, geoms, strict=True), other], []),
+                   partner_distance_m=1000.0, nearest_max_m=max_m)  # fmt: skip
+    seen = set()
+    for i, item in enumerate(items):
+        dists = [geodesic_distance_m(item, g) for g in geoms]
+        best = int(np.argmin(dists))
+        near = found.nearest[i][0]
+        if dists[best] > max_m:
+            assert near is None
+        else:
+            assert near is not None and near[0] == best
+            assert near[1] == pytest.approx(dists[best], abs=1e-6)
+            seen.add(best)
+            if near[1] == 0:
+                seen.add(-1)
+    assert seen == {-1, 0, 1, 2, 3}
+
+
+def test_locate_organisations() -> None:
     item = Point(LON0, LAT0)
     lon2, _ = _east(2000.0)
     lon5, _ = _east(5000.0)
     lon20, _ = _east(20000.0)
-    others = [
+    orgs = [
         (OWN_COUNTY, box(LON0 - 0.1, LAT0 - 0.1, LON0 + 0.01, LAT0 + 0.1)),  # containing
         (OWN_OTHER, _strip(lon5)),
         (PARTNER, _strip(lon2)),
         (_org(5, "110100", "partner", "city"), _strip(lon20)),
     ]
-    answer = organisations_near(item, [OWN_COUNTY], others, max_m=10000.0)
+    found = locate(np.array([item]), _reference([], orgs), partner_distance_m=10000.0,
+                   nearest_max_m=1000.0)  # fmt: skip
+    answer = found.place(0)
     nearby = answer["nearby_organisations"]
     assert [o["code"] for o in nearby] == ["110119", "130731"]  # by distance, 20 km dropped
     assert nearby[0]["distance_m"] == pytest.approx(2000.0, abs=1.0)
@@ -233,7 +224,10 @@ def test_organisations_near() -> None:
     assert [o["code"] for o in answer["responsible_organisations"]] == ["130730"]
     assert [p["code"] for p in answer["partner_organisations"]] == ["110119"]
     assert answer["cross_boundary"] is True
-    assert organisations_near(item, [OWN_COUNTY], others, 1000.0)["cross_boundary"] is False
+    assert answer["nearest"] == {"water_body": None}
+    closer = locate(np.array([item]), _reference([], orgs), partner_distance_m=1000.0,
+                    nearest_max_m=1000.0)  # fmt: skip
+    assert closer.place(0)["cross_boundary"] is False
 
 
 def test_as_point() -> None:

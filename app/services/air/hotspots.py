@@ -25,6 +25,7 @@ from app.services.leads.pipeline import place
 from app.services.places.geocode_batch import geocode_points
 from app.settings import Settings
 from geo.air.firms import FirmsError, read_firms
+from geo.place import Place, nearest_m, zone_kinds
 from geo.progress import Progress, no_progress
 from models import AirImport, EvidenceItem, FireHotspot
 from models.base import SRID
@@ -43,9 +44,10 @@ def hotspot_key(row: Any) -> str:
     )
 
 
-def _why_evidence(zones: str, water_m: float | None, settings: Settings) -> str | None:
+def _why_evidence(place: Place, settings: Settings) -> str | None:
     """Return why a detection is straw-burning evidence, or None."""
-    kinds = {z.split("/")[0] for z in zones.split(";") if z}
+    kinds = zone_kinds(place)
+    water_m = nearest_m(place, "water_source_zone")
     if "no_burn_area" in kinds:
         return "no_burn_area"
     near = water_m is not None and water_m <= settings.hotspot_cropland_water_m
@@ -99,13 +101,14 @@ def import_hotspots(
     in_db = frame["key"].isin(known).to_numpy() & ~in_file
     new = frame.loc[~in_file & ~in_db].reset_index(drop=True)
     progress(0.3, f"geocoding {len(new):,} detections")
-    places = geocode_points(
+    found = geocode_points(
         session,
         lons=new["lon"].to_numpy(dtype=float),
         lats=new["lat"].to_numpy(dtype=float),
         partner_distance_m=settings.partner_distance_m,
         nearest_max_m=settings.nearest_max_m,
-    ).columns
+    )
+    columns = found.columns
     floor = CONFIDENCE_ORDER.index(settings.hotspot_min_confidence)
     record = AirImport(
         format="firms",
@@ -123,7 +126,7 @@ def import_hotspots(
     reasons: Counter[str] = Counter()
     rows, evidence = [], []
     for k, r in enumerate(new.itertuples()):
-        why = _why_evidence(places["zones"][k], places["nearest_water_source_zone_m"][k], settings)
+        why = _why_evidence(found.place(k), settings)
         confident = CONFIDENCE_ORDER.index(r.confidence_class) >= floor
         reasons[why or "no_rule"] += 1
         if why and not confident:
@@ -148,8 +151,8 @@ def import_hotspots(
                     "bright_t31": None if np.isnan(r.bright_t31) else float(r.bright_t31),
                     "scan": None if np.isnan(r.scan) else float(r.scan),
                     "track": None if np.isnan(r.track) else float(r.track),
-                    "zones": places["zones"][k],
-                    "county": places["county"][k],
+                    "zones": columns["zones"][k],
+                    "county": columns["county"][k],
                     "rule": why,
                 },
                 "import_id": record.id,

@@ -37,6 +37,7 @@ from geo.air.formats import (
 )
 from geo.air.quality import VALUE_COLUMNS, check_ranges
 from geo.air.standards import AREA_CLASSES, DEFAULT_AREA_CLASS
+from geo.place import responsible_codes
 from geo.progress import Progress, no_progress
 from models import AirImport, AirReading, AirStation, Organisation
 from models.base import SRID
@@ -90,16 +91,16 @@ def _station_rows(
     if new:
         lons = np.array([s.lon for s in new], dtype=float)
         lats = np.array([s.lat for s in new], dtype=float)
-        places = geocode_points(
+        found = geocode_points(
             session,
             lons=lons,
             lats=lats,
             partner_distance_m=settings.partner_distance_m,
             nearest_max_m=settings.nearest_max_m,
-        ).columns["responsible"]
+        )
         orgs = {o.code: o.id for o in session.scalars(select(Organisation))}
-        for s, responsible in zip(new, places, strict=True):
-            codes = [c for c in responsible.split(";") if c]
+        for k, s in enumerate(new):
+            codes = responsible_codes(found.place(k))
             row = AirStation(
                 code=s.code,
                 name=s.name,

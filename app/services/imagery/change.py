@@ -9,6 +9,7 @@ low (one pair), high (a later image shows the same change, or a drone photo or c
 report was made there since), highest (both).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from app.services.webhooks import emit
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, detect_change
 from geo.imagery.indices import check_index
+from geo.place import ZoneEntry
 from geo.progress import Progress, no_progress
 from models import ChangeDetection, ChangePolygon, EvidenceItem, Image, Lead, User
 from models.base import SRID
@@ -94,7 +96,7 @@ def check_request(session: Session, req: ChangeRequest) -> tuple[Image, Image]:
     return before, after
 
 
-def category_for(index: str, zones: list[dict[str, Any]]) -> str | None:
+def category_for(index: str, zones: Sequence[ZoneEntry]) -> str | None:
     """The evidence category of a change in these zones; None outside protected zones."""
     kinds = frozenset(
         z["kind"] for z in zones if KINDS.get(z["kind"]) and KINDS[z["kind"]].protected

@@ -24,6 +24,7 @@ from app.services.places.geocode import geocode_geometries, widened
 from app.services.webhooks import emit
 from app.settings import Settings
 from geo.clustering import ClusterRule, EvidencePoint, OpenLead, place_batch
+from geo.place import Place
 from geo.progress import Progress, no_progress
 from models import EvidenceItem, Lead, Report, ScoreWeights
 from models.base import SRID, utcnow
@@ -175,7 +176,7 @@ def _items_of(session: Session, leads: Sequence[Lead]) -> dict[int, list[Evidenc
     return out
 
 
-def _stored_places(session: Session, subjects: Sequence[Subject]) -> dict[int, dict[str, Any]]:
+def _stored_places(session: Session, subjects: Sequence[Subject]) -> dict[int, Place]:
     """A lead of one report lies where the report does: reuse the report's stored geocode."""
     single = {
         s.lead.id: rid
@@ -184,7 +185,7 @@ def _stored_places(session: Session, subjects: Sequence[Subject]) -> dict[int, d
     }
     if not single:
         return {}
-    stored: dict[int, dict[str, Any]] = {
+    stored: dict[int, Place] = {
         rid: place
         for rid, place in session.execute(
             select(Report.id, Report.geocode).where(Report.id.in_(set(single.values())))

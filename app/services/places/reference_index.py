@@ -1,65 +1,96 @@
-"""Reference features and jurisdictions in memory, so that geocoding one geometry does not
-read and decode whole province polygons from the database on every call.
+"""Reference features and jurisdictions in memory, so that geocoding does not read and
+decode whole province polygons from the database on every call.
 
 A layer version never changes once imported: the features of the current versions are read
-once per process into a spatial index (shapely's STRtree, every geometry prepared) and kept
-while that set of versions stays current. Organisations' jurisdictions can be edited: their
-index is keyed by a fingerprint (how many, the newest update) read on each use.
+once per process into the index of geo/index.py (and kept while that set of versions stays
+current). Organisations' jurisdictions can be edited. One small query per geocode (how many
+layer versions, the newest, how many jurisdictions, the latest edit) tells whether the
+Reference held in memory is still current.
 """
 
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-import numpy as np
-import shapely
 from geoalchemy2.shape import to_shape
-from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.services.places.layers import current_version_ids
 from geo.geocode import FeatureInfo, OrgInfo
+from geo.index import Indexed
+from geo.locate import Reference
+from geo.place import LayerVersionEntry
 from models import Layer, LayerFeature, LayerVersion, Organisation
+from rules.kinds import NEAREST_KINDS
 
-T = TypeVar("T", FeatureInfo, OrgInfo)
-
-
-@dataclass(frozen=True)
-class Indexed(Generic[T]):
-    """Records with their geometries in an STRtree, in load order (ascending id)."""
-
-    records: list[T]
-    geoms: np.ndarray
-    tree: shapely.STRtree
-
-    @classmethod
-    def build(cls, records: list[T], geoms: Sequence[BaseGeometry]) -> "Indexed[T]":
-        """Index the geometries (prepared once, here, before any thread queries them)."""
-        array = np.array(geoms, dtype=object)
-        shapely.prepare(array)
-        return cls(records, array, shapely.STRtree(array))
-
-    def meeting(self, geometry: BaseGeometry) -> list[tuple[T, BaseGeometry]]:
-        """The records whose geometry intersects `geometry` (as ST_Intersects would)."""
-        # The tree's own predicate would test the query geometry against each candidate
-        # unprepared; testing the candidates (prepared once) against it is far faster.
-        near = self.tree.query(geometry)
-        found = np.sort(near[shapely.intersects(self.geoms[near], geometry)])
-        return [(self.records[i], self.geoms[i]) for i in found]
-
+_jurisdictions = Organisation.jurisdiction.is_not(None)
+_STAMP = select(
+    select(func.count(LayerVersion.id)).scalar_subquery(),
+    select(func.max(LayerVersion.id)).scalar_subquery(),
+    select(func.max(LayerVersion.imported_at)).scalar_subquery(),
+    select(func.count(Organisation.id)).where(_jurisdictions).scalar_subquery(),
+    select(func.max(Organisation.updated_at)).where(_jurisdictions).scalar_subquery(),
+)
 
 _lock = threading.Lock()
+_references: dict[tuple[Any, ...], Reference] = {}
 _features: dict[tuple[Any, ...], Indexed[FeatureInfo]] = {}
 _orgs: dict[tuple[Any, ...], Indexed[OrgInfo]] = {}
 
 
-def feature_index(session: Session, versions: Sequence[dict[str, Any]]) -> Indexed[FeatureInfo]:
-    """The features of these layer versions (as layer_context lists them), indexed: read once
-    per database and set of versions. A version is known by its id, source hash and import
-    time, so a database emptied and filled again (ids reused) is read afresh."""
+def reference(session: Session) -> Reference:
+    """The current layer versions, their features and the jurisdictions, indexed in memory
+    (per database; read again once a layer version or a jurisdiction changes)."""
+    url = session.get_bind().engine.url
+    stamp = (url, *session.connection().execute(_STAMP).one())
+    with _lock:
+        found = _references.get(stamp)
+    if found is not None:
+        return found
+    layers = layer_versions(session)
+    found = Reference(
+        layers, _feature_index(session, layers), _org_index(session, stamp[4:]), NEAREST_KINDS
+    )
+    with _lock:
+        _references.clear()  # older stamps are not current any more
+        _references[stamp] = found
+    return found
+
+
+def layer_versions(session: Session) -> list[LayerVersionEntry]:
+    """The current version of every layer, as geocoding uses and reports them."""
+    rows = session.execute(
+        select(
+            Layer.name,
+            Layer.kind,
+            LayerVersion.id,
+            LayerVersion.version,
+            LayerVersion.source_sha256,
+            LayerVersion.imported_at,
+        )
+        .join(LayerVersion, LayerVersion.layer_id == Layer.id)
+        .where(LayerVersion.id.in_(current_version_ids(session)))
+        .order_by(Layer.name)
+    ).all()
+    return [
+        {
+            "layer": r[0],
+            "kind": r[1],
+            "layer_version_id": r[2],
+            "version": r[3],
+            "source_sha256": r[4],
+            "imported_at": r[5].isoformat(),
+        }
+        for r in rows
+    ]
+
+
+def _feature_index(session: Session, versions: list[LayerVersionEntry]) -> Indexed[FeatureInfo]:
+    """The features of these layer versions, indexed: read once per database and set of
+    versions. A version is known by its id, source hash and import time, so a database
+    emptied and filled again (ids reused) is read afresh."""
     stamp = sorted((v["layer_version_id"], v["source_sha256"], v["imported_at"]) for v in versions)
-    key = (session.get_bind().engine.url.render_as_string(), *stamp)
+    key = (session.get_bind().engine.url, *stamp)
     with _lock:
         found = _features.get(key)
         if found is None:
@@ -69,16 +100,9 @@ def feature_index(session: Session, versions: Sequence[dict[str, Any]]) -> Index
         return found
 
 
-def org_index(session: Session) -> Indexed[OrgInfo]:
+def _org_index(session: Session, stamp: tuple[Any, ...]) -> Indexed[OrgInfo]:
     """The organisations with a jurisdiction, indexed (read again once one changes)."""
-    key = (
-        session.get_bind().engine.url.render_as_string(),
-        *session.execute(
-            select(func.count(Organisation.id), func.max(Organisation.updated_at)).where(
-                Organisation.jurisdiction.is_not(None)
-            )
-        ).one(),
-    )
+    key = (session.get_bind().engine.url, *stamp)
     with _lock:
         found = _orgs.get(key)
         if found is None:
@@ -113,7 +137,9 @@ def _load_features(session: Session, version_ids: tuple[int, ...]) -> Indexed[Fe
         .where(LayerFeature.layer_version_id.in_(version_ids))
         .order_by(LayerFeature.id)
     ).all()
-    return Indexed.build([FeatureInfo(*r[:8]) for r in rows], [to_shape(r[8]) for r in rows])
+    infos = [FeatureInfo(*r[:8]) for r in rows]
+    measured = [f.kind in NEAREST_KINDS for f in infos]
+    return Indexed.build(infos, [to_shape(r[8]) for r in rows], measured)
 
 
 def _load_orgs(session: Session) -> Indexed[OrgInfo]:
@@ -130,4 +156,6 @@ def _load_orgs(session: Session) -> Indexed[OrgInfo]:
         .where(Organisation.jurisdiction.is_not(None))
         .order_by(Organisation.id)
     ).all()
-    return Indexed.build([OrgInfo(*r[:6]) for r in rows], [to_shape(r[6]) for r in rows])
+    return Indexed.build(
+        [OrgInfo(*r[:6]) for r in rows], [to_shape(r[6]) for r in rows], [True] * len(rows)
+    )

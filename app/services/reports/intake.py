@@ -39,6 +39,7 @@ from geo.photos import (
     time_flags,
 )
 from geo.photos.duplicates import PHASH_BANDS, band_probes, phash_bands
+from geo.place import Place
 from models import Organisation, Report, ReportPhoto, Token, User
 from models.base import SRID, utcnow
 from rules.categories import CATEGORIES
@@ -232,7 +233,7 @@ def _earlier_duplicates(session: Session, photos: list[ProcessedPhoto]) -> list[
     return out
 
 
-def _responsible_org(session: Session, geocode: dict[str, Any]) -> Organisation:
+def _responsible_org(session: Session, geocode: Place) -> Organisation:
     own = [o for o in geocode["responsible_organisations"] if o["role"] == "own"]
     if not own:
         lon, lat = geocode["geometry"]["coordinates"]
@@ -312,7 +313,7 @@ def _record_report(
     photos: list[ProcessedPhoto],
     digest: str,
     where: Any,
-    geocode: dict[str, Any],
+    geocode: Place,
 ) -> tuple[Report, bool]:
     earlier = _replay(session, user, inp, digest)
     if earlier is not None:
