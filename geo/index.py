@@ -7,6 +7,7 @@ the outline pieces within the search window (as ST_Subdivide does for PostGIS): 
 of 20,000 vertices costs a few pieces of at most PIECE_VERTICES each, not its whole ring.
 """
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -19,6 +20,10 @@ from shapely.geometry.base import BaseGeometry
 from geo.distance import pair_distances_m
 
 T = TypeVar("T")
+# GEOS builds a prepared geometry's own indexes lazily, on its first tests, and that is not
+# thread-safe: every test on the shared prepared geometries holds this lock (a test takes
+# microseconds; an uncontended lock costs nanoseconds).
+PREPARED = threading.Lock()
 IntArray = NDArray[np.int64]
 ObjectArray = NDArray[np.object_]
 
@@ -92,7 +97,8 @@ class Indexed(Generic[T]):
         # Testing the candidates (prepared once) against the items is far faster than the
         # tree's own predicate, which would prepare nothing.
         ii, ri = self.tree.query(items)
-        keep = shapely.intersects(self.geoms[ri], items[ii])
+        with PREPARED:
+            keep = shapely.intersects(self.geoms[ri], items[ii])
         ii, ri = ii[keep], ri[keep]
         order = np.lexsort((ri, ii))
         return ii[order], ri[order]

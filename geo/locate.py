@@ -13,7 +13,7 @@ from shapely.geometry import mapping
 
 from geo.distance import windows
 from geo.geocode import FeatureInfo, OrgInfo, compose_place
-from geo.index import Indexed, IntArray, ObjectArray
+from geo.index import PREPARED, Indexed, IntArray, ObjectArray
 from geo.place import LayerVersionEntry, Place
 
 V = TypeVar("V")
@@ -69,13 +69,14 @@ def relations(items: ObjectArray, features: ObjectArray) -> NDArray[np.str_]:
     """Name how each item meets its feature (pairwise): within, on_boundary, contains or
     overlaps. The features are the prepared ones, so each test is an indexed one."""
     out = np.full(len(items), "overlaps", dtype="<U11")
-    within = shapely.contains(features, items)
-    out[within] = "within"
-    rest = np.flatnonzero(~within)
-    touches = shapely.touches(features[rest], items[rest])
-    out[rest[touches]] = "on_boundary"
-    rest = rest[~touches]
-    out[rest[shapely.within(features[rest], items[rest])]] = "contains"
+    with PREPARED:
+        within = shapely.contains(features, items)
+        out[within] = "within"
+        rest = np.flatnonzero(~within)
+        touches = shapely.touches(features[rest], items[rest])
+        out[rest[touches]] = "on_boundary"
+        rest = rest[~touches]
+        out[rest[shapely.within(features[rest], items[rest])]] = "contains"
     return out
 
 
