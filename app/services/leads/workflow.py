@@ -109,7 +109,7 @@ def transition(
         raise Invalid("every transition needs a note")
     check_transition(lead.status, to, user.role, lead.path)
     change: dict[str, Any] = {"from": lead.status, "to": to, "note": note}
-    change |= take_step(
+    step = take_step(
         session,
         lead=lead,
         to=to,
@@ -118,6 +118,7 @@ def transition(
         details=details or StepDetails(),
         closed=closed,
     )
+    change |= step or {}
     lead.status = to
     session.flush()
     audit.append_by(session, user, "transition", lead_id=lead.id, change=change)
