@@ -92,10 +92,10 @@ def refer(
     )
     session.add(referral)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="refer",
+        user,
+        "refer",
         lead_id=lead.id,
         change={
             "referral": referral.id,
@@ -161,10 +161,10 @@ def receipt(session: Session, *, user: User, referral_id: int, note: str | None)
     referral.received_at = utcnow()
     referral.received_by_id = user.id
     referral.receipt_note = note
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="referral_receipt",
+        user,
+        "referral_receipt",
         lead_id=referral.lead_id,
         change={"referral": referral.id, "note": note},
     )
@@ -215,10 +215,10 @@ def report_progress(
         referral.status, referral.outcome, referral.concluded_at = "concluded", outcome, now
     else:
         referral.status = "in_progress"
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="referral_progress",
+        user,
+        "referral_progress",
         lead_id=referral.lead_id,
         change={
             "referral": referral.id,

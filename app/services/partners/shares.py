@@ -53,10 +53,10 @@ def grant_share(
     )
     session.add(share)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="share_grant",
+        user,
+        "share_grant",
         change={
             "share": share.id,
             "org": org.code,
@@ -91,10 +91,10 @@ def revoke_share(session: Session, *, user: User, share_id: int) -> PartnerShare
         raise NotFound(f"no sharing agreement {share_id}")
     if share.revoked_at is None:
         share.revoked_at = utcnow()
-        audit.append(
+        audit.append_by(
             session,
-            actor=f"user:{user.id}",
-            action="share_revoke",
+            user,
+            "share_revoke",
             change={"share": share.id, "org_id": share.org_id},
         )
     return share
