@@ -9,6 +9,7 @@ from app.auth import Allow, Principal
 from app.deps import DbId, SessionDep, SettingsDep, lead_visible_to
 from app.errors import NotFound
 from app.http.routing import TransactionRoute
+from app.presenters.partners import referral_read, share_read
 from app.schemas.partners import (
     HandlerCreate,
     HandlerRead,
@@ -22,7 +23,7 @@ from app.schemas.partners import (
 )
 from app.services.partners import joint, shares
 from app.services.partners import referrals as service
-from models import Lead, Organisation, Referral
+from models import Lead, Organisation
 
 router = APIRouter(prefix="/api/v1", tags=["partners"], route_class=TransactionRoute)
 Referrer = Annotated[Principal, Depends(Allow("referrals:write", "prosecutor", "admin"))]
@@ -31,10 +32,6 @@ read = Allow("leads:read", "partner", "prosecutor", "admin")
 Reader = Annotated[Principal, Depends(read)]
 ReadableLead = Annotated[Lead, Depends(lead_visible_to(read))]
 Admin = Annotated[Principal, Depends(Allow("users:write", "admin"))]
-
-
-def _read(session: SessionDep, referral: Referral) -> ReferralRead:
-    return ReferralRead.model_validate(service.referral_dict(session, referral))
 
 
 @router.post(
@@ -64,14 +61,14 @@ def create_referral(
         settings=settings,
     )
     response.headers["Location"] = f"/api/v1/referrals/{referral.id}"
-    return _read(session, referral)
+    return referral_read(session, referral)
 
 
 @router.get("/leads/{lead_id}/referrals", summary="A lead's referrals")
 def lead_referrals(lead_id: DbId, session: SessionDep, caller: Reader) -> list[ReferralRead]:
     """Every referral of the lead (a partner: those to its organisation)."""
     return [
-        _read(session, r)
+        referral_read(session, r)
         for r in service.referrals_of_lead(session, user=caller.user, lead_id=lead_id)
     ]
 
@@ -83,19 +80,23 @@ def referral_box(
     box: Annotated[str, Query(pattern="^(in|out|all)$")] = "all",
 ) -> list[ReferralRead]:
     """Referrals to (`in`) or from (`out`) the caller's organisation, newest first."""
-    return [_read(session, r) for r in service.referral_box(session, user=caller.user, box=box)]
+    return [
+        referral_read(session, r) for r in service.referral_box(session, user=caller.user, box=box)
+    ]
 
 
 @router.get("/referrals/overdue", summary="Referrals whose receipt is past due")
 def overdue(session: SessionDep, caller: Reader) -> list[ReferralRead]:
     """Sent or received referrals not acknowledged by their receipt date."""
-    return [_read(session, r) for r in service.overdue_receipts(session, user=caller.user)]
+    return [referral_read(session, r) for r in service.overdue_receipts(session, user=caller.user)]
 
 
 @router.get("/referrals/{referral_id}", summary="A referral")
 def referral(referral_id: DbId, session: SessionDep, caller: Reader) -> ReferralRead:
     """A referral the caller's organisation sent or received."""
-    return _read(session, service.get_referral(session, user=caller.user, referral_id=referral_id))
+    return referral_read(
+        session, service.get_referral(session, user=caller.user, referral_id=referral_id)
+    )
 
 
 @router.post("/referrals/{referral_id}/receipt", summary="Acknowledge a referral (回执)")
@@ -103,7 +104,7 @@ def receipt(
     referral_id: DbId, body: ReceiptCreate, session: SessionDep, caller: Answerer
 ) -> ReferralRead:
     """The receiving organisation acknowledges the referral; recorded in the lead's log."""
-    return _read(
+    return referral_read(
         session,
         service.receipt(session, user=caller.user, referral_id=referral_id, note=body.note),
     )
@@ -114,7 +115,7 @@ def progress(
     referral_id: DbId, body: ProgressCreate, session: SessionDep, caller: Answerer
 ) -> ReferralRead:
     """A progress note; with `outcome` the referral is concluded, with `declined` it ends."""
-    return _read(
+    return referral_read(
         session,
         service.report_progress(
             session,
@@ -166,17 +167,14 @@ def create_share(body: ShareCreate, session: SessionDep, caller: Admin) -> Share
         basin=(body.basin.layer, body.basin.feature_id) if body.basin else None,
         note=body.note,
     )
-    return ShareRead.model_validate(shares.share_dict(share, body.org))
+    return share_read(share, body.org)
 
 
 @router.get("/partner-shares", summary="Sharing agreements")
 def list_shares(session: SessionDep, caller: Admin) -> list[ShareRead]:
     """Every agreement, live and revoked, newest first."""
     codes = dict(session.query(Organisation.id, Organisation.code).all())
-    return [
-        ShareRead.model_validate(shares.share_dict(s, codes[s.org_id]))
-        for s in shares.list_shares(session)
-    ]
+    return [share_read(s, codes[s.org_id]) for s in shares.list_shares(session)]
 
 
 @router.delete("/partner-shares/{share_id}", summary="Revoke a sharing agreement")
@@ -186,4 +184,4 @@ def revoke_share(share_id: DbId, session: SessionDep, caller: Admin) -> ShareRea
     org = session.get(Organisation, share.org_id)
     if org is None:
         raise NotFound(f"no organisation {share.org_id}")
-    return ShareRead.model_validate(shares.share_dict(share, org.code))
+    return share_read(share, org.code)

@@ -14,7 +14,7 @@ from app.schemas.leads import (
     ServiceRequest,
     SuggestionRead,
 )
-from app.services.leads.workflow import overdue, record_follow_up, record_reply, record_service
+from app.services.leads.suggestions import overdue, record_follow_up, record_reply, record_service
 
 router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
 Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]

@@ -21,8 +21,8 @@ def demo_cmd() -> None:
         imagery = load_demo_imagery(session, settings=get_settings())
         partners = load_demo_partners(session, settings=get_settings())
     typer.echo(
-        f"demo: imported {summary['imported'] or 'nothing new'}; "
-        f"{summary['organisations']} organisations; {reports} demo reports; "
+        f"demo: imported {summary.imported or 'nothing new'}; "
+        f"{summary.organisations} organisations; {reports} demo reports; "
         f"air: {', '.join(air) or 'nothing new'}; "
         f"imagery: {', '.join(imagery) or 'nothing new'}; "
         f"partners: {', '.join(partners) or 'nothing new'}; "

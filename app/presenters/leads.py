@@ -24,7 +24,7 @@ from app.services.audit import history
 from app.services.leads.build import evidence_of
 from app.services.leads.findings import findings_of
 from app.services.leads.steps import current_bases, next_steps
-from app.services.leads.workflow import suggestions_of
+from app.services.leads.suggestions import suggestions_of
 from models import Lead, ScoreWeights, User
 from rules.categories import CATEGORIES
 from rules.workflow import STATUS_LABELS, allowed_from

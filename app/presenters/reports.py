@@ -37,7 +37,7 @@ def report_read(
         observed_at=report.observed_at,
         submitted_at=report.submitted_at,
         flags=report.flags,
-        organisation=organisation_of(session, report),
+        organisation=dict(organisation_of(session, report) or {}),
         duplicate_of_report_id=dup.report_id,
         seen_before=report.duplicate_of_id is not None,
         geocode=report.geocode,

@@ -16,7 +16,7 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from app.services.audit_anchor import Anchor, AnchorError, Head, note_head
-from models import AuditEntry
+from models import AuditEntry, User
 from models.audit import lock_chain
 from models.base import utcnow
 
@@ -78,6 +78,23 @@ def append(
             }
         ],
     )
+
+
+def actor_of(user: User) -> str:
+    """Name a user as the actor of an entry."""
+    return f"user:{user.id}"
+
+
+def append_by(
+    session: Session,
+    user: User,
+    action: str,
+    *,
+    change: dict[str, Any],
+    lead_id: int | None = None,
+) -> None:
+    """Record an entry for what a user did."""
+    append(session, actor=actor_of(user), action=action, change=change, lead_id=lead_id)
 
 
 def append_many(session: Session, entries: list[dict[str, Any]]) -> None:

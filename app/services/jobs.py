@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
@@ -130,7 +130,16 @@ def release_job(session: Session, *, job_id: str, worker: str) -> bool:
     )
 
 
-def interrupted_problem(attempts: int) -> dict[str, Any]:
+class Problem(TypedDict):
+    """RFC 9457 problem details as a failed job stores them."""
+
+    title: str
+    status: int
+    type: str
+    detail: str
+
+
+def interrupted_problem(attempts: int) -> Problem:
     """The problem details of a job whose worker stopped too often while it ran."""
     return {
         "title": "Interrupted",

@@ -395,7 +395,6 @@ def detect_change(
                 f"{len(kept)} polygons found; only the largest {max_polygons} are returned"
             )
         progress(1.0, f"{len(out)} polygons")
-        area = sum(p.area for p in kept) * grid.res**2
-        return ChangeResult(out, info, area, specks, valid)
+        return ChangeResult(out, info, sum(p.area for p in kept) * grid.res**2, specks, valid)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

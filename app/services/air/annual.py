@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -16,6 +16,28 @@ from models import AirStation
 MAX_DUST_DAYS = 366  # at most every day of a year
 
 
+class Evaluation(TypedDict):
+    """A year judged by HJ 663 (geo.air.annual), JSON-ready."""
+
+    year: int
+    standard: str
+    evaluation_standard: str
+    in_force: list[str]
+    note: str | None
+    percentile: float
+    grade: str
+    pollutants: list[dict[str, Any]]
+    dust_days: dict[str, Any]
+    dust_candidates: list[dict[str, Any]]
+
+
+class Annual(Evaluation):
+    """A station's year: its code and area class, then the evaluation."""
+
+    station: str
+    area_class: int
+
+
 def _tree(value: Any) -> Any:
     """Return a JSON-ready copy of nested dicts and lists (NaN as None, dates as ISO)."""
     if isinstance(value, Mapping):
@@ -27,7 +49,7 @@ def _tree(value: Any) -> Any:
 
 def station_annual(
     session: Session, *, station: AirStation, year: int, dust_days: Sequence[date]
-) -> dict[str, Any]:
+) -> Annual:
     """Evaluate a station's year: annual means, 95th percentiles, grades I and II met, and
     compliance with the grade of its area class."""
     if len(dust_days) > MAX_DUST_DAYS:
@@ -38,4 +60,5 @@ def station_annual(
         ignore_index=True,
     )
     found = annual_evaluation(days, year, dust_days, grade=grade_of(station.area_class))
-    return {"station": station.code, "area_class": station.area_class, **_tree(found)}
+    evaluation: Evaluation = _tree(found)
+    return {"station": station.code, "area_class": station.area_class, **evaluation}

@@ -3,7 +3,7 @@ edition applied to its day); the `exceedance` webhook events of an import."""
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -36,8 +36,78 @@ EXCEEDANCE_POLLUTANT = "pm10"
 
 PERIODS = ("day", "month", "year")
 
+Rows = list[dict[str, Any]]  # a frame's rows, JSON-ready (see records)
 
-def clean(value: Any) -> Any:
+# "from" is a keyword: these two are spelt the functional way.
+# A station's means: `days` (with `summary` where a daily limit exists), else `periods`.
+Statistics = TypedDict(
+    "Statistics",
+    {
+        "station": str,
+        "pollutant": str,
+        "period": str,
+        "from": str,
+        "to": str,
+        "rule": str,
+        "area_class": int,
+        "grade": str,
+        "editions": Rows,
+        "days": NotRequired[Rows],
+        "summary": NotRequired[Rows],
+        "periods": NotRequired[Rows],
+    },
+)
+
+
+class DailyLimit(TypedDict):
+    """The daily limit applied: given, or the grades' in the editions of the days."""
+
+    grade: str | None
+    value: float | None
+    source: str
+
+
+class HourlyLimit(TypedDict):
+    """The screening threshold for single hours."""
+
+    value: float
+    note: str
+
+
+class HourExceedance(TypedDict):
+    """A single hour above the screening limit, with its day's completeness."""
+
+    station: str
+    station_name: str | None
+    at: str
+    value: float
+    limit: float
+    day_hours: object
+    day_coverage: object
+
+
+# Hourly values above a screening limit and daily means above a daily limit, over an area.
+Exceedances = TypedDict(
+    "Exceedances",
+    {
+        "pollutant": str,
+        "from": str,
+        "to": str,
+        "stations": int,
+        "daily_limit": DailyLimit,
+        "editions": Rows,
+        "dust_days": dict[str, object],
+        "hourly_limit": HourlyLimit,
+        "daily_exceedances": Rows,
+        "daily_exceedances_total": int,
+        "hourly_exceedances": list[HourExceedance],
+        "hourly_exceedances_total": int,
+        "by_station": Rows,
+    },
+)
+
+
+def clean(value: object) -> object:
     """Return JSON-ready values (NaN as None, numpy scalars as Python, dates as ISO)."""
     if isinstance(value, float | np.floating):
         return None if np.isnan(value) else round(float(value), 2)
@@ -50,7 +120,7 @@ def clean(value: Any) -> Any:
     return value
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def records(frame: pd.DataFrame) -> Rows:
     """Return a frame's rows as JSON-ready dicts."""
     return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
@@ -63,12 +133,12 @@ def station_statistics(
     last: date,
     pollutant: str,
     period: str,
-) -> dict[str, Any]:
+) -> Statistics:
     """Daily, monthly or annual means of one station with their coverage and validity."""
     if period not in PERIODS:
         raise Invalid(f"period must be one of {', '.join(PERIODS)}")
     days = daily(session, [station.id], first, last, pollutant)
-    body: dict[str, Any] = {
+    body: Statistics = {
         "station": station.code,
         "pollutant": pollutant,
         "period": period,
@@ -111,7 +181,7 @@ def exceedances(
     limit: int,
     daily_limit: float | None = None,
     dust_days: Sequence[date] = (),
-) -> dict[str, Any]:
+) -> Exceedances:
     """Hourly values above a screening limit and valid daily means above a daily limit.
 
     The daily limit is the 24-hour limit in the GB 3095 edition applied on each day, of the
@@ -137,7 +207,7 @@ def exceedances(
     coverage = monitored.set_index(["station_code", "date"])[["hours", "coverage"]]
     keys = list(zip(over_hours["station_code"], local, strict=True))
     cov = coverage.reindex(pd.MultiIndex.from_tuples(keys, names=["station_code", "date"]))
-    hour_rows = [
+    hour_rows: list[HourExceedance] = [
         {
             "station": code,
             "station_name": names.get(code),
@@ -191,7 +261,7 @@ def _daily_limit(
     grade: str | None,
     grades: set[str],
     given: float | None,
-) -> dict[str, Any]:
+) -> DailyLimit:
     """Describe the daily limit: the one given, or the grades' in the editions of the days.
 
     `value` is null when the editions over first..last or the stations' grades set

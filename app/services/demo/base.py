@@ -2,9 +2,9 @@
 
 import io
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,9 +21,18 @@ from models.base import utcnow
 DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
 
 
+@dataclass(frozen=True)
+class DemoLoaded:
+    """What loading the demo did: layers imported and unchanged, organisations upserted."""
+
+    imported: list[str]
+    unchanged: list[str]
+    organisations: int
+
+
 def load_demo(
     session: Session, *, root: Path = DEMO_DIR, progress: Progress = no_progress
-) -> dict[str, Any]:
+) -> DemoLoaded:
     """Import every demo layer whose file changed since its last version, then the orgs."""
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     imported, unchanged = [], []
@@ -67,11 +76,7 @@ def load_demo(
             feature_code=juris.get("feature_code"),
         )
     progress(1.0, "demo loaded")
-    return {
-        "imported": imported,
-        "unchanged": unchanged,
-        "organisations": len(manifest["organisations"]),
-    }
+    return DemoLoaded(imported, unchanged, len(manifest["organisations"]))
 
 
 DEMO_PROSECUTOR = ("demo-prosecutor", "demo-password-2026")

@@ -123,10 +123,10 @@ def make_dossier(
     listed = {int(str(e["n"])) for e in [*evidence, *imagery.rows]}
     others = [_other_row(n, i) for n, i in enumerate(items, start=1) if n not in listed]
     evidence = sorted([*evidence, *imagery.rows, *others], key=lambda e: int(str(e["n"])))
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="export",
+        user,
+        "export",
         lead_id=lead.id,
         change={"dossier": True, "files": [f.name for f in files]},
     )

@@ -69,10 +69,10 @@ def new_weights(
     version = ScoreWeights(weights=weights, note=note, created_by_id=user.id)
     session.add(version)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="weights",
+        user,
+        "weights",
         change={"version": version.id, "weights": weights, "note": note},
     )
     return version

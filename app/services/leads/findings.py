@@ -48,14 +48,14 @@ def record_finding(
     )
     session.add(finding)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="finding",
+        user,
+        "finding",
         lead_id=lead.id,
         change={"element": element, "proven": proven, "note": note, "evidence": sorted(wanted)},
     )
-    reassess_legal(session, lead=lead, actor=f"user:{user.id}")
+    reassess_legal(session, lead=lead, actor=audit.actor_of(user))
     return finding
 
 

@@ -4,7 +4,7 @@ Zoomed out, leads are grouped into grid cells of about CELL_PX screen pixels in 
 database (one GROUP BY over the bbox), so 50,000 leads cost a few hundred features.
 """
 
-from typing import Any
+from typing import Literal, NotRequired, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,53 @@ MAX_POINTS = 1500  # up to this many leads in the view are sent one by one
 TILE_PX = 256
 
 
+class LeadPoint(TypedDict):
+    """A lead on the map: its score, category, status and evidence count."""
+
+    kind: Literal["lead"]
+    id: int
+    score: float
+    category: str
+    status: str
+    evidence: int
+
+
+class Cluster(TypedDict):
+    """A grid cell of leads: how many, their top and mean score, their bbox."""
+
+    kind: Literal["cluster"]
+    count: int
+    max_score: float
+    mean_score: float
+    bbox: list[float]
+
+
+class Point(TypedDict):
+    """A GeoJSON point (lon, lat)."""
+
+    type: Literal["Point"]
+    coordinates: list[float]
+
+
+class MapFeature(TypedDict):
+    """A GeoJSON feature of the map: a lead or a cluster at its centre."""
+
+    type: Literal["Feature"]
+    geometry: Point
+    properties: LeadPoint | Cluster
+
+
+class LeadMap(TypedDict):
+    """The map's GeoJSON FeatureCollection: leads one by one, or clusters (with their cell
+    size)."""
+
+    type: Literal["FeatureCollection"]
+    mode: Literal["leads", "clusters"]
+    total: int
+    cell_degrees: NotRequired[float]
+    features: list[MapFeature]
+
+
 def cell_degrees(zoom: float) -> float:
     """Return the cluster cell size in degrees of longitude at a zoom level."""
     return 360.0 / (TILE_PX * 2.0**zoom) * CELL_PX
@@ -24,7 +71,7 @@ def cell_degrees(zoom: float) -> float:
 
 def lead_map(
     session: Session, *, user: User, where: LeadFilter, zoom: float, max_points: int = MAX_POINTS
-) -> dict[str, Any]:
+) -> LeadMap:
     """Return a GeoJSON FeatureCollection of leads (few) or clusters (many) in the view."""
     conds = lead_conditions(session, user, where)
     x = func.ST_X(func.ST_Centroid(Lead.geom))
@@ -104,7 +151,7 @@ def lead_map(
     }
 
 
-def _feature(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
+def _feature(lon: float, lat: float, props: LeadPoint | Cluster) -> MapFeature:
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},

@@ -26,7 +26,7 @@ def merge(
         update(EvidenceItem).where(EvidenceItem.lead_id == source.id).values(lead_id=target.id)
     )
     source.status, source.merged_into_id = "duplicate", target.id
-    actor = f"user:{user.id}"
+    actor = audit.actor_of(user)
     audit.append(
         session,
         actor=actor,
@@ -78,7 +78,7 @@ def split(
     session.flush()
     for item in chosen:
         item.lead_id = new.id
-    actor = f"user:{user.id}"
+    actor = audit.actor_of(user)
     moved = [i.id for i in chosen]
     audit.append(
         session,

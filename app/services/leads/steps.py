@@ -5,7 +5,7 @@ from when, and re-matching the legal elements a step proves."""
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
@@ -44,6 +44,57 @@ class StepDetails:
     path: str | None = None  # case_filed: administrative or civil
     on: date | None = None  # consultation: its day; public_notice: the day published
     plaintiff: str | None = None  # support_suit: the organisation that sued
+
+
+class Filing(TypedDict):
+    """What filing a case logs: its path."""
+
+    path: str
+
+
+class Consultation(TypedDict):
+    """What a consultation logs."""
+
+    consulted_on: str
+
+
+class Notice(TypedDict):
+    """What a public notice logs: the day published and the end of its period."""
+
+    published_on: str
+    notice_end: str
+
+
+class Support(TypedDict):
+    """What supporting a suit logs: the organisation that sued."""
+
+    plaintiff: str
+
+
+class SuggestionIssued(TypedDict):
+    """What issuing a suggestion logs: the agency, its reply period and deadline."""
+
+    agency: str
+    agency_level: str | None
+    jurisdiction_note: NotRequired[str]
+    urgent: bool
+    served_on: str
+    due_at: str
+
+
+class _JurisdictionNote(TypedDict, total=False):
+    jurisdiction_note: str
+
+
+class Handover(TypedDict):
+    """What a transfer logs: the referral that hands the lead over, and to whom."""
+
+    referral: int
+    referral_kind: str
+    receiver: str | None
+
+
+StepLog = Filing | Consultation | Notice | Support | SuggestionIssued | Handover
 
 
 @dataclass(frozen=True)
@@ -101,7 +152,7 @@ def take_step(
     note: str,
     details: StepDetails,
     closed: Container[date],
-) -> dict[str, Any]:
+) -> StepLog | None:
     """Check a step's timing and record what it needs on the lead; return what to log."""
     if details.path is not None and to != "case_filed":
         raise Invalid("the path is chosen when the case is filed")
@@ -125,7 +176,7 @@ def take_step(
         lead.notice_start, lead.notice_end = start_of(on), notice_end(on, closed)
         return {"published_on": on.isoformat(), "notice_end": lead.notice_end.isoformat()}
     if to == "support_suit":
-        if not (details.plaintiff or "").strip():
+        if details.plaintiff is None or not details.plaintiff.strip():
             raise Invalid("supporting a suit names the organisation that sued")
         lead.notice_plaintiff = details.plaintiff
         return {"plaintiff": details.plaintiff}
@@ -133,10 +184,10 @@ def take_step(
         return issue_suggestion(session, lead=lead, details=details, closed=closed)
     if to == "transferred":
         return handed_over(session, lead)
-    return {}
+    return None
 
 
-def handed_over(session: Session, lead: Lead) -> dict[str, Any]:
+def handed_over(session: Session, lead: Lead) -> Handover:
     """A lead closes as transferred only once a referral that hands it over is recorded: to
     the competent procuratorate, an agency or the police (type and receiving body)."""
     referral = session.scalar(
@@ -162,7 +213,7 @@ def handed_over(session: Session, lead: Lead) -> dict[str, Any]:
 
 def issue_suggestion(
     session: Session, *, lead: Lead, details: StepDetails, closed: Container[date]
-) -> dict[str, Any]:
+) -> SuggestionIssued:
     """Record a suggestion with its agency and the day the agency received it (default:
     today), from which its reply period runs."""
     if not details.agency:
@@ -187,10 +238,11 @@ def issue_suggestion(
     session.add(sug)
     org = session.get(Organisation, lead.org_id) if lead.org_id else None
     note = jurisdiction_note(org.level, details.agency_level) if org is not None else None
+    noted: _JurisdictionNote = {"jurisdiction_note": note} if note else {}
     return {
         "agency": details.agency,
         "agency_level": details.agency_level,
-        **({"jurisdiction_note": note} if note else {}),
+        **noted,
         "urgent": details.urgent,
         "served_on": served.isoformat(),
         "due_at": sug.due_at.isoformat(),

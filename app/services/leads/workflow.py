@@ -1,4 +1,4 @@
-"""Use cases: move leads through the workflow, assign them, record suggestions; read leads."""
+"""Use cases: read leads, move them through the workflow, assign them."""
 
 from collections.abc import Container
 from dataclasses import dataclass
@@ -8,21 +8,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.services import audit
 from app.services.access import acts_for, org_subtree, visible_leads
 from app.services.leads.steps import StepDetails, reassess_legal, take_step
-from models import Lead, Organisation, Suggestion, User
-from models.base import utcnow
+from models import Lead, Organisation, User
 from models.spatial import BBoxFilter
-from rules.workflow import (
-    OPEN_STATUSES,
-    check_transition,
-    is_overdue,
-    local_date,
-    reply_due,
-    start_of,
-)
+from rules.workflow import check_transition
 from rules.working_days import CHINA
 
 
@@ -117,7 +109,7 @@ def transition(
         raise Invalid("every transition needs a note")
     check_transition(lead.status, to, user.role, lead.path)
     change: dict[str, Any] = {"from": lead.status, "to": to, "note": note}
-    change |= take_step(
+    step = take_step(
         session,
         lead=lead,
         to=to,
@@ -126,12 +118,11 @@ def transition(
         details=details or StepDetails(),
         closed=closed,
     )
+    change |= step or {}
     lead.status = to
     session.flush()
-    audit.append(
-        session, actor=f"user:{user.id}", action="transition", lead_id=lead.id, change=change
-    )
-    reassess_legal(session, lead=lead, actor=f"user:{user.id}")
+    audit.append_by(session, user, "transition", lead_id=lead.id, change=change)
+    reassess_legal(session, lead=lead, actor=audit.actor_of(user))
     return lead
 
 
@@ -149,10 +140,10 @@ def assign(session: Session, *, user: User, lead_id: int, assignee_id: int, note
     previous = lead.assignee_id
     lead.assignee_id = assignee.id
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="assign",
+        user,
+        "assign",
         lead_id=lead.id,
         change={"from": previous, "to": assignee.id, "note": note},
     )
@@ -176,139 +167,3 @@ def assignable_users(session: Session, *, user: User, lead_id: int | None) -> li
     if user.role != "admin":
         q = q.where(User.org_id.in_(org_subtree(session, user.org_id)))
     return [u for u in session.scalars(q) if why_not_assignable(session, u, lead) is None]
-
-
-def suggestions_of(session: Session, *, lead: Lead) -> list[Suggestion]:
-    """Return a lead's procuratorial suggestions."""
-    return list(
-        session.scalars(
-            select(Suggestion).where(Suggestion.lead_id == lead.id).order_by(Suggestion.id)
-        )
-    )
-
-
-def overdue(session: Session, *, user: User) -> list[tuple[Suggestion, Lead]]:
-    """Return unanswered suggestions past their reply deadline on open leads the user may
-    see."""
-    now = utcnow()
-    rows = session.execute(
-        select(Suggestion, Lead)
-        .join(Lead, Suggestion.lead_id == Lead.id)
-        .where(
-            Suggestion.replied_at.is_(None),
-            Suggestion.due_at < now,
-            Lead.status.in_(OPEN_STATUSES),
-            visible_leads(session, user),
-        )
-        .order_by(Suggestion.due_at)
-    ).all()
-    return [(s, lead) for s, lead in rows if is_overdue(s.due_at, s.replied_at, now, lead.status)]
-
-
-def suggestion_to_act_on(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
-    """A suggestion on a lead the user may act on; NotFound if they cannot see the lead."""
-    found = session.get(Suggestion, suggestion_id)
-    if found is None:
-        raise NotFound(f"no suggestion {suggestion_id}")
-    lead_to_act_on(session, user=user, lead_id=found.lead_id)
-    return found
-
-
-def record_service(
-    session: Session,
-    *,
-    user: User,
-    suggestion_id: int,
-    served_on: date,
-    closed: Container[date] = CHINA,
-) -> Suggestion:
-    """Record the day the agency received the suggestion; its deadline runs from there."""
-    sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
-    if served_on < local_date(sug.issued_at):
-        raise Invalid("the agency cannot have received the suggestion before it was issued")
-    if served_on > local_date(utcnow()):
-        raise Invalid("the receipt date is in the future")
-    if sug.replied_at is not None:
-        raise Invalid("the agency has already replied; its deadline no longer matters")
-    sug.served_at = start_of(served_on)
-    sug.due_at = reply_due(served_on, sug.urgent, closed)
-    audit.append(
-        session,
-        actor=f"user:{user.id}",
-        action="suggestion_service",
-        lead_id=sug.lead_id,
-        change={
-            "suggestion": sug.id,
-            "served_on": served_on.isoformat(),
-            "due_at": sug.due_at.isoformat(),
-        },
-    )
-    return sug
-
-
-def record_reply(
-    session: Session,
-    *,
-    user: User,
-    suggestion_id: int,
-    replied_on: date,
-    content: str,
-    complied: bool,
-) -> Suggestion:
-    """Record the agency's written reply: its date, what it says, whether it complied."""
-    sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
-    if sug.replied_at is not None:
-        raise Conflict(f"suggestion {sug.id} already has a reply")
-    served = local_date(sug.served_at or sug.issued_at)
-    if replied_on < served:
-        raise Invalid("the reply cannot predate the day the agency received the suggestion")
-    if replied_on > local_date(utcnow()):
-        raise Invalid("the reply date is in the future")
-    if not content.strip():
-        raise Invalid("record what the reply says")
-    sug.replied_at, sug.reply_note, sug.complied = start_of(replied_on), content, complied
-    audit.append(
-        session,
-        actor=f"user:{user.id}",
-        action="suggestion_reply",
-        lead_id=sug.lead_id,
-        change={
-            "suggestion": sug.id,
-            "replied_on": replied_on.isoformat(),
-            "late": sug.replied_at > sug.due_at,
-            "complied": complied,
-            "content": content,
-        },
-    )
-    reassess_legal(
-        session, lead=get_lead(session, user=user, lead_id=sug.lead_id), actor=f"user:{user.id}"
-    )
-    return sug
-
-
-def record_follow_up(
-    session: Session, *, user: User, suggestion_id: int, note: str, remedied: bool
-) -> Suggestion:
-    """Record a follow-up review (跟进监督) of whether the agency really acted: after its reply,
-    or once the reply period has ended without one."""
-    sug = suggestion_to_act_on(session, user=user, suggestion_id=suggestion_id)
-    if sug.replied_at is None and utcnow() <= sug.due_at:
-        raise Invalid(
-            "follow-up review comes after the agency's reply or the end of the reply period "
-            f"({sug.due_at.isoformat()}): record the reply, or wait for the period to end"
-        )
-    if not note.strip():
-        raise Invalid("a follow-up review needs a note")
-    entry = {"at": utcnow().isoformat(), "by": user.id, "note": note, "remedied": remedied}
-    sug.follow_ups = [*(sug.follow_ups or []), entry]
-    audit.append(
-        session,
-        actor=f"user:{user.id}",
-        action="follow_up_review",
-        lead_id=sug.lead_id,
-        change={"suggestion": sug.id, "note": note, "remedied": remedied},
-    )
-    reassess_legal(
-        session, lead=get_lead(session, user=user, lead_id=sug.lead_id), actor=f"user:{user.id}"
-    )
-    return sug

@@ -1,7 +1,7 @@
 """The JSON documents of the API: landing page, conformance, collections."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -21,9 +21,18 @@ CONFORMANCE = (
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
 
-def link(href: str, rel: str, media: str, title: str | None = None) -> dict[str, str]:
+class Link(TypedDict):
+    """A link object of OGC API documents."""
+
+    href: str
+    rel: str
+    type: str
+    title: NotRequired[str]
+
+
+def link(href: str, rel: str, media: str, title: str | None = None) -> Link:
     """Return a link object (every link names its media type)."""
-    out = {"href": href, "rel": rel, "type": media}
+    out: Link = {"href": href, "rel": rel, "type": media}
     if title:
         out["title"] = title
     return out

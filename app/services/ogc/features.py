@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.ogc.documents import GEOJSON, JSON, link, rfc3339
+from app.services.ogc.documents import GEOJSON, JSON, Link, link, rfc3339
 from app.services.ogc.params import ItemsQuery
 from app.services.ogc.source import Collection, Feature
 from models import User
@@ -24,7 +24,7 @@ def _value(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def encode(feature: Feature, links: list[dict[str, str]] | None = None) -> str:
+def encode(feature: Feature, links: list[Link] | None = None) -> str:
     """Write one feature as GeoJSON (the geometry is already text)."""
     fid, geometry, props = feature
     extra = f',"links":{json.dumps(links)}' if links else ""
@@ -34,9 +34,7 @@ def encode(feature: Feature, links: list[dict[str, str]] | None = None) -> str:
     )
 
 
-def _page_links(
-    items: str, params: Mapping[str, str], q: ItemsQuery, matched: int
-) -> list[dict[str, str]]:
+def _page_links(items: str, params: Mapping[str, str], q: ItemsQuery, matched: int) -> list[Link]:
     def at(offset: int) -> str:
         query = {**params, "offset": str(offset), "limit": str(q.limit)}
         return f"{items}?{urlencode(query)}"

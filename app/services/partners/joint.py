@@ -34,10 +34,10 @@ def set_handler(
         session.add(found)
     found.role = role
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="joint_handling",
+        user,
+        "joint_handling",
         lead_id=lead.id,
         change={"org": org.code, "role": role},
     )

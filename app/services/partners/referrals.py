@@ -3,7 +3,6 @@
 timeline); receipts not given by their due date show as overdue."""
 
 from datetime import datetime
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from geoalchemy2.shape import to_shape
@@ -93,10 +92,10 @@ def refer(
     )
     session.add(referral)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="refer",
+        user,
+        "refer",
         lead_id=lead.id,
         change={
             "referral": referral.id,
@@ -162,10 +161,10 @@ def receipt(session: Session, *, user: User, referral_id: int, note: str | None)
     referral.received_at = utcnow()
     referral.received_by_id = user.id
     referral.receipt_note = note
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="referral_receipt",
+        user,
+        "referral_receipt",
         lead_id=referral.lead_id,
         change={"referral": referral.id, "note": note},
     )
@@ -216,10 +215,10 @@ def report_progress(
         referral.status, referral.outcome, referral.concluded_at = "concluded", outcome, now
     else:
         referral.status = "in_progress"
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="referral_progress",
+        user,
+        "referral_progress",
         lead_id=referral.lead_id,
         change={
             "referral": referral.id,
@@ -259,38 +258,3 @@ def overdue_receipts(session: Session, *, user: User) -> list[Referral]:
     rows = referral_box(session, user=user, box="all")
     now = utcnow()
     return [r for r in rows if r.status == "sent" and r.receipt_due_at < now]
-
-
-def referral_dict(session: Session, referral: Referral) -> dict[str, Any]:
-    """A referral as the API shows it (organisations by code and name)."""
-    orgs = {
-        o.id: o
-        for o in session.scalars(
-            select(Organisation).where(
-                Organisation.id.in_((referral.from_org_id, referral.to_org_id))
-            )
-        )
-    }
-    frm, to = orgs[referral.from_org_id], orgs.get(referral.to_org_id or 0)
-    zh, en = REFERRAL_KINDS[referral.kind]
-    return {
-        "id": referral.id,
-        "lead_id": referral.lead_id,
-        "kind": referral.kind,
-        "kind_label": {"zh": zh, "en": en},
-        "from_org": {"code": frm.code, "name": frm.name},
-        "to_org": None if to is None else {"code": to.code, "name": to.name},
-        "receiver": to.name if to is not None else referral.receiver,
-        "basis": referral.basis,
-        "note": referral.note,
-        "grants_originals": referral.grants_originals,
-        "status": referral.status,
-        "receipt_due_at": referral.receipt_due_at,
-        "received_at": referral.received_at,
-        "receipt_note": referral.receipt_note,
-        "overdue": referral.status == "sent" and referral.receipt_due_at < utcnow(),
-        "progress": referral.progress,
-        "outcome": referral.outcome,
-        "concluded_at": referral.concluded_at,
-        "created_at": referral.created_at,
-    }

@@ -1,8 +1,6 @@
 """Use cases: sharing agreements — the area a partner sees leads in (its jurisdiction plus
 a buffer, or a named basin polygon). Every grant and revocation goes into the audit log."""
 
-from typing import Any
-
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
@@ -55,10 +53,10 @@ def grant_share(
     )
     session.add(share)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=f"user:{user.id}",
-        action="share_grant",
+        user,
+        "share_grant",
         change={
             "share": share.id,
             "org": org.code,
@@ -93,10 +91,10 @@ def revoke_share(session: Session, *, user: User, share_id: int) -> PartnerShare
         raise NotFound(f"no sharing agreement {share_id}")
     if share.revoked_at is None:
         share.revoked_at = utcnow()
-        audit.append(
+        audit.append_by(
             session,
-            actor=f"user:{user.id}",
-            action="share_revoke",
+            user,
+            "share_revoke",
             change={"share": share.id, "org_id": share.org_id},
         )
     return share
@@ -108,17 +106,3 @@ def list_shares(session: Session, *, org_id: int | None = None) -> list[PartnerS
     if org_id is not None:
         q = q.where(PartnerShare.org_id == org_id)
     return list(session.scalars(q))
-
-
-def share_dict(share: PartnerShare, org_code: str) -> dict[str, Any]:
-    """A sharing agreement as the API shows it."""
-    return {
-        "id": share.id,
-        "org": org_code,
-        "area_kind": share.area_kind,
-        "buffer_m": share.buffer_m,
-        "layer_feature_id": share.layer_feature_id,
-        "granted_at": share.granted_at,
-        "revoked_at": share.revoked_at,
-        "note": share.note,
-    }

@@ -16,7 +16,7 @@ from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely import Point
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,20 +25,18 @@ from app.services.files.evidence_store import EvidenceStore, evidence_key, stage
 from app.services.leads.pipeline import place
 from app.services.places.geocode import geocode_geometry
 from app.services.reports.evidence import report_evidence
+from app.services.reports.photos import earlier_duplicates, photo_row
 from app.settings import Settings
 from geo.crs import parse_crs
 from geo.photos import (
-    NEAR_DUPLICATE_BITS,
     PhotoError,
     PhotoLimits,
     ProcessedPhoto,
     decide_location,
-    hamming,
     pixel_count,
     process_photo,
     time_flags,
 )
-from geo.photos.duplicates import PHASH_BANDS, band_probes, phash_bands
 from geo.place import Place
 from models import Organisation, Report, ReportPhoto, Token, User
 from models.base import SRID, utcnow
@@ -197,42 +195,6 @@ def _stage_photos(
         stage(session, store, evidence_key("thumbs", photo.sha256, ".jpg"), photo.thumb_jpeg)
 
 
-def _earlier_duplicates(session: Session, photos: list[ProcessedPhoto]) -> list[int | None]:
-    """For each photo, the id of an earlier photo with the same or a near-identical image.
-
-    Two indexed lookups, whatever the size of the archive: exact SHA-256 matches, and the
-    candidates sharing a probed pHash band (see geo.photos.duplicates), whose exact Hamming
-    distance is then checked here. An exact match wins over an earlier near one.
-    """
-    exact: dict[str, int] = {
-        sha: pid
-        for sha, pid in session.execute(
-            select(ReportPhoto.sha256, func.min(ReportPhoto.id))
-            .where(ReportPhoto.sha256.in_({p.sha256 for p in photos}))
-            .group_by(ReportPhoto.sha256)
-        )
-    }
-    probes = [band_probes(p.phash) for p in photos]
-    shares_a_band = or_(
-        *(
-            column.in_(sorted(set().union(*(probe[band] for probe in probes))))
-            for band, column in enumerate(ReportPhoto.band_columns())
-        )
-    )
-    candidates = session.execute(
-        select(ReportPhoto.id, ReportPhoto.phash).where(shares_a_band).order_by(ReportPhoto.id)
-    ).all()
-    out: list[int | None] = []
-    for photo in photos:
-        same = exact.get(photo.sha256)
-        near = same or next(
-            (pid for pid, ph in candidates if hamming(ph, photo.phash) <= NEAR_DUPLICATE_BITS),
-            None,
-        )
-        out.append(near)
-    return out
-
-
 def _responsible_org(session: Session, geocode: Place) -> Organisation:
     own = [o for o in geocode["responsible_organisations"] if o["role"] == "own"]
     if not own:
@@ -335,7 +297,7 @@ def _record_report(
         taken.append(when)
         flags += [f for f in more if f not in flags]
     org = _responsible_org(session, geocode)
-    dups = _earlier_duplicates(session, photos)
+    dups = earlier_duplicates(session, photos)
     if any(dups):
         flags.append("duplicate_photo")
     report = Report(
@@ -383,20 +345,8 @@ def _record_report(
         zip(inp.photos, photos, taken, dups, strict=True), start=1
     ):
         session.add(
-            ReportPhoto(
-                report_id=report.id,
-                position=n,
-                sha256=p.sha256,
-                original_filename=upload.filename,
-                format=p.format,
-                size_bytes=len(upload.data),
-                width=p.width,
-                height=p.height,
-                phash=p.phash,
-                **_band_values(p.phash),
-                exif=_exif_record(p),
-                taken_at=when,
-                duplicate_of_id=dup,
+            photo_row(
+                report.id, n, upload.filename, len(upload.data), p, taken_at=when, duplicate_of=dup
             )
         )
     session.flush()
@@ -407,26 +357,3 @@ def _record_report(
         settings=settings,
     )
     return report, True
-
-
-def _band_values(phash: str) -> dict[str, int]:
-    """Return the pHash band columns of a new ReportPhoto row."""
-    columns = ReportPhoto.band_columns()
-    assert len(columns) == PHASH_BANDS, "models.report and geo.photos.duplicates disagree"
-    return {col.key: value for col, value in zip(columns, phash_bands(phash), strict=True)}
-
-
-def _exif_record(p: ProcessedPhoto) -> dict[str, Any]:
-    e = p.exif
-    return {
-        "lat": e.lat,
-        "lon": e.lon,
-        "altitude_m": e.altitude_m,
-        "gps_time": e.gps_time.isoformat() if e.gps_time else None,
-        "taken_at": e.taken_at.isoformat() if e.taken_at else None,
-        "taken_at_has_offset": e.taken_at_has_offset,
-        "make": e.make,
-        "model": e.model,
-        "orientation": e.orientation,
-        "warnings": list(e.warnings),
-    }

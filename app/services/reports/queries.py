@@ -1,6 +1,6 @@
 """Use cases for reading reports: who sees what, and the files behind them."""
 
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,10 +102,17 @@ def report_status(session: Session, report: Report) -> str:
     return report.status
 
 
-def organisation_of(session: Session, report: Report) -> dict[str, Any]:
+class OrgName(TypedDict):
+    """An organisation's code and name."""
+
+    code: str
+    name: str
+
+
+def organisation_of(session: Session, report: Report) -> OrgName | None:
     """Return code and name of a report's responsible organisation."""
     # Code and name only: the jurisdiction polygon would be read for nothing.
     org = session.execute(
         select(Organisation.code, Organisation.name).where(Organisation.id == report.org_id)
     ).first()
-    return {"code": org.code, "name": org.name} if org else {}
+    return {"code": org.code, "name": org.name} if org else None

@@ -2,7 +2,7 @@
 the caller's transaction (a rollback emits nothing; the dispatcher sends what committed)."""
 
 import uuid
-from typing import Any
+from typing import Any, TypedDict
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry.base import BaseGeometry
@@ -26,7 +26,15 @@ EVENT_SCOPES: dict[str, str] = {
 EVENTS = tuple(EVENT_SCOPES)
 
 
-def envelope(event: str, data: dict[str, Any]) -> dict[str, Any]:
+class Envelope(TypedDict):
+    """A Standard Webhooks payload."""
+
+    type: str
+    timestamp: str
+    data: dict[str, Any]
+
+
+def envelope(event: str, data: dict[str, Any]) -> Envelope:
     """Wrap data as a Standard Webhooks payload: type, timestamp (ISO 8601), data."""
     return {"type": event, "timestamp": utcnow().isoformat(), "data": data}
 
@@ -71,7 +79,7 @@ def emit(
                 subscription_id=sub.id,
                 message_id=f"msg_{uuid.uuid4().hex}",
                 event=event,
-                payload=body,
+                payload=dict(body),
                 status="pending",
                 attempts=0,
                 next_attempt_at=utcnow(),
