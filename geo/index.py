@@ -120,6 +120,9 @@ class Indexed(Generic[T]):
         ri = self.owner[pi]
         met_i, met_r = meeting
         met = self.measured[met_r]
+        # A record an item meets is 0 m away: its pieces need no measuring.
+        inside = np.isin(wi * len(self.records) + ri, met_i * len(self.records) + met_r)
+        wi, pi, ri = wi[~inside], pi[~inside], ri[~inside]
         ii = np.concatenate([met_i[met], wi])
         rr = np.concatenate([met_r[met], ri])
         far = pair_distances_m(items[wi], self.pieces[pi])

@@ -105,7 +105,7 @@ def import_hotspots(
         session,
         lons=new["lon"].to_numpy(dtype=float),
         lats=new["lat"].to_numpy(dtype=float),
-        partner_distance_m=settings.partner_distance_m,
+        partner_distance_m=0.0,  # the rule reads zones and water; partners come with the lead
         nearest_max_m=settings.nearest_max_m,
     )
     columns = found.columns
