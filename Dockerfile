@@ -16,6 +16,7 @@ COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY geo ./geo
 COPY models ./models
+COPY rules ./rules
 COPY migrations ./migrations
 COPY demo ./demo
 # Editable: the service finds alembic.ini, migrations/ and demo/ beside its code.

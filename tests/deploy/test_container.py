@@ -30,3 +30,14 @@ def test_compose_runs_the_service_on_postgis_with_keys_apart() -> None:
         "/run/ecoleads-keys" in compose
         and "ECOLEADS_KEYS_DIR=/run/ecoleads-keys" in (ROOT / "Dockerfile").read_text()
     )
+
+
+def test_image_copies_every_package_the_project_installs() -> None:
+    """The editable install inside the image finds only the packages the Dockerfile copied."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    include = re.search(r"include = \[([^\]]*)\]", pyproject)
+    assert include is not None
+    packages = [p.strip(' "*') for p in include.group(1).split(",")]
+    missing = [p for p in packages if f"COPY {p} ./{p}" not in dockerfile]
+    assert packages and not missing, f"Dockerfile does not copy {missing}"
