@@ -1,6 +1,6 @@
 """Benchmark: the per-report duplicate-photo lookup with 0, 10,000 and 100,000 stored photos.
 
-On SpatiaLite and PostGIS, measures `_earlier_duplicates` (exact SHA-256 by index, near
+On SpatiaLite and PostGIS, measures `earlier_duplicates` (exact SHA-256 by index, near
 duplicates among the rows sharing a probed pHash band) and the whole intake
 (`create_report`, small GPS-tagged JPEG, so the database part is visible) as the archive
 grows with synthetic one-photo reports (random SHA-256 and pHash, Core executemany),
@@ -33,7 +33,8 @@ from app.services.accounts.auth import create_user
 from app.services.accounts.tokens import issue_token
 from app.services.demo.base import load_demo
 from app.services.files.evidence_store import LocalEvidenceStore
-from app.services.reports.intake import PhotoUpload, ReportInput, _earlier_duplicates, create_report
+from app.services.reports.intake import PhotoUpload, ReportInput, create_report
+from app.services.reports.photos import earlier_duplicates
 from app.settings import Settings
 from geo.photos import NEAR_DUPLICATE_BITS, PhotoLimits, ProcessedPhoto, hamming, process_photo
 from geo.photos.duplicates import phash_bands
@@ -148,10 +149,10 @@ def run(url: str, data_dir: Path, lookups: int, intakes: int) -> list[dict[str, 
                 add_archive(s, level - stored, rng)
             stored = level
         with sessions() as s:
-            times = timed(lambda: _earlier_duplicates(s, [probe]), lookups)
+            times = timed(lambda: earlier_duplicates(s, [probe]), lookups)
             lookup, fastest = statistics.median(times), min(times)
             scan = median_s(lambda: full_scan(s, [probe]), 3)
-            assert _earlier_duplicates(s, [probe]) == full_scan(s, [probe])
+            assert earlier_duplicates(s, [probe]) == full_scan(s, [probe])
             total = s.execute(text("SELECT count(*) FROM report_photos")).scalar_one()
 
         def intake() -> None:

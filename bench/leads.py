@@ -1,7 +1,7 @@
 """Benchmark: 100,000 evidence items -> leads (clustering + geocoding + scoring), both backends.
 
-Prints items/second of `cluster_unassigned` (the path `ecoleads leads cluster` uses), the
-pure clustering time and its ratio to a bare shapely STRtree neighbour query (200 m) over
+Prints items/second of `pipeline.place` on unassigned items (`ecoleads leads cluster`'s
+path), the pure clustering time and its ratio to a bare shapely STRtree neighbour query (200 m) over
 the same points in the same run, and p50/p99 of a bbox + minimum-score query returning one
 page of leads (`list_leads`, what GET /api/v1/leads runs).
 
@@ -28,7 +28,7 @@ from app import migrate
 from app.db import make_engine, make_sessionmaker
 from app.services.accounts.auth import create_user
 from app.services.demo.base import load_demo
-from app.services.leads.regroup import _points, cluster_unassigned
+from app.services.leads.pipeline import GROUPS, RULES, evidence_point, place, unassigned
 from app.services.leads.workflow import LeadFilter, list_leads
 from app.settings import Settings
 from geo.clustering import cluster
@@ -94,16 +94,16 @@ def run(url: str, items: list[dict[str, object]], data_dir: str) -> dict[str, fl
             s.execute(insert(EvidenceItem), items[start : start + 5000])
     with sessions() as s:
         loaded = list(s.scalars(select(EvidenceItem).order_by(EvidenceItem.id)))
-        points = _points(loaded)
+        points = [evidence_point(i) for i in loaded]
         t0 = time.perf_counter()
-        cluster(points)
+        cluster(points, rules=RULES, groups=GROUPS)
         pure = time.perf_counter() - t0
         lons = np.array([p.lon for p in points])
         lats = np.array([p.lat for p in points])
         base = strtree_neighbours(lons, lats)
     t0 = time.perf_counter()
     with sessions.begin() as s:
-        leads = cluster_unassigned(s, settings=settings)
+        leads = len(place(s, unassigned(s), actor="bench", settings=settings).created)
     full = time.perf_counter() - t0
     rng = np.random.default_rng(1)
     times = []

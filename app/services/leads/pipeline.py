@@ -39,7 +39,8 @@ SEARCH_M = max(r.distance_m for r in RULES.values())
 WINDOW = max(r.window for r in RULES.values())
 
 
-def _point(item: EvidenceItem) -> EvidencePoint:
+def evidence_point(item: EvidenceItem) -> EvidencePoint:
+    """An evidence item as clustering reads it (a shape by its centroid)."""
     geom = to_shape(item.geom)
     c = geom if geom.geom_type == "Point" else geom.centroid
     return EvidencePoint(item.id, item.category, c.x, c.y, item.observed_at, item.kind, item.source)
@@ -68,7 +69,7 @@ def _open_leads(session: Session, points: Sequence[EvidencePoint]) -> dict[int, 
             .order_by(EvidenceItem.id)
         ):
             assert item.lead_id is not None
-            leads[item.lead_id].points.append(_point(item))
+            leads[item.lead_id].points.append(evidence_point(item))
     return leads
 
 
@@ -103,7 +104,8 @@ def place(
         return Placed([], [])
     session.flush()
     by_id = {i.id: i for i in items}
-    points = [_point(i) for i in items]
+    points = [evidence_point(i) for i in items]
+    point_of = {p.id: p for p in points}
     progress(0.05, f"placing {len(items):,} evidence items")
     placement = place_batch(
         points, list(_open_leads(session, points).values()), rules=RULES, groups=GROUPS
@@ -152,7 +154,7 @@ def place(
     progress(0.3, f"{len(fresh):,} new leads, {len(touched) - len(fresh):,} joined; assessing")
     reassess(session, leads, actor=actor, settings=settings)
     for lead, group in zip(fresh, placement.new, strict=True):
-        p = _point(by_id[group[0]])
+        p = point_of[group[0]]
         data = {
             "lead_id": lead.id,
             "category": lead.category,

@@ -1,15 +1,14 @@
 """Use cases that regroup evidence: merge, split, and the grouping clustering would give."""
 
-from geoalchemy2.shape import to_shape
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.services import audit
-from app.services.leads.pipeline import GROUPS, RULES, reassess
+from app.services.leads.pipeline import GROUPS, RULES, evidence_point, reassess
 from app.services.leads.workflow import lead_to_act_on
 from app.settings import Settings
-from geo.clustering import EvidencePoint, cluster
+from geo.clustering import cluster
 from models import EvidenceItem, Lead, User
 
 
@@ -98,14 +97,6 @@ def split(
     return new
 
 
-def _points(items: list[EvidenceItem]) -> list[EvidencePoint]:
-    out = []
-    for i in items:
-        c = to_shape(i.geom).centroid
-        out.append(EvidencePoint(i.id, i.category, c.x, c.y, i.observed_at, i.kind, i.source))
-    return out
-
-
 def grouping(session: Session) -> list[list[int]]:
     """The current grouping of evidence into (not merged-away) leads, as sorted id lists."""
     groups: dict[int | None, list[int]] = {}
@@ -122,4 +113,4 @@ def recluster_preview(session: Session) -> list[list[int]]:
     """Cluster all evidence from scratch (no writes): equals `grouping` when nothing was
     merged or split by hand."""
     items = list(session.scalars(select(EvidenceItem).order_by(EvidenceItem.id)))
-    return cluster(_points(items), rules=RULES, groups=GROUPS)
+    return cluster([evidence_point(i) for i in items], rules=RULES, groups=GROUPS)
