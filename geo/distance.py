@@ -109,6 +109,38 @@ def degree_margins(lats: FloatArray, metres: float) -> tuple[FloatArray, FloatAr
     return np.minimum(metres / east * _MARGIN_WIDEN, 180.0), np.full(np.shape(lats), dlat)
 
 
+def metre_factors(
+    miny: FloatArray, maxy: FloatArray, metres: float, scale: float
+) -> tuple[FloatArray, FloatArray]:
+    """Per latitude range (miny..maxy widened by `metres`), factors (lo, hi) that bound the
+    metres between two points in it by their planar distance s in degrees with longitudes
+    multiplied by `scale`: lo * s <= metres <= hi * s (on the ellipsoid, locally flat).
+
+    A metre of displacement (dlon, dlat) is sqrt((kE dlon)^2 + (kN dlat)^2) with kE the
+    east and kN the north metres per degree; kE shrinks and kN grows poleward, so their
+    extremes over the range bound the ratio.
+    """
+    dlat = degree_margin(0.0, metres)[1]
+    lo_lat, hi_lat = miny - dlat, maxy + dlat
+    straddles = (lo_lat <= 0) & (hi_lat >= 0)
+    near = np.where(straddles, 0.0, np.minimum(np.abs(lo_lat), np.abs(hi_lat)))
+    far = np.minimum(np.maximum(np.abs(lo_lat), np.abs(hi_lat)), _MAX_MARGIN_LAT)
+    east, north = _metres_per_degree_array(np.stack([near, far]))
+    (east_near, east_far), (north_near, north_far) = east, north
+    lo = np.minimum(east_far / scale, north_near)
+    hi = np.maximum(east_near / scale, north_far)
+    return lo, hi
+
+
+def _metres_per_degree_array(lat_deg: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """_metres_per_degree for many latitudes."""
+    phi = np.radians(lat_deg)
+    w = np.sqrt(1.0 - _WGS84_E2 * np.sin(phi) ** 2)
+    east = math.radians(1.0) * _WGS84_A / w * np.cos(phi)
+    north = math.radians(1.0) * _WGS84_A * (1.0 - _WGS84_E2) / w**3
+    return east, north
+
+
 def windows(items: ObjectArray, metres: float) -> ObjectArray:
     """Each item's bounds grown by at least `metres` on every side, as boxes."""
     minx, miny, maxx, maxy = shapely.bounds(items).T

@@ -2,8 +2,8 @@
 over the in-memory reference index (geo/index.py). One item or a million, one path.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -29,6 +29,15 @@ class Reference:
     features: Indexed[FeatureInfo]
     orgs: Indexed[OrgInfo]
     nearest_kinds: tuple[str, ...]
+
+    @cached_property
+    def kind_of(self) -> IntArray:
+        """Each feature's index in nearest_kinds (-1: not measured)."""
+        kinds = self.nearest_kinds
+        return np.array(
+            [kinds.index(f.kind) if f.kind in kinds else -1 for f in self.features.records],
+            dtype=np.int64,
+        )
 
 
 @dataclass(frozen=True)
@@ -90,27 +99,26 @@ def locate(
     hits = _group(n, fi, list(zip(fr.tolist(), rel.tolist(), strict=True)))
     oi, orr = orgs.meeting(items)
     containing = _group(n, oi, orr.tolist())
-    ni, nr, nd = orgs.distances(items, windows(items, partner_distance_m), (oi, orr))
+    ni, nr, nd = orgs.distances(
+        items, windows(items, partner_distance_m), (oi, orr), partner_distance_m
+    )
     outside = ~np.isin(ni * len(orgs.records) + nr, oi * len(orgs.records) + orr)
     keep = outside & (nd <= partner_distance_m)
     nearby = _group(n, ni[keep], list(zip(nr[keep].tolist(), nd[keep].tolist(), strict=True)))
-    nearest = _nearest(items, features, (fi, fr), nearest_max_m, ref.nearest_kinds)
+    nearest = _nearest(items, ref, (fi, fr), nearest_max_m)
     return Found(items, ref, partner_distance_m, nearest_max_m, hits, containing, nearby, nearest)
 
 
 def _nearest(
-    items: ObjectArray,
-    features: Indexed[FeatureInfo],
-    meeting: tuple[IntArray, IntArray],
-    max_m: float,
-    kinds: Sequence[str],
+    items: ObjectArray, ref: Reference, meeting: tuple[IntArray, IntArray], max_m: float
 ) -> list[tuple[Near | None, ...]]:
-    """Per item, the nearest feature of each kind within max_m (ties: the first loaded); the
-    features measured must be those of these kinds."""
-    ii, ri, d = features.distances(items, windows(items, max_m), meeting)
+    """Per item, the nearest feature of each nearest kind within max_m (ties: the first
+    loaded); the features measured must be those of these kinds."""
+    kinds = ref.nearest_kinds
+    ii, ri, d = ref.features.distances(items, windows(items, max_m), meeting, max_m, ref.kind_of)
     keep = d <= max_m
     ii, ri, d = ii[keep], ri[keep], d[keep]
-    kind = np.array([kinds.index(features.records[r].kind) for r in ri.tolist()], dtype=np.int64)
+    kind = ref.kind_of[ri]
     key = ii * len(kinds) + kind
     order = np.lexsort((ri, d, key))
     key = key[order]

@@ -124,16 +124,18 @@ def place_columns(places: Sequence[Place]) -> dict[str, list[Any]]:
     return {name: [r[k] for r in rows] for k, name in enumerate(PLACE_COLUMNS)}
 
 
+def first_admin(place: Place, level: str) -> str | None:
+    """The name of the place's first division at `level` (e.g. its county), if any."""
+    return next((a["name"] for a in place["admin"] if a["level"] == level), None)
+
+
 def _row(place: Place) -> tuple[Any, ...]:
-    first: dict[str, str | None] = {}
-    for a in place["admin"]:
-        first.setdefault(a["level"], a["name"])
     nearest: list[Any] = []
     for kind in NEAREST_KINDS:
         found = place["nearest"].get(kind)
         nearest += [None, None] if found is None else [found["name"], found["distance_m"]]
     return (
-        *(first.get(level) for level in ADMIN_LEVELS),
+        *(first_admin(place, level) for level in ADMIN_LEVELS),
         ";".join(responsible_codes(place)),
         ";".join(f"{o['code']}:{o['distance_m']}" for o in place["partner_organisations"]),
         place["cross_boundary"],

@@ -8,7 +8,14 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Point, box
 
-from geo.distance import buffer_m, degree_margin, geodesic_distance_m, pair_distances_m
+from geo.distance import (
+    buffer_m,
+    degree_margin,
+    geodesic_distance_m,
+    metre_factors,
+    pair_distances_m,
+)
+from geo.index import BOUND_MARGIN
 
 GEOD = Geod(ellps="WGS84")
 
@@ -98,3 +105,20 @@ def test_buffer_polygon_reaches_metres() -> None:
     assert grown.contains(Point(lon, lat))
     lon, lat, _ = GEOD.fwd(116.40, 39.905, 90.0, 501.0)
     assert not grown.contains(Point(lon, lat))
+
+
+@pytest.mark.parametrize("lat", [-60.0, -0.02, 0.0, 40.0, 41.5, 75.0])
+@pytest.mark.parametrize("scale", [0.3, 0.74, 1.0])
+def test_metre_factors_bound_geodesics(lat: float, scale: float) -> None:
+    """Geodesics between points within a window lie within the factors' bounds (with the
+    margin the index adds) times the scaled planar distance."""
+    rng = np.random.default_rng(abs(int(lat * 100)) + int(scale * 10))
+    metres = 10_000.0
+    dlon, dlat = degree_margin(lat, metres)
+    lon1, lon2 = 116.0 + rng.uniform(-dlon, dlon, (2, 500))
+    lat1, lat2 = lat + rng.uniform(-dlat, dlat, (2, 500))
+    lo, hi = metre_factors(np.array([lat]), np.array([lat]), metres, scale)
+    planar = np.hypot((lon1 - lon2) * scale, lat1 - lat2)
+    true = GEOD.inv(lon1, lat1, lon2, lat2)[2]
+    assert np.all(true >= planar * lo[0] * (1 - BOUND_MARGIN))
+    assert np.all(true <= planar * hi[0] * (1 + BOUND_MARGIN))

@@ -242,3 +242,47 @@ def test_as_point() -> None:
 def test_as_point_refuses(lon: float, lat: float) -> None:
     with pytest.raises(ValueError, match="not a longitude/latitude pair"):
         as_point(lon, lat)
+
+
+@pytest.mark.parametrize("lat", [-52.0, 0.0, 23.0, 41.0, 66.0])
+def test_locate_pruning_matches_every_geometry(lat: float) -> None:
+    """Far from the index's middle latitude too (where its planar scale is off), the
+    distance bounds drop no piece that could be nearest: nearest features and partner
+    distances equal those measured to every whole geometry."""
+    rng = np.random.default_rng(int(lat) + 100)
+    # Two clumps of features, 30 degrees of latitude apart: the scale fits neither.
+    shapes = []
+    for k in range(60):
+        x = 115.0 + rng.uniform(-0.3, 0.3)
+        y = lat + (0.0 if k % 2 else 30.0 if lat < 50 else -30.0) + rng.uniform(-0.2, 0.2)
+        r = rng.uniform(0.002, 0.03)
+        shapes.append(box(x - r, y - r, x + r * 1.7, y + r) if k % 3 else
+                      LineString([(x, y), (x + r, y + r), (x + 2 * r, y - r)]))  # fmt: skip
+    kinds = ("water_body", "wetland")
+    features = [_feature(k, kinds[k % 2] if k % 4 else kinds[0], None, f"f{k}")
+                for k in range(len(shapes))]  # fmt: skip
+    orgs = [(_org(100 + k, f"9{k:05d}", "partner", "county"), g)
+            for k, g in enumerate(shapes[:20])]  # fmt: skip
+    ref = Reference(
+        [],
+        Indexed.build(features, shapes, [True] * len(shapes)),
+        Indexed.build([o for o, _ in orgs], [g for _, g in orgs], [True] * len(orgs)),
+        kinds,
+    )
+    items = np.array([Point(115.0 + rng.uniform(-0.4, 0.4), lat + rng.uniform(-0.3, 0.3))
+                      for _ in range(150)])  # fmt: skip
+    max_m, partner_m = 8000.0, 6000.0
+    found = locate(items, ref, partner_distance_m=partner_m, nearest_max_m=max_m)
+    for i, item in enumerate(items):
+        dists = np.array([geodesic_distance_m(item, g) for g in shapes])
+        for k, kind in enumerate(kinds):
+            mine = [j for j, f in enumerate(features) if f.kind == kind]
+            best = min(mine, key=lambda j: (dists[j], j))
+            near = found.nearest[i][k]
+            if dists[best] > max_m:
+                assert near is None
+            else:
+                assert near is not None and near[0] == best
+                assert near[1] == pytest.approx(dists[best], abs=1e-6)
+        expected = {j: dists[j] for j in range(len(orgs)) if 0 < dists[j] <= partner_m}
+        assert dict(found.nearby[i]) == pytest.approx(expected, abs=1e-6)

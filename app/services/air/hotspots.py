@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from geoalchemy2.shape import from_shape
-from shapely import Point
+import shapely
+from geoalchemy2 import WKTElement
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from app.services.leads.pipeline import place
 from app.services.places.geocode_batch import geocode_points
 from app.settings import Settings
 from geo.air.firms import FirmsError, read_firms
-from geo.place import Place, nearest_m, zone_kinds
+from geo.place import Place, first_admin, nearest_m, zone_kinds, zones_text
 from geo.progress import Progress, no_progress
 from models import AirImport, EvidenceItem, FireHotspot
 from models.base import SRID
@@ -108,7 +108,8 @@ def import_hotspots(
         partner_distance_m=0.0,  # the rule reads zones and water; partners come with the lead
         nearest_max_m=settings.nearest_max_m,
     )
-    columns = found.columns
+    # Points as WKT: what SpatiaLite is given anyway, without decoding WKB once per row.
+    points = shapely.to_wkt(shapely.points(found.lons, found.lats), rounding_precision=-1)
     floor = CONFIDENCE_ORDER.index(settings.hotspot_min_confidence)
     record = AirImport(
         format="firms",
@@ -126,7 +127,8 @@ def import_hotspots(
     reasons: Counter[str] = Counter()
     rows, evidence = [], []
     for k, r in enumerate(new.itertuples()):
-        why = _why_evidence(found.place(k), settings)
+        where = found.place(k)
+        why = _why_evidence(where, settings)
         confident = CONFIDENCE_ORDER.index(r.confidence_class) >= floor
         reasons[why or "no_rule"] += 1
         if why and not confident:
@@ -134,7 +136,7 @@ def import_hotspots(
         rows.append(
             {
                 "key": r.key,
-                "geom": from_shape(Point(r.lon, r.lat), srid=SRID),
+                "geom": WKTElement(points[k], srid=SRID),
                 "acquired_at": r.acquired_at.to_pydatetime(),
                 "instrument": r.instrument,
                 "satellite": r.satellite,
@@ -151,8 +153,8 @@ def import_hotspots(
                     "bright_t31": None if np.isnan(r.bright_t31) else float(r.bright_t31),
                     "scan": None if np.isnan(r.scan) else float(r.scan),
                     "track": None if np.isnan(r.track) else float(r.track),
-                    "zones": columns["zones"][k],
-                    "county": columns["county"][k],
+                    "zones": zones_text(where),
+                    "county": first_admin(where, "county"),
                     "rule": why,
                 },
                 "import_id": record.id,
@@ -166,31 +168,29 @@ def import_hotspots(
         for i in session.execute(stmt, rows[start : start + 1000]).scalars()
     ]
     progress(0.7, f"{sum(evidence)} detections become evidence")
-    items: list[EvidenceItem] = []
-    for hotspot_id, row, is_evidence in zip(ids, rows, evidence, strict=True):
-        if not is_evidence:
-            continue
-        item = EvidenceItem(
-            kind="fire_hotspot",
-            category=hotspot_category(),
-            geom=row["geom"],
-            observed_at=row["acquired_at"],
-            source=f"FIRMS:{row['instrument']}:{row['satellite']}",
-            provenance={
+    sha256 = {f["name"]: f["sha256"] for f in record.files}
+    values = [
+        {
+            "kind": "fire_hotspot",
+            "category": hotspot_category(),
+            "geom": row["geom"],
+            "observed_at": row["acquired_at"],
+            "source": f"FIRMS:{row['instrument']}:{row['satellite']}",
+            "provenance": {
                 "hotspot_id": hotspot_id,
                 "rule": row["properties"]["rule"],
                 "confidence": row["confidence_raw"],
                 "confidence_class": row["confidence_class"],
                 "frp_mw": row["frp"],
-                "file_sha256": next(
-                    f["sha256"] for f in record.files if f["name"] == row["properties"]["file"]
-                ),
+                "file_sha256": sha256[row["properties"]["file"]],
                 "line": row["properties"]["line"],
             },
-        )
-        items.append(item)
-    session.add_all(items)
-    session.flush()
+        }
+        for hotspot_id, row, is_evidence in zip(ids, rows, evidence, strict=True)
+        if is_evidence
+    ]
+    returning = insert(EvidenceItem).returning(EvidenceItem, sort_by_parameter_order=True)
+    items = list(session.scalars(returning, values)) if values else []
     if items:
         link = update(FireHotspot).where(FireHotspot.id == bindparam("hotspot"))
         session.connection().execute(
