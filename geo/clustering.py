@@ -16,7 +16,9 @@ from itertools import product
 
 import numpy as np
 from numpy.typing import NDArray
-from pyproj import Geod, Transformer
+from pyproj import Geod
+
+from geo.distance import aeqd
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -158,8 +160,10 @@ def _local_xy(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray,
         return zeros, zeros, math.inf
     lon0 = math.degrees(math.atan2(float(v[1]), float(v[0])))
     lat0 = math.degrees(math.asin(max(-1.0, min(1.0, vz / norm))))
-    proj = f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +datum=WGS84 +units=m"
-    x, y = Transformer.from_crs("EPSG:4326", proj, always_xy=True).transform(lon, lat)
+    # The centre rounded to 0.1 degrees, so that nearby batches share a cached projection;
+    # k below is measured from the centre used, so any centre near the points is sound.
+    to_plane = aeqd(round(lon0, 1), round(lat0, 1))[0]
+    x, y = to_plane.transform(lon, lat)
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     c = float(np.max(np.hypot(x, y))) / _SEMI_MINOR_M
     if not (math.isfinite(c) and c < _MAX_CENTRAL_ANGLE):

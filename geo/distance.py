@@ -149,7 +149,9 @@ def windows(items: ObjectArray, metres: float) -> ObjectArray:
 
 
 @lru_cache(maxsize=128)
-def _aeqd(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
+def aeqd(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
+    """Transformers to and from an azimuthal equidistant plane centred at (lon0, lat0)
+    (cached: callers may round the centre to share them)."""
     proj = f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +datum=WGS84 +units=m"
     return (
         Transformer.from_crs("EPSG:4326", proj, always_xy=True),
@@ -163,6 +165,6 @@ def buffer_m(geom: BaseGeometry, metres: float, quad_segs: int = 16) -> BaseGeom
     # accurate to millimetres within tens of kilometres; very large extents will distort.
     _require_nonempty(geom)
     centre = geom.centroid
-    to_local, to_lonlat = _aeqd(float(centre.x), float(centre.y))
+    to_local, to_lonlat = aeqd(float(centre.x), float(centre.y))
     buffered = _project(geom, to_local).buffer(metres, quad_segs=quad_segs)
     return _project(buffered, to_lonlat)

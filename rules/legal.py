@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import date
+from functools import lru_cache
 
 from rules.procedure import Procedure, agency_failed, harm_after, notice_expired
 
@@ -129,9 +130,11 @@ class BasisRow:
         )
 
 
+@lru_cache(maxsize=8192)
 def row_digest(row: BasisRow) -> str:
     """SHA-256 of everything a row says: a stored row whose digest is still the one it was
-    seeded with has not been edited, and may follow later corrections of the seed."""
+    seeded with has not been edited, and may follow later corrections of the seed.
+    (Memoised: every assessment checks the table against the seed.)"""
     text = json.dumps(astuple(row), ensure_ascii=False, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
