@@ -20,17 +20,21 @@ def photo_facts(
     report_ids = {i.report_id for s in subjects for i in s.items if i.report_id is not None}
     if not report_ids:
         return [PhotoFacts() for _ in subjects]
-    reports = list(session.scalars(select(Report).where(Report.id.in_(report_ids))))
-    flagged = {r.id: "exif_device_disagree" in r.flags for r in reports}
+    # Columns, not whole rows: a lead of many reports would decode each one's stored place.
+    flags = session.execute(select(Report.id, Report.flags).where(Report.id.in_(report_ids)))
+    flagged = {rid: "exif_device_disagree" in f for rid, f in flags}
     timed: set[int] = set()  # reports with a measured time: a photo's capture time (EXIF)
     per_report: dict[int, list[int]] = {}
-    for p in session.scalars(select(ReportPhoto).where(ReportPhoto.report_id.in_(report_ids))):
-        if p.taken_at is not None:
-            timed.add(p.report_id)
-        counts = per_report.setdefault(p.report_id, [0, 0, 0])
+    photos = select(
+        ReportPhoto.report_id, ReportPhoto.taken_at, ReportPhoto.exif, ReportPhoto.duplicate_of_id
+    ).where(ReportPhoto.report_id.in_(report_ids))
+    for rid, taken_at, exif, duplicate_of in session.execute(photos):
+        if taken_at is not None:
+            timed.add(rid)
+        counts = per_report.setdefault(rid, [0, 0, 0])
         counts[0] += 1
-        counts[1] += p.exif.get("lat") is not None and not flagged[p.report_id]
-        counts[2] += p.duplicate_of_id is not None
+        counts[1] += exif.get("lat") is not None and not flagged[rid]
+        counts[2] += duplicate_of is not None
     out = []
     for s in subjects:
         total = [0, 0, 0]
