@@ -185,7 +185,7 @@ def _day(at: datetime | None) -> str:
 def display_names(session: Session, user_ids: set[int]) -> dict[int, str]:
     """The display names of these users, by id."""
     rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return dict(rows.tuples().all())
+    return {user_id: name for user_id, name in rows}
 
 
 def _names(session: Session, actors: set[str]) -> dict[str, str]:

@@ -355,6 +355,7 @@ const STRINGS = {
   sig_recurrence: ["重复发生", "Recurrence"],
   sig_evidence_quality: ["证据质量", "Evidence quality"],
   sig_air_quality: ["空气质量关联", "Air quality"],
+  sig_imagery_change: ["影像变化", "Imagery change"],
   kind_citizen_report: ["群众随手拍", "citizen report"],
   kind_fire_hotspot: ["卫星火点", "fire hotspot"],
   kind_change_polygon: ["影像变化图斑", "change polygon"],
