@@ -31,12 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
-from app import migrate
-from app.db import make_engine, make_sessionmaker
 from app.services.air.imports import SourceFile, import_readings
 from app.services.air.queries import daily, station_info, stations_in
-from app.services.demo.base import load_demo
 from app.settings import Settings
+from bench.common import demo_database
 from geo.air.surface import loo_cv
 from geo.air.surface_io import make_grid, project_metric
 
@@ -133,12 +131,8 @@ def import_on(
 ) -> tuple[float, int, object]:
     """Migrate a fresh database, load the demo layers (apply `ddl`), import; return seconds
     and rows."""
-    migrate.downgrade(url, "base")
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
+    _, sessions = demo_database(url)
     with sessions.begin() as s:
-        load_demo(s)
         for statement in ddl:
             s.execute(text(statement))
     settings = Settings(database_url=url, data_dir=Path(data_dir))

@@ -34,14 +34,12 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import migrate
-from app.db import make_engine, make_sessionmaker
 from app.services.accounts.auth import create_user
 from app.services.accounts.tokens import issue_token
-from app.services.demo.base import load_demo
 from app.services.places.geocode import geocode_geometry
 from app.services.places.layers import current_version_ids
 from app.services.places.reference_index import feature_info_select
+from bench.common import demo_database
 from bench.load import _free_port, _serve
 from geo.distance import pair_distances_m, windows
 from models import LayerFeature, Organisation
@@ -113,12 +111,8 @@ def plain_trees(
 
 def run_backend(name: str, url: str, data_dir: Path, points: list[tuple[float, float]]) -> None:
     """Prepare the database, then time the baseline, the in-process and the HTTP geocode."""
-    migrate.downgrade(url, "base")
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
+    engine, sessions = demo_database(url)
     with sessions.begin() as s:
-        load_demo(s)
         user = create_user(s, role="prosecutor", org_code="130700", password="bench-password-2026",
                            username="bench", display_name="bench")  # fmt: skip
         token = issue_token(s, user=user, kind="session", ttl=timedelta(hours=1))[0]

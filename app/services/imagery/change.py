@@ -27,7 +27,7 @@ from app.services.files.scratch import process_scratch
 from app.services.imagery.catalog import check_index_of, get_raster, scene_of
 from app.services.imagery.ingest import image_actor
 from app.services.leads.pipeline import place, reassess
-from app.services.places.geocode import geocode_geometries, widened
+from app.services.places.geocode import Window, geocode_geometries, widened
 from app.services.webhooks import emit
 from app.settings import Settings
 from geo.imagery.change import ChangeParams, ChangeRefused, detect_change
@@ -150,18 +150,15 @@ def detect(
     session.flush()
     actor = image_actor(user_id)
     progress(0.85, f"geocoding {len(result.polygons)} change polygons")
-    items: list[EvidenceItem] = []
-    rescore: set[int] = set()
-    polygons: list[ChangePolygon] = []
+    shapes = [found.geom for found in result.polygons]
     places = geocode_geometries(
         session,
-        geometries=[found.geom for found in result.polygons],
+        geometries=shapes,
         partner_distance_m=settings.partner_distance_m,
         nearest_max_m=settings.nearest_max_m,
     )
-    for found, place_of in zip(result.polygons, places, strict=True):
-        zones = place_of["zones"]
-        polygon = ChangePolygon(
+    polygons = [
+        ChangePolygon(
             detection_id=detection.id,
             geom=from_shape(found.geom, srid=SRID),
             area_ha=found.area_m2 / 1e4,
@@ -169,15 +166,15 @@ def detect(
             pixels=found.pixels,
             confidence="low",
             confirmations=[],
-            zones=zones,
-            category=category_for(req.index, zones),
+            zones=place_of["zones"],
+            category=category_for(req.index, place_of["zones"]),
         )
-        session.add(polygon)
-        session.flush()
-        polygons.append(polygon)
-        rescore |= _confirm(session, polygon, detection)
-        if polygon.category is not None:
-            items.append(_evidence(session, polygon, detection, before, after))
+        for found, place_of in zip(result.polygons, places, strict=True)
+    ]
+    session.add_all(polygons)
+    session.flush()
+    rescore = _confirm(session, polygons, shapes, detection)
+    items = _evidence(session, polygons, detection, before, after)
     evidence = [i.id for i in items]
     leads = {lead.id for lead in place(session, items, actor=actor, settings=settings).leads}
     # Leads whose earlier polygons this detection confirmed (and no new item reassessed).
@@ -201,7 +198,7 @@ def detect(
     detection.summary = {**detection.summary, "evidence": evidence, "leads": sorted(leads)}
     session.flush()
     if result.polygons:
-        _emit_change(session, detection, polygons, [f.geom for f in result.polygons])
+        _emit_change(session, detection, polygons, shapes)
     progress(1.0, f"{len(result.polygons)} change polygons, {len(evidence)} evidence items")
     return detection
 
@@ -229,77 +226,108 @@ def _emit_change(
 
 def _evidence(
     session: Session,
-    polygon: ChangePolygon,
+    polygons: list[ChangePolygon],
     detection: ChangeDetection,
     before: Image,
     after: Image,
-) -> EvidenceItem:
-    item = EvidenceItem(
-        kind="change_polygon",
-        category=polygon.category,
-        geom=polygon.geom,
-        observed_at=after.acquired_at,
-        source=f"imagery:{after.sensor}",
-        provenance={
-            "change_polygon_id": polygon.id,
-            "detection_id": detection.id,
-            "index": detection.index,
-            "threshold": detection.threshold,
-            "direction": detection.direction,
-            "area_ha": round(polygon.area_ha, 4),
-            "mean_change": round(polygon.mean_change, 4),
-            "confidence": polygon.confidence,
-            "before": {
-                "image_id": before.id,
-                "sha256": before.original_sha256,
-                "acquired_at": before.acquired_at.isoformat(),
+) -> list[EvidenceItem]:
+    """Evidence items of the polygons with a category (in protected zones), stored at once."""
+    scenes = {
+        role: {
+            "image_id": image.id,
+            "sha256": image.original_sha256,
+            "acquired_at": image.acquired_at.isoformat(),
+        }
+        for role, image in (("before", before), ("after", after))
+    }
+    chosen = [p for p in polygons if p.category is not None]
+    items = [
+        EvidenceItem(
+            kind="change_polygon",
+            category=polygon.category,
+            geom=polygon.geom,
+            observed_at=after.acquired_at,
+            source=f"imagery:{after.sensor}",
+            provenance={
+                "change_polygon_id": polygon.id,
+                "detection_id": detection.id,
+                "index": detection.index,
+                "threshold": detection.threshold,
+                "direction": detection.direction,
+                "area_ha": round(polygon.area_ha, 4),
+                "mean_change": round(polygon.mean_change, 4),
+                "confidence": polygon.confidence,
+                **scenes,
+                "illustrative": before.illustrative or after.illustrative,
             },
-            "after": {
-                "image_id": after.id,
-                "sha256": after.original_sha256,
-                "acquired_at": after.acquired_at.isoformat(),
-            },
-            "illustrative": before.illustrative or after.illustrative,
-        },
-    )
-    session.add(item)
+        )
+        for polygon in chosen
+    ]
+    session.add_all(items)
     session.flush()
-    polygon.evidence_id = item.id
-    return item
+    for polygon, item in zip(chosen, items, strict=True):
+        polygon.evidence_id = item.id
+    return items
 
 
-def _near(session: Session, geom: BaseGeometry, model: Any, column: Any) -> list[Any]:
-    return list(
+def _near(session: Session, window: Window, model: Any, *where: Any) -> tuple[list[Any], Any]:
+    """Rows of `model` whose geometry's box meets the window (oldest first), and an STRtree
+    of their geometries."""
+    rows = list(
         session.scalars(
-            select(model).where(BBoxFilter(model.id, column, widened(geom.bounds, GROUND_RADIUS_M)))
+            select(model).where(BBoxFilter(model.id, model.geom, window), *where).order_by(model.id)
         )
     )
+    return rows, shapely.STRtree([to_shape(r.geom) for r in rows])
 
 
-def _confirm(session: Session, polygon: ChangePolygon, detection: ChangeDetection) -> set[int]:
-    """Set the polygon's confidence from other detections and ground evidence, and raise
-    the confidence of earlier polygons this one confirms; return the leads to re-score."""
-    geom = to_shape(polygon.geom)
-    confirmations: list[dict[str, Any]] = []
-    rescore: set[int] = set()
-    for other in _near(session, geom, ChangePolygon, ChangePolygon.geom):
-        if other.detection_id == detection.id or not to_shape(other.geom).intersects(geom):
-            continue
-        earlier = session.get_one(ChangeDetection, other.detection_id)
-        if earlier.index != detection.index or earlier.direction != detection.direction:
-            continue
-        confirmations.append({"kind": "image", "detection": earlier.id, "polygon": other.id})
-        mark = {"kind": "image", "detection": detection.id, "polygon": polygon.id}
-        other.confirmations = [*other.confirmations, mark]
-        rescore |= _rate(session, other)
+def _confirm(
+    session: Session,
+    polygons: list[ChangePolygon],
+    shapes: list[BaseGeometry],
+    detection: ChangeDetection,
+) -> set[int]:
+    """Set each new polygon's confidence from other detections and ground evidence, and
+    raise the confidence of earlier polygons they confirm; return the leads to re-score.
+    Two queries for the whole detection."""
+    if not polygons:
+        return set()
+    minx, miny, maxx, maxy = shapely.total_bounds(shapes).tolist()
+    window = widened((minx, miny, maxx, maxy), GROUND_RADIUS_M)
+    others, other_tree = _near(session, window, ChangePolygon,
+                               ChangePolygon.detection_id != detection.id)  # fmt: skip
+    matching = {
+        d.id
+        for d in session.scalars(
+            select(ChangeDetection).where(
+                ChangeDetection.id.in_({o.detection_id for o in others}),
+                ChangeDetection.index == detection.index,
+                ChangeDetection.direction == detection.direction,
+            )
+        )
+    }
     since = session.get_one(Image, detection.before_id).acquired_at
-    buffered = geom.buffer(GROUND_RADIUS_M / 111_320)
-    for item in _near(session, geom, EvidenceItem, EvidenceItem.geom):
-        seen = item.kind in GROUND_KINDS and item.observed_at >= since
-        if seen and to_shape(item.geom).intersects(buffered):
-            confirmations.append({"kind": item.kind, "evidence": item.id})
-    polygon.confirmations = confirmations
-    return rescore | _rate(session, polygon)
+    ground, ground_tree = _near(session, window, EvidenceItem,
+                                EvidenceItem.kind.in_(GROUND_KINDS))  # fmt: skip
+    rescore: set[int] = set()
+    for polygon, geom in zip(polygons, shapes, strict=True):
+        confirmations: list[dict[str, Any]] = []
+        for k in sorted(other_tree.query(geom, predicate="intersects").tolist()):
+            other = others[k]
+            if other.detection_id not in matching:
+                continue
+            confirmations.append({"kind": "image", "detection": other.detection_id,
+                                  "polygon": other.id})  # fmt: skip
+            mark = {"kind": "image", "detection": detection.id, "polygon": polygon.id}
+            other.confirmations = [*other.confirmations, mark]
+            rescore |= _rate(session, other)
+        buffered = geom.buffer(GROUND_RADIUS_M / 111_320)
+        for k in sorted(ground_tree.query(buffered, predicate="intersects").tolist()):
+            if ground[k].observed_at >= since:
+                confirmations.append({"kind": ground[k].kind, "evidence": ground[k].id})
+        polygon.confirmations = confirmations
+        rescore |= _rate(session, polygon)
+    return rescore
 
 
 def _rate(session: Session, polygon: ChangePolygon) -> set[int]:
