@@ -10,6 +10,7 @@ from app.auth import Allow, Authenticated, Principal, public
 from app.deps import DbId, DbIdQuery, SessionDep, SettingsDep
 from app.errors import Invalid
 from app.http.routing import TransactionRoute
+from app.presenters.rows import from_row
 from app.schemas.auth import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -32,16 +33,7 @@ Colleague = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admi
 def user_read(session: SessionDep, user: User) -> UserRead:
     """Render a user with its organisation code."""
     org = session.get(Organisation, user.org_id)
-    return UserRead(
-        id=user.id,
-        username=user.username,
-        phone=user.phone,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        org_code=org.code if org else "",
-        created_at=user.created_at,
-    )
+    return from_row(UserRead, user, org_code=org.code if org else "")
 
 
 @router.post(

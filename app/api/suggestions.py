@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from app.auth import Allow, Principal
 from app.deps import DbId, SessionDep, SettingsDep
 from app.http.routing import TransactionRoute
+from app.presenters.rows import from_row
 from app.schemas.leads import (
     FollowUpRequest,
     OverdueSuggestion,
@@ -25,14 +26,7 @@ Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"
 def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSuggestion]:
     """List suggestions whose agency has not replied in time."""
     return [
-        OverdueSuggestion(
-            id=s.id,
-            lead_id=lead.id,
-            agency=s.agency,
-            issued_at=s.issued_at,
-            due_at=s.due_at,
-            urgent=s.urgent,
-        )
+        from_row(OverdueSuggestion, s, lead_id=lead.id)
         for s, lead in overdue(session, user=caller.user)
     ]
 
