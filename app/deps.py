@@ -59,6 +59,10 @@ def parse_bbox(
 
 BBoxDep = Annotated[tuple[float, float, float, float] | None, Depends(parse_bbox)]
 
+# Prosecutors and admins read leads and act on them (and on their suggestions) with these.
+LeadReader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
+LeadWriter = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
+
 
 def lead_visible_to(allow: Allow) -> Callable[..., Lead]:
     """Return a dependency loading the path's lead for a caller `allow` admits: 401 or 403

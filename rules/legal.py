@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from rules.procedure import Procedure, agency_failed, harm_after, notice_expired
@@ -147,6 +147,16 @@ class Edition:
     source: str
     since: date
     until: date | None = None
+
+
+def editions(law: str, *wordings: tuple[str, date]) -> list[Edition]:
+    """The editions of `law` from their wordings (source, in force from), oldest first: each
+    is in force until the day before the next one takes effect, the newest still is."""
+    ends = [since - timedelta(days=1) for _, since in wordings[1:]]
+    return [
+        Edition(law, source, since, until)
+        for (source, since), until in zip(wordings, [*ends, None], strict=True)
+    ]
 
 
 Zone = tuple[str | None, str | None]

@@ -8,7 +8,7 @@ and procedure rows: rules/legal_seed_court.py.
 
 from datetime import date
 
-from rules.legal import ACT, ACT_AGENCY, AT_SITE, SOURCE_ZONE_LEVELS, BasisRow, Edition
+from rules.legal import ACT, ACT_AGENCY, AT_SITE, SOURCE_ZONE_LEVELS, BasisRow, Edition, editions
 from rules.legal import basis_rows as rows
 from rules.legal_seed_court import COURT
 from rules.legal_seed_land import LAND_AND_WASTE
@@ -18,28 +18,19 @@ from rules.legal_seed_land import LAND_AND_WASTE
 WATER_CATS = ("illegal_building_protected_area", "land_disturbance")
 DISCHARGE = ("water_pollution_discharge", "black_odorous_water")
 
-WPPCL = Edition(
+WPPCL_2008, WPPCL = editions(
     "中华人民共和国水污染防治法 (Water Pollution Prevention and Control Law)",
-    "水污染防治法（2017年修正，2018-01-01施行）",
-    date(2018, 1, 1),
+    # The 2008 text, in force until the 2017 amendment: the same rules seven articles earlier
+    # (numbering from secondary sources, so marked for review).
+    ("水污染防治法（2008年修订，2008-06-01施行）", date(2008, 6, 1)),
+    ("水污染防治法（2017年修正，2018-01-01施行）", date(2018, 1, 1)),
 )
-# The 2008 text, in force until the 2017 amendment: the same rules seven articles earlier
-# (numbering from secondary sources, so marked for review).
-WPPCL_2008 = Edition(
-    WPPCL.law,
-    "水污染防治法（2008年修订，2008-06-01施行）",
-    date(2008, 6, 1),
-    date(2017, 12, 31),
-)
-APPCL = Edition(
+APPCL_2015, APPCL = editions(
     "中华人民共和国大气污染防治法 (Air Pollution Prevention and Control Law)",
-    "大气污染防治法（2018年修正，2018-10-26施行）",
-    date(2018, 10, 26),
-)
-# The 2015 revision, in force from 2016-01-01: the 2018 amendment kept the numbering of these
-# articles (69, 70, 72, 77, 82, 116, 117, 119) and their texts.
-APPCL_2015 = Edition(
-    APPCL.law, "大气污染防治法（2015年修订，2016-01-01施行）", date(2016, 1, 1), date(2018, 10, 25)
+    # The 2015 revision, in force from 2016-01-01: the 2018 amendment kept the numbering of
+    # these articles (69, 70, 72, 77, 82, 116, 117, 119) and their texts.
+    ("大气污染防治法（2015年修订，2016-01-01施行）", date(2016, 1, 1)),
+    ("大气污染防治法（2018年修正，2018-10-26施行）", date(2018, 10, 26)),
 )
 WATER_LAW = Edition(
     "中华人民共和国水法 (Water Law)", "水法（2016年修正，2016-07-02施行）", date(2016, 7, 2)

@@ -4,7 +4,7 @@ procuratorate's standing to sue (the procedure rows, any category)."""
 from datetime import date, timedelta
 
 from rules.kinds import NATIONAL_PROTECTED_AREA
-from rules.legal import ACT, BasisRow, Edition
+from rules.legal import ACT, BasisRow, Edition, editions
 from rules.legal import basis_rows as rows
 
 CRIMINAL = "中华人民共和国刑法 (Criminal Law)"
@@ -41,10 +41,11 @@ INTERPRETATION = (
     "最高人民法院 最高人民检察院关于办理环境污染刑事案件适用法律若干问题的解释 "
     "(SPC/SPP interpretation on environmental pollution crimes)"
 )
-SPC_2016 = Edition(
-    INTERPRETATION, "法释〔2016〕29号（2017-01-01施行）", date(2017, 1, 1), date(2023, 8, 14)
+SPC_2016, SPC_2023 = editions(
+    INTERPRETATION,
+    ("法释〔2016〕29号（2017-01-01施行）", date(2017, 1, 1)),
+    ("法释〔2023〕7号（2023-08-15施行）", date(2023, 8, 15)),
 )
-SPC_2023 = Edition(INTERPRETATION, "法释〔2023〕7号（2023-08-15施行）", date(2023, 8, 15))
 # Art. 1(1): the 2016 text names the level-I zone and reserves' core zones; the 2023 text the
 # whole source protection zone (levels I and II; the 准保护区 lies outside it, 水污染防治法
 # art. 63) and the core protection zones of protected areas (national parks included).

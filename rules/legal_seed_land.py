@@ -2,54 +2,40 @@
 
 from datetime import date
 
-from rules.legal import ACT, ACT_AGENCY, AT_SITE, SOURCE_ZONE_LEVELS, BasisRow, Edition
+from rules.legal import ACT, ACT_AGENCY, AT_SITE, SOURCE_ZONE_LEVELS, BasisRow, Edition, editions
 from rules.legal import basis_rows as rows
 
-SOLID_WASTE = Edition(
-    "中华人民共和国固体废物污染环境防治法 (Solid Waste Law)",
-    "固体废物污染环境防治法（2020年修订，2020-09-01施行）",
-    date(2020, 9, 1),
-)
 # Earlier editions, for conduct before the current ones took effect; their numbering is from
 # secondary sources (marked for review) unless said otherwise.
-SOLID_WASTE_2016 = Edition(
-    SOLID_WASTE.law,
-    "固体废物污染环境防治法（2016年修正，2016-11-07施行）",
-    date(2016, 11, 7),
-    date(2020, 8, 31),
+SOLID_WASTE_2016, SOLID_WASTE = editions(
+    "中华人民共和国固体废物污染环境防治法 (Solid Waste Law)",
+    ("固体废物污染环境防治法（2016年修正，2016-11-07施行）", date(2016, 11, 7)),
+    ("固体废物污染环境防治法（2020年修订，2020-09-01施行）", date(2020, 9, 1)),
 )
-MINERAL_1996 = Edition(
+MINERAL_1996, MINERAL_2024 = editions(
     "中华人民共和国矿产资源法 (Mineral Resources Law)",
-    "矿产资源法（1996年修正，1997-01-01施行；2009年修正）",
-    date(1997, 1, 1),
-    date(2025, 6, 30),
-)
-MINERAL_2024 = Edition(
-    MINERAL_1996.law, "矿产资源法（2024年修订，2025-07-01施行）", date(2025, 7, 1)
+    ("矿产资源法（1996年修正，1997-01-01施行；2009年修正）", date(1997, 1, 1)),
+    ("矿产资源法（2024年修订，2025-07-01施行）", date(2025, 7, 1)),
 )
 LIVESTOCK = Edition(
     "畜禽规模养殖污染防治条例 (Regulations on Pollution from Large-scale Livestock Farming)",
     "畜禽规模养殖污染防治条例（国务院令第643号，2014-01-01施行）",
     date(2014, 1, 1),
 )
-FOREST = Edition(
-    "中华人民共和国森林法 (Forest Law)", "森林法（2019年修订，2020-07-01施行）", date(2020, 7, 1)
-)
-FOREST_1998 = Edition(
-    FOREST.law, "森林法（1998年修正，1998-07-01施行）", date(1998, 7, 1), date(2020, 6, 30)
+FOREST_1998, FOREST = editions(
+    "中华人民共和国森林法 (Forest Law)",
+    ("森林法（1998年修正，1998-07-01施行）", date(1998, 7, 1)),
+    ("森林法（2019年修订，2020-07-01施行）", date(2020, 7, 1)),
 )
 GRASSLAND = Edition(
     "中华人民共和国草原法 (Grassland Law)",
     "草原法（2021年修正，2021-04-29施行）",
     date(2021, 4, 29),
 )
-LAND = Edition(
+LAND_2004, LAND = editions(
     "中华人民共和国土地管理法 (Land Administration Law)",
-    "土地管理法（2019年修正，2020-01-01施行）",
-    date(2020, 1, 1),
-)
-LAND_2004 = Edition(
-    LAND.law, "土地管理法（2004年修正，2004-08-28施行）", date(2004, 8, 28), date(2019, 12, 31)
+    ("土地管理法（2004年修正，2004-08-28施行）", date(2004, 8, 28)),
+    ("土地管理法（2019年修正，2020-01-01施行）", date(2020, 1, 1)),
 )
 TAILINGS = Edition(
     "尾矿污染环境防治管理办法 (Measures on Tailings Pollution)",
@@ -66,16 +52,12 @@ WETLAND = Edition(
     "湿地保护法（2022-06-01施行）",
     date(2022, 6, 1),
 )
-RESERVES = Edition(
+RESERVES_1994, RESERVES = editions(
     "中华人民共和国自然保护区条例 (Regulations on Nature Reserves)",
-    "自然保护区条例（2017年修订，2017-10-07施行）",
-    date(2017, 10, 7),
-)
-# The 1994 text: arts. 26 and 32 read the same; the 2011 and 2017 revisions kept their
-# numbering.
-RESERVES_1994 = Edition(
-    RESERVES.law, "自然保护区条例（国务院令第167号，1994-12-01施行）", date(1994, 12, 1),
-    date(2017, 10, 6),
+    # The 1994 text: arts. 26 and 32 read the same; the 2011 and 2017 revisions kept their
+    # numbering.
+    ("自然保护区条例（国务院令第167号，1994-12-01施行）", date(1994, 12, 1)),
+    ("自然保护区条例（2017年修订，2017-10-07施行）", date(2017, 10, 7)),
 )
 FISHERY = Edition(
     "中华人民共和国渔业法 (Fisheries Law)",

@@ -6,10 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.auth import Allow, Authenticated, Principal, public
-from app.deps import DbId, DbIdQuery, SessionDep, SettingsDep
+from app.auth import Authenticated, Principal, public
+from app.deps import DbId, DbIdQuery, LeadReader, SessionDep, SettingsDep
 from app.errors import Invalid
 from app.http.routing import TransactionRoute
+from app.presenters.rows import from_row
 from app.schemas.auth import (
     ApiTokenCreate,
     ApiTokenCreated,
@@ -26,22 +27,12 @@ from models import Organisation, User
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], route_class=TransactionRoute)
 Caller = Annotated[Principal, Depends(Authenticated())]
-Colleague = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 
 
 def user_read(session: SessionDep, user: User) -> UserRead:
     """Render a user with its organisation code."""
     org = session.get(Organisation, user.org_id)
-    return UserRead(
-        id=user.id,
-        username=user.username,
-        phone=user.phone,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        org_code=org.code if org else "",
-        created_at=user.created_at,
-    )
+    return from_row(UserRead, user, org_code=org.code if org else "")
 
 
 @router.post(
@@ -141,7 +132,7 @@ def delete_api_token(token_id: DbId, session: SessionDep, caller: Caller) -> Res
 
 
 @router.get("/users", summary="Prosecutors one may assign leads (or a given lead) to")
-def colleagues(session: SessionDep, caller: Colleague, lead: DbIdQuery = None) -> list[UserRead]:
+def colleagues(session: SessionDep, caller: LeadReader, lead: DbIdQuery = None) -> list[UserRead]:
     """Return the active prosecutors of the caller's organisations; with `lead`, only
     those whose organisation is responsible for that lead (whom assign accepts)."""
     found = assignable_users(session, user=caller.user, lead_id=lead)

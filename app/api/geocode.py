@@ -29,10 +29,7 @@ def geocode(
 ) -> GeocodeResult:
     """Return divisions, responsible/partner organisations, zones and nearest water."""
     geometry = resolve_input(
-        lon=req.lon,
-        lat=req.lat,
-        geometry=req.geometry,
-        crs=req.crs,
+        **req.model_dump(include={"lon", "lat", "geometry", "crs"}),
         max_vertices=settings.geometry_max_vertices,
     )
     result = geocode_geometry(

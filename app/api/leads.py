@@ -4,8 +4,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from app.api.acting import act
 from app.auth import Allow, Principal
-from app.deps import BBoxDep, DbId, DbIdQuery, Offset, SessionDep, SettingsDep, lead_visible_to
+from app.deps import (
+    BBoxDep,
+    DbId,
+    DbIdQuery,
+    LeadReader,
+    LeadWriter,
+    Offset,
+    SessionDep,
+    SettingsDep,
+    lead_visible_to,
+)
 from app.errors import Invalid
 from app.http.responses import GEOJSON, GeoJSONResponse, media
 from app.http.routing import TransactionRoute
@@ -38,12 +49,10 @@ from app.services.leads.workflow import LeadFilter, assign, list_leads, transiti
 from models import Lead
 
 router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
-Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
 # Partners read the leads shared with them (app/services/access.py), and nothing else here.
 shared_read = Allow("leads:read", "prosecutor", "admin", "partner")
 SharedReader = Annotated[Principal, Depends(shared_read)]
 SharedLead = Annotated[Lead, Depends(lead_visible_to(shared_read))]
-Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
 Admin = Annotated[Principal, Depends(Allow("leads:write", "admin"))]
 
 
@@ -135,20 +144,10 @@ def lead(found: SharedLead, session: SessionDep, caller: SharedReader) -> LeadRe
     summary="Record what investigation found on an evidence element (proven or not)",
 )
 def add_finding(
-    lead_id: DbId, req: FindingCreate, session: SessionDep, caller: Writer
+    lead_id: DbId, req: FindingCreate, session: SessionDep, caller: LeadWriter
 ) -> FindingRead:
     """The newest finding per element decides it in the legal bases (logged; re-matched)."""
-    return FindingRead.model_validate(
-        record_finding(
-            session,
-            user=caller.user,
-            lead_id=lead_id,
-            element=req.element,
-            proven=req.proven,
-            note=req.note,
-            evidence_ids=req.evidence_ids,
-        )
-    )
+    return FindingRead.model_validate(act(record_finding, session, caller, req, lead_id=lead_id))
 
 
 @router.post("/leads/{lead_id}/transitions", summary="Move a lead through the workflow")
@@ -157,7 +156,7 @@ def move(
     req: TransitionRequest,
     session: SessionDep,
     settings: SettingsDep,
-    caller: Writer,
+    caller: LeadWriter,
 ) -> LeadSummary:
     """Apply an allowed transition with its note (logged)."""
     return lead_summary(
@@ -167,15 +166,7 @@ def move(
             lead_id=lead_id,
             to=req.to,
             note=req.note,
-            details=StepDetails(
-                agency=req.agency,
-                agency_level=req.agency_level,
-                urgent=req.urgent,
-                served_on=req.served_on,
-                path=req.path,
-                on=req.on,
-                plaintiff=req.plaintiff,
-            ),
+            details=StepDetails(**req.model_dump(exclude={"to", "note"})),
             closed=settings.non_working_days(),
         )
     )
@@ -183,14 +174,10 @@ def move(
 
 @router.post("/leads/{lead_id}/assign", summary="Assign a lead to a prosecutor")
 def assign_lead(
-    lead_id: DbId, req: AssignRequest, session: SessionDep, caller: Writer
+    lead_id: DbId, req: AssignRequest, session: SessionDep, caller: LeadWriter
 ) -> LeadSummary:
     """Assign the lead (logged)."""
-    return lead_summary(
-        assign(
-            session, user=caller.user, lead_id=lead_id, assignee_id=req.assignee_id, note=req.note
-        )
-    )
+    return lead_summary(act(assign, session, caller, req, lead_id=lead_id))
 
 
 @router.get(
@@ -199,7 +186,9 @@ def assign_lead(
     response_class=Response,
     responses=media("application/zip", "the signed dossier (ZIP)"),
 )
-def dossier(lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: Reader) -> Response:
+def dossier(
+    lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: LeadReader
+) -> Response:
     """Build the lead's dossier; verify it with `ecoleads dossier verify FILE.zip`."""
     data = make_dossier(
         session,
@@ -218,7 +207,7 @@ def dossier(lead_id: DbId, session: SessionDep, settings: SettingsDep, caller: R
 
 @router.post("/leads/merge", summary="Merge two leads (the source becomes a duplicate)")
 def merge_leads(
-    req: MergeRequest, session: SessionDep, settings: SettingsDep, caller: Writer
+    req: MergeRequest, session: SessionDep, settings: SettingsDep, caller: LeadWriter
 ) -> LeadSummary:
     """Move the source's evidence into the target (logged on both)."""
     return lead_summary(
@@ -235,23 +224,14 @@ def merge_leads(
 
 @router.post("/leads/{lead_id}/split", status_code=201, summary="Split evidence into a new lead")
 def split_lead(
-    lead_id: DbId, req: SplitRequest, session: SessionDep, settings: SettingsDep, caller: Writer
+    lead_id: DbId, req: SplitRequest, session: SessionDep, settings: SettingsDep, caller: LeadWriter
 ) -> LeadSummary:
     """Create a new lead from some of this lead's evidence (logged on both)."""
-    return lead_summary(
-        split(
-            session,
-            user=caller.user,
-            lead_id=lead_id,
-            evidence_ids=req.evidence_ids,
-            note=req.note,
-            settings=settings,
-        )
-    )
+    return lead_summary(act(split, session, caller, req, lead_id=lead_id, settings=settings))
 
 
 @router.get("/score-weights", summary="Scoring weights, newest version first")
-def weights(session: SessionDep, caller: Reader) -> list[WeightsRead]:
+def weights(session: SessionDep, caller: LeadReader) -> list[WeightsRead]:
     """List every version of the weights."""
     return [weights_read(w) for w in list_weights(session)]
 

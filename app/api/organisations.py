@@ -9,6 +9,7 @@ from shapely.geometry import mapping
 from app.auth import Allow, Principal
 from app.deps import SessionDep
 from app.http.routing import TransactionRoute
+from app.presenters.rows import from_row
 from app.schemas.organisations import OrganisationRead
 from app.services.accounts.organisations import get_organisation, list_organisations
 from models import Organisation
@@ -22,17 +23,7 @@ Reader = Annotated[
 
 
 def _read(org: Organisation, geometry: bool) -> OrganisationRead:
-    out = OrganisationRead(
-        id=org.id,
-        code=org.code,
-        name=org.name,
-        name_en=org.name_en,
-        role=org.role,
-        level=org.level,
-        parent_id=org.parent_id,
-        admin_code=org.admin_code,
-        jurisdiction_source=org.jurisdiction_source,
-    )
+    out = from_row(OrganisationRead, org, unset={"jurisdiction"})
     if geometry:  # set only when asked for: unset fields are left out of the answer
         out.jurisdiction = mapping(to_shape(org.jurisdiction)) if org.jurisdiction else None
     return out

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from app.api.acting import act
 from app.auth import Allow, Principal
 from app.deps import DbId, SessionDep, SettingsDep, lead_visible_to
 from app.errors import NotFound
@@ -48,18 +49,7 @@ def create_referral(
     response: Response,
 ) -> ReferralRead:
     """The partner sees the lead from now on and is asked for a receipt by the due date."""
-    referral = service.refer(
-        session,
-        user=caller.user,
-        lead_id=lead_id,
-        kind=body.kind,
-        to_org=body.to_org,
-        receiver=body.receiver,
-        basis=body.basis,
-        note=body.note,
-        grants_originals=body.grants_originals,
-        settings=settings,
-    )
+    referral = act(service.refer, session, caller, body, lead_id=lead_id, settings=settings)
     response.headers["Location"] = f"/api/v1/referrals/{referral.id}"
     return referral_read(session, referral)
 
@@ -105,8 +95,7 @@ def receipt(
 ) -> ReferralRead:
     """The receiving organisation acknowledges the referral; recorded in the lead's log."""
     return referral_read(
-        session,
-        service.receipt(session, user=caller.user, referral_id=referral_id, note=body.note),
+        session, act(service.receipt, session, caller, body, referral_id=referral_id)
     )
 
 
@@ -116,15 +105,7 @@ def progress(
 ) -> ReferralRead:
     """A progress note; with `outcome` the referral is concluded, with `declined` it ends."""
     return referral_read(
-        session,
-        service.report_progress(
-            session,
-            user=caller.user,
-            referral_id=referral_id,
-            note=body.note,
-            outcome=body.outcome,
-            declined=body.declined,
-        ),
+        session, act(service.report_progress, session, caller, body, referral_id=referral_id)
     )
 
 

@@ -9,6 +9,7 @@ from shapely.geometry import mapping
 from app.auth import Allow, Principal
 from app.deps import DbId, Offset, SessionDep, SettingsDep
 from app.http.routing import TransactionRoute
+from app.presenters.rows import from_row
 from app.schemas.subscriptions import (
     DeliveryRead,
     SubscriptionCreate,
@@ -28,33 +29,17 @@ Subscriber = Annotated[
 
 def _read(sub: Subscription) -> SubscriptionRead:
     area = None if sub.area is None else dict(mapping(to_shape(sub.area)))
-    return SubscriptionRead(
-        id=sub.id,
-        org_id=sub.org_id,
-        url=sub.url,
-        events=sub.events,
-        area=area,
-        active=sub.active,
-        disabled_reason=sub.disabled_reason,
-        created_at=sub.created_at,
-    )
+    return from_row(SubscriptionRead, sub, area=area)
 
 
 def _delivery(d: WebhookDelivery) -> DeliveryRead:
     last = d.log[-1] if d.log else {}
-    return DeliveryRead(
-        id=d.id,
-        message_id=d.message_id,
-        event=d.event,
-        status=d.status,
-        attempts=d.attempts,
-        next_attempt_at=d.next_attempt_at,
+    return from_row(
+        DeliveryRead,
+        d,
         last_attempt_at=last.get("at"),
         last_status_code=last.get("status_code"),
         last_error=last.get("error"),
-        created_at=d.created_at,
-        delivered_at=d.delivered_at,
-        log=d.log,
     )
 
 

@@ -1,12 +1,11 @@
 """Procuratorial suggestions (检察建议): overdue replies, service, reply, follow-up reviews."""
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from app.auth import Allow, Principal
-from app.deps import DbId, SessionDep, SettingsDep
+from app.api.acting import act
+from app.deps import DbId, LeadReader, LeadWriter, SessionDep, SettingsDep
 from app.http.routing import TransactionRoute
+from app.presenters.rows import from_row
 from app.schemas.leads import (
     FollowUpRequest,
     OverdueSuggestion,
@@ -17,22 +16,13 @@ from app.schemas.leads import (
 from app.services.leads.suggestions import overdue, record_follow_up, record_reply, record_service
 
 router = APIRouter(prefix="/api/v1", tags=["leads"], route_class=TransactionRoute)
-Reader = Annotated[Principal, Depends(Allow("leads:read", "prosecutor", "admin"))]
-Writer = Annotated[Principal, Depends(Allow("leads:write", "prosecutor", "admin"))]
 
 
 @router.get("/suggestions/overdue", summary="Procuratorial suggestions past their deadline")
-def overdue_suggestions(session: SessionDep, caller: Reader) -> list[OverdueSuggestion]:
+def overdue_suggestions(session: SessionDep, caller: LeadReader) -> list[OverdueSuggestion]:
     """List suggestions whose agency has not replied in time."""
     return [
-        OverdueSuggestion(
-            id=s.id,
-            lead_id=lead.id,
-            agency=s.agency,
-            issued_at=s.issued_at,
-            due_at=s.due_at,
-            urgent=s.urgent,
-        )
+        from_row(OverdueSuggestion, s, lead_id=lead.id)
         for s, lead in overdue(session, user=caller.user)
     ]
 
@@ -46,15 +36,16 @@ def suggestion_service(
     req: ServiceRequest,
     session: SessionDep,
     settings: SettingsDep,
-    caller: Writer,
+    caller: LeadWriter,
 ) -> SuggestionRead:
     """The deadline is recomputed: two months (15 days if urgent) to the end of the day, CST."""
     return SuggestionRead.model_validate(
-        record_service(
+        act(
+            record_service,
             session,
-            user=caller.user,
+            caller,
+            req,
             suggestion_id=suggestion_id,
-            served_on=req.served_on,
             closed=settings.non_working_days(),
         )
     )
@@ -62,18 +53,11 @@ def suggestion_service(
 
 @router.post("/suggestions/{suggestion_id}/reply", summary="Record the agency's written reply")
 def suggestion_reply(
-    suggestion_id: DbId, req: ReplyRequest, session: SessionDep, caller: Writer
+    suggestion_id: DbId, req: ReplyRequest, session: SessionDep, caller: LeadWriter
 ) -> SuggestionRead:
     """Once per suggestion; the suggestion is then no longer overdue."""
     return SuggestionRead.model_validate(
-        record_reply(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            replied_on=req.replied_on,
-            content=req.content,
-            complied=req.complied,
-        )
+        act(record_reply, session, caller, req, suggestion_id=suggestion_id)
     )
 
 
@@ -83,15 +67,9 @@ def suggestion_reply(
     summary="Record a follow-up review (跟进监督) of a replied suggestion",
 )
 def suggestion_follow_up(
-    suggestion_id: DbId, req: FollowUpRequest, session: SessionDep, caller: Writer
+    suggestion_id: DbId, req: FollowUpRequest, session: SessionDep, caller: LeadWriter
 ) -> SuggestionRead:
     """Whether the agency really acted, after its reply."""
     return SuggestionRead.model_validate(
-        record_follow_up(
-            session,
-            user=caller.user,
-            suggestion_id=suggestion_id,
-            note=req.note,
-            remedied=req.remedied,
-        )
+        act(record_follow_up, session, caller, req, suggestion_id=suggestion_id)
     )

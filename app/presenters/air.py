@@ -4,6 +4,7 @@ from typing import Any
 
 from geoalchemy2.shape import to_shape
 
+from app.presenters.rows import from_row
 from app.schemas.air import (
     AirImportRead,
     StationDay,
@@ -20,16 +21,7 @@ from models import AirImport, AirStation, AirSurface, FireHotspot
 def station_read(s: AirStation) -> StationRead:
     """A station where it stands."""
     p = to_shape(s.geom)
-    return StationRead(
-        code=s.code,
-        name=s.name,
-        city=s.city,
-        kind=s.kind,
-        area_class=s.area_class,
-        org_id=s.org_id,
-        lon=p.x,
-        lat=p.y,
-    )
+    return from_row(StationRead, s, lon=p.x, lat=p.y)
 
 
 def station_feature(s: StationDay) -> StationFeature:
@@ -43,33 +35,15 @@ def station_feature(s: StationDay) -> StationFeature:
 
 def import_read(r: AirImport) -> AirImportRead:
     """An import with its quality report."""
-    return AirImportRead(
-        id=r.id,
-        format=r.format,
-        files=r.files,
-        rows_read=r.rows_read,
-        rows_stored=r.rows_stored,
-        actor=r.actor,
-        created_at=r.created_at.isoformat(),
-        report=r.report,
-    )
+    return from_row(AirImportRead, r, created_at=r.created_at.isoformat())
 
 
 def surface_read(s: AirSurface) -> SurfaceRead:
     """A surface with its cross-validation and the links to its files."""
-    return SurfaceRead(
-        id=s.id,
-        pollutant=s.pollutant,
-        period=s.period,  # type: ignore[arg-type]  # "hour" or "day" (air_surfaces)
-        label=s.label,
+    return from_row(
+        SurfaceRead,
+        s,
         start=s.start.isoformat(),
-        method=s.method,
-        bbox=s.bbox,
-        cell_m=s.cell_m,
-        width=s.width,
-        height=s.height,
-        stats=s.stats,
-        sha256=s.sha256,
         geotiff=f"/api/v1/air/surfaces/{s.id}/geotiff",
         cells=f"/api/v1/air/surfaces/{s.id}/cells",
     )

@@ -8,6 +8,7 @@ from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy.orm import Session
 
+from app.presenters.rows import from_row
 from app.schemas.labels import Label
 from app.schemas.leads import (
     EvidenceRead,
@@ -116,9 +117,4 @@ def lead_read(session: Session, lead: Lead, user: User) -> LeadRead:
 
 def weights_read(weights: ScoreWeights) -> WeightsRead:
     """A version of the scoring weights."""
-    return WeightsRead(
-        version=weights.id,
-        weights=weights.weights,
-        note=weights.note,
-        created_at=weights.created_at,
-    )
+    return from_row(WeightsRead, weights, version=weights.id)

@@ -3,6 +3,7 @@
 from geoalchemy2.shape import to_shape
 from sqlalchemy.orm import Session
 
+from app.presenters.rows import from_row
 from app.schemas.reports import LocationRead, PhotoRead, ReportRead
 from app.services.access import visible_duplicates
 from app.services.reports.queries import organisation_of, report_status
@@ -20,13 +21,12 @@ def report_read(
     status = report_status(session, report)
     zh, en = STATUS_WORDS[status]
     cat = CATEGORIES[report.category]
-    return ReportRead(
-        id=report.id,
+    return from_row(
+        ReportRead,
+        report,
         status=status,
         status_text={"zh": zh, "en": en},
-        category=report.category,
         category_label={"zh": cat.zh, "en": cat.en},
-        description=report.description,
         location=LocationRead(
             lon=point.x,
             lat=point.y,
@@ -34,23 +34,14 @@ def report_read(
             accuracy_m=report.accuracy_m,
             device=report.device_location,
         ),
-        observed_at=report.observed_at,
-        submitted_at=report.submitted_at,
-        flags=report.flags,
         organisation=dict(organisation_of(session, report) or {}),
         duplicate_of_report_id=dup.report_id,
         seen_before=report.duplicate_of_id is not None,
-        geocode=report.geocode,
         photos=[
-            PhotoRead(
+            from_row(
+                PhotoRead,
+                p,
                 n=p.position,
-                sha256=p.sha256,
-                format=p.format,
-                size_bytes=p.size_bytes,
-                width=p.width,
-                height=p.height,
-                taken_at=p.taken_at,
-                exif=p.exif,
                 duplicate_of_photo_id=dup.photo_ids.get(p.id),
                 seen_before=p.duplicate_of_id is not None,
                 url=f"{base}/{p.position}",

@@ -28,6 +28,10 @@ def _canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+# What an entry's hash covers: entry_hash's parameters, named as the entry's columns.
+_HASHED = ("prev_hash", "at", "actor", "action", "lead_id", "evidence_id", "change")
+
+
 def entry_hash(
     *,
     prev_hash: str,
@@ -211,15 +215,7 @@ def _walk(session: Session, head: Head | None) -> ChainReport:
     for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
         if e.prev_hash != prev:
             return ChainReport(False, checked, e.id, "its prev_hash is not the previous hash")
-        expected = entry_hash(
-            prev_hash=e.prev_hash,
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            lead_id=e.lead_id,
-            evidence_id=e.evidence_id,
-            change=e.change,
-        )
+        expected = entry_hash(**{name: getattr(e, name) for name in _HASHED})
         if e.hash != expected:
             return ChainReport(False, checked, e.id, "its content does not match its hash")
         if e.seq != checked + 1:

@@ -10,7 +10,7 @@ report was made there since), highest (both).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import shapely
@@ -128,14 +128,12 @@ def detect(
         )
     except ChangeRefused as exc:
         raise Invalid(str(exc)) from exc
-    direction = params.direction or check_index(req.index).harm
+    # Stored with the parameters it ran with, the index's harm direction filled in.
+    used = replace(params, direction=params.direction or check_index(req.index).harm)
     detection = ChangeDetection(
+        **asdict(used),
         before_id=before.id,
         after_id=after.id,
-        index=req.index,
-        threshold=req.threshold,
-        min_area_m2=req.min_area_m2,
-        direction=direction,
         summary={
             "grid": result.grid,
             "polygons": len(result.polygons),

@@ -7,6 +7,7 @@ carries the digest it was seeded with, and is active) follows the seed when the 
 it: its rows are replaced. A group with an edited or deactivated row stays as users left it.
 """
 
+import dataclasses
 from collections import defaultdict
 from datetime import date
 
@@ -42,22 +43,9 @@ def as_row(b: LegalBasis) -> BasisRow:
 
 
 def _stored(r: BasisRow) -> LegalBasis:
+    fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
     return LegalBasis(
-        code=r.code,
-        category=r.category,
-        zone_kind=r.zone_kind,
-        zone_level=r.zone_level,
-        law=r.law,
-        article=r.article,
-        text=r.text,
-        elements=list(r.elements),
-        effective_from=r.effective_from,
-        effective_to=r.effective_to,
-        source=r.source,
-        needs_review=r.needs_review,
-        absent_note=r.absent_note,
-        active=True,
-        seed_digest=row_digest(r),
+        **{**fields, "elements": list(r.elements)}, active=True, seed_digest=row_digest(r)
     )
 
 

@@ -26,20 +26,7 @@ def merge(
     )
     source.status, source.merged_into_id = "duplicate", target.id
     actor = audit.actor_of(user)
-    audit.append(
-        session,
-        actor=actor,
-        action="merge",
-        lead_id=source.id,
-        change={"into": target.id, "evidence": moved, "note": note},
-    )
-    audit.append(
-        session,
-        actor=actor,
-        action="merge",
-        lead_id=target.id,
-        change={"from": source.id, "evidence": moved, "note": note},
-    )
+    _log_move(session, actor, "merge", source, "into", target, moved, note)
     reassess(session, [target], actor=actor, settings=settings)
     return target
 
@@ -79,22 +66,27 @@ def split(
         item.lead_id = new.id
     actor = audit.actor_of(user)
     moved = [i.id for i in chosen]
-    audit.append(
-        session,
-        actor=actor,
-        action="split",
-        lead_id=lead.id,
-        change={"to": new.id, "evidence": moved, "note": note},
-    )
-    audit.append(
-        session,
-        actor=actor,
-        action="split",
-        lead_id=new.id,
-        change={"from": lead.id, "evidence": moved, "note": note},
-    )
+    _log_move(session, actor, "split", lead, "to", new, moved, note)
     reassess(session, [lead, new], actor=actor, settings=settings)
     return new
+
+
+def _log_move(
+    session: Session,
+    actor: str,
+    action: str,
+    away: Lead,
+    toward: str,
+    to: Lead,
+    moved: list[int],
+    note: str,
+) -> None:
+    """Log on both leads that `moved` evidence went from `away` (`toward`: into, to) to `to`."""
+    for lead_id, change in (
+        (away.id, {toward: to.id, "evidence": moved, "note": note}),
+        (to.id, {"from": away.id, "evidence": moved, "note": note}),
+    ):
+        audit.append(session, actor=actor, action=action, lead_id=lead_id, change=change)
 
 
 def grouping(session: Session) -> list[list[int]]:

@@ -1,6 +1,8 @@
 """The SQL-backed collections: leads and referrals by visibility, reference data for all."""
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Label, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.services.access import visible_leads, visible_referrals
@@ -20,16 +22,18 @@ from rules.kinds import KINDS
 PROTECTED_KINDS = tuple(sorted(k for k, spec in KINDS.items() if spec.protected))
 
 
+def _own_names(entity: Any, *names: str) -> list[Label[Any]]:
+    """The entity's columns `names`, each labelled with its name (the collection's property
+    names)."""
+    return [getattr(entity, name).label(name) for name in names]
+
+
 def _leads(session: Session, user: User) -> Rows:
     return (
         select(
-            Lead.id.label("id"),
-            Lead.category.label("category"),
-            Lead.status.label("status"),
-            Lead.score.label("score"),
+            *_own_names(Lead, "id", "category", "status", "score"),
             Organisation.code.label("org_code"),
-            Lead.first_evidence_at.label("first_evidence_at"),
-            Lead.last_evidence_at.label("last_evidence_at"),
+            *_own_names(Lead, "first_evidence_at", "last_evidence_at"),
         )
         .outerjoin(Organisation, Organisation.id == Lead.org_id)
         .where(visible_leads(session, user))
@@ -40,14 +44,12 @@ def _referrals(session: Session, user: User) -> Rows:
     source, target = aliased(Organisation), aliased(Organisation)
     return (
         select(
-            Referral.id.label("id"),
-            Referral.lead_id.label("lead_id"),
+            *_own_names(Referral, "id", "lead_id"),
             source.code.label("from_org"),
             target.code.label("to_org"),
             Referral.status.label("status"),
             Referral.created_at.label("sent_at"),
-            Referral.receipt_due_at.label("receipt_due_at"),
-            Referral.received_at.label("received_at"),
+            *_own_names(Referral, "receipt_due_at", "received_at"),
         )
         .join(Lead, Lead.id == Referral.lead_id)
         .join(source, source.id == Referral.from_org_id)
@@ -58,12 +60,7 @@ def _referrals(session: Session, user: User) -> Rows:
 
 def _jurisdictions(_session: Session, _user: User) -> Rows:
     return select(
-        Organisation.id.label("id"),
-        Organisation.code.label("code"),
-        Organisation.name.label("name"),
-        Organisation.name_en.label("name_en"),
-        Organisation.role.label("role"),
-        Organisation.level.label("level"),
+        *_own_names(Organisation, "id", "code", "name", "name_en", "role", "level"),
     ).where(Organisation.jurisdiction.is_not(None))
 
 
@@ -76,11 +73,9 @@ def _layer_features(kinds: tuple[str, ...]) -> Rows:
     )
     return (
         select(
-            LayerFeature.id.label("id"),
-            LayerFeature.name.label("name"),
+            *_own_names(LayerFeature, "id", "name"),
             Layer.kind.label("kind"),
-            LayerFeature.level.label("level"),
-            LayerFeature.code.label("code"),
+            *_own_names(LayerFeature, "level", "code"),
             Layer.name.label("layer"),
             LayerVersion.version.label("layer_version"),
         )
@@ -96,10 +91,7 @@ def _layer_features(kinds: tuple[str, ...]) -> Rows:
 
 def _hotspots(_session: Session, _user: User) -> Rows:
     return select(
-        FireHotspot.id.label("id"),
-        FireHotspot.acquired_at.label("acquired_at"),
-        FireHotspot.instrument.label("instrument"),
-        FireHotspot.satellite.label("satellite"),
+        *_own_names(FireHotspot, "id", "acquired_at", "instrument", "satellite"),
         FireHotspot.confidence_class.label("confidence"),
         FireHotspot.frp.label("frp"),
     )
