@@ -80,6 +80,16 @@ def backend(
     engine.dispose()
 
 
+def remigrate(backend: Backend, down_to: str | None = None) -> None:
+    """Migrate to head (after going down to `down_to`, if given), then drop the backend's
+    pooled connections: on SQLite a connection opened before tables were dropped and
+    created again can go on missing them ("no such table")."""
+    if down_to is not None:
+        migrate.downgrade(backend.url, down_to)
+    migrate.upgrade(backend.url)
+    backend.engine.dispose()
+
+
 def wipe(backend: Backend) -> None:
     """Delete every row of every table (the schema stays)."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -12,7 +12,7 @@ from app import migrate
 from app.main import create_app
 from models import Lead
 from models.base import SRID
-from tests.conftest import Backend, make_settings
+from tests.conftest import Backend, make_settings, remigrate
 
 TABLES = {
     "organisations",
@@ -37,7 +37,7 @@ TABLES = {
 def test_upgrade_downgrade_upgrade(db: Backend) -> None:
     migrate.downgrade(db.url, "base")
     assert not TABLES & set(inspect(db.engine).get_table_names())
-    migrate.upgrade(db.url)
+    remigrate(db)
     names = set(inspect(db.engine).get_table_names())
     assert names >= TABLES
     indexes = {i["name"] for i in inspect(db.engine).get_indexes("layer_features")}
@@ -93,7 +93,7 @@ def test_case_paths_migration_puts_filed_leads_on_the_administrative_path(db: Ba
         with db.engine.begin() as conn:
             for status in ("new", "case_filed", "follow_up"):
                 conn.execute(insert(leads).values(category="other", geom=point, status=status))
-        migrate.upgrade(db.url)
+        remigrate(db)
         with db.engine.begin() as conn:
             paths = dict(conn.execute(select(leads.c.status, leads.c.path)).all())
             assert paths == {
@@ -111,4 +111,4 @@ def test_case_paths_migration_puts_filed_leads_on_the_administrative_path(db: Ba
     finally:
         with db.engine.begin() as conn:
             conn.execute(delete(leads))
-        migrate.upgrade(db.url)
+        remigrate(db)

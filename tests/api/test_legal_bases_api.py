@@ -18,7 +18,14 @@ from models import LegalBasis
 from rules.legal import row_digest
 from rules.legal_seed import NOT_DESIGNATED, SEED
 from tests.api.helpers import wait_for_job
-from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
+from tests.conftest import (
+    Backend,
+    bearer,
+    clear_activity,
+    login_as,
+    make_settings,
+    remigrate,
+)
 
 # One MODIS detection (a real FIRMS row of tests/data/firms/, 2022-05-28 05:38 UTC).
 FIRE = (115.90462, 40.39423)
@@ -180,12 +187,9 @@ def test_unedited_rows_follow_corrections_of_the_seed(db: Backend) -> None:
 
 
 def test_the_migration_records_the_digest_of_every_coded_row(db: Backend) -> None:
-    from app import migrate
-
     with db.sessions.begin() as s:
         seed_legal_bases(s)
-    migrate.downgrade(db.url, "20261203_case_paths")
-    migrate.upgrade(db.url)
+    remigrate(db, "20261203_case_paths")
     with db.sessions() as s:
         stored = list(s.scalars(select(LegalBasis)))
     assert len(stored) == len(SEED)

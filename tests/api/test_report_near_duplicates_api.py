@@ -9,12 +9,18 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 
-from app import migrate
 from app.main import create_app
 from geo.photos import NEAR_DUPLICATE_BITS, PhotoLimits, hamming, process_photo
 from geo.photos.duplicates import phash_bands
 from models import ReportPhoto
-from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
+from tests.conftest import (
+    Backend,
+    bearer,
+    clear_activity,
+    login_as,
+    make_settings,
+    remigrate,
+)
 
 ORIGINAL = (Path(__file__).parents[1] / "data" / "photos" / "gps_ne.jpg").read_bytes()
 
@@ -82,8 +88,7 @@ def test_migration_fills_the_bands_of_stored_photos(
 ) -> None:
     _submit(c, ORIGINAL)
     _submit(c, _rotated(4))
-    migrate.downgrade(demo.url, "20261202_audit_seq")
-    migrate.upgrade(demo.url)
+    remigrate(demo, "20261202_audit_seq")
     with demo.sessions() as s:
         rows = s.execute(select(ReportPhoto.phash, *ReportPhoto.band_columns())).all()
     assert len(rows) == 2
