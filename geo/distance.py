@@ -103,9 +103,7 @@ def degree_margin(lat: float, metres: float) -> tuple[float, float]:
 def degree_margins(lats: FloatArray, metres: float) -> tuple[FloatArray, FloatArray]:
     """degree_margin for many latitudes at once, as (dlon, dlat) arrays."""
     dlat = degree_margin(0.0, metres)[1]  # the same bound at every latitude
-    phi = np.radians(np.minimum(np.abs(lats) + dlat, _MAX_MARGIN_LAT))
-    w = np.sqrt(1.0 - _WGS84_E2 * np.sin(phi) ** 2)
-    east = math.radians(1.0) * _WGS84_A / w * np.cos(phi)
+    east = _metres_per_degree_array(np.minimum(np.abs(lats) + dlat, _MAX_MARGIN_LAT))[0]
     return np.minimum(metres / east * _MARGIN_WIDEN, 180.0), np.full(np.shape(lats), dlat)
 
 

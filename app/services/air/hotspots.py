@@ -110,7 +110,7 @@ def import_hotspots(
         nearest_max_m=settings.nearest_max_m,
     )
     # Points as WKT: what SpatiaLite is given anyway, without decoding WKB once per row.
-    points = shapely.to_wkt(shapely.points(found.lons, found.lats), rounding_precision=-1)
+    points = shapely.to_wkt(found.found.items, rounding_precision=-1)
     floor = CONFIDENCE_ORDER.index(settings.hotspot_min_confidence)
     record = AirImport(
         format="firms",

@@ -294,16 +294,15 @@ def _confirm(
     window = widened((minx, miny, maxx, maxy), GROUND_RADIUS_M)
     others, other_tree = _near(session, window, ChangePolygon,
                                ChangePolygon.detection_id != detection.id)  # fmt: skip
-    matching = {
-        d.id
-        for d in session.scalars(
-            select(ChangeDetection).where(
+    matching = set(
+        session.scalars(
+            select(ChangeDetection.id).where(
                 ChangeDetection.id.in_({o.detection_id for o in others}),
                 ChangeDetection.index == detection.index,
                 ChangeDetection.direction == detection.direction,
             )
         )
-    }
+    )
     since = session.get_one(Image, detection.before_id).acquired_at
     ground, ground_tree = _near(session, window, EvidenceItem,
                                 EvidenceItem.kind.in_(GROUND_KINDS))  # fmt: skip

@@ -43,9 +43,10 @@ def as_row(b: LegalBasis) -> BasisRow:
 
 
 def _stored(r: BasisRow) -> LegalBasis:
-    fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
     return LegalBasis(
-        **{**fields, "elements": list(r.elements)}, active=True, seed_digest=row_digest(r)
+        **{**dataclasses.asdict(r), "elements": list(r.elements)},
+        active=True,
+        seed_digest=row_digest(r),
     )
 
 
