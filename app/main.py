@@ -47,6 +47,7 @@ from app.services.files.scratch import sweep_scratch
 from app.services.files.uploads import prune_uploads
 from app.services.job_runner import JobRunner, attach_runner
 from app.services.jobs import pending_inputs
+from app.services.reports.placing import place_waiting_reports_now
 from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings, get_settings
 
@@ -66,6 +67,7 @@ def _start_runner(
     if swept.removed:
         log.warning("evidence files no row references removed", extra={"files": swept.removed})
     sweep_scratch(settings.scratch_dir)  # temporary rasters of jobs killed mid-run
+    place_waiting_reports_now(write_sessions, settings)  # answered before a stop, not placed
     # Workers (here or in `ecoleads worker` processes) recover jobs cut off by a restart.
     runner = make_runner(settings, sessions, write_sessions)
     attach_runner(sessions, runner)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import (
     APIRouter,
+    BackgroundTasks,
     Depends,
     File,
     Form,
@@ -23,6 +24,7 @@ from app.schemas.common import Instant
 from app.schemas.reports import ReportRead
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.reports.intake import PhotoUpload, ReportInput, create_report
+from app.services.reports.placing import place_waiting_reports_now
 from app.services.reports.queries import get_report, list_reports, photo_file
 from app.settings import Settings
 from rules.categories import CATEGORIES
@@ -63,6 +65,7 @@ def submit_report(
     settings: SettingsDep,
     caller: Submitter,
     response: Response,
+    background: BackgroundTasks,
     photos: Annotated[list[UploadFile], File(description="1 to 9 JPEG/PNG/WebP/HEIC photos")],
     category: Annotated[str, Form(description=", ".join(CATEGORIES))],
     description: Annotated[str, Form()] = "",
@@ -77,6 +80,7 @@ def submit_report(
     """Take in a report; retries with the same Idempotency-Key return the first report.
 
     A plain (sync) route: decoding photos is CPU work for the thread pool, not the event loop.
+    The report is placed in a lead right after the answer (app.services.reports.placing).
     """
     inp = ReportInput(
         category=category,
@@ -99,7 +103,9 @@ def submit_report(
         store=store_of(settings),
         reader=request.app.state.sessions,
     )
-    if not created:
+    if created:
+        background.add_task(place_waiting_reports_now, request.app.state.write_sessions, settings)
+    else:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/api/v1/reports/{report.id}"

@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
 
+from models import EvidenceItem
 from rules.working_days import CHINA
 
 DATA = Path(__file__).parents[1] / "data"
@@ -74,3 +76,23 @@ def working_day_from(day: date) -> date:
     while day in CHINA:
         day += timedelta(days=1)
     return day
+
+
+def waiting_reports(engine: Engine) -> int:
+    """How many answered reports are not placed in a lead yet."""
+    with engine.connect() as conn:
+        count = conn.scalar(
+            select(func.count())
+            .select_from(EvidenceItem)
+            .where(EvidenceItem.lead_id.is_(None), EvidenceItem.report_id.is_not(None))
+        )
+    return int(count or 0)
+
+
+def wait_placed(engine: Engine, timeout_s: float = 30) -> None:
+    """Wait until a live service has placed every answered report in a lead (it does so
+    right after each answer)."""
+    deadline = time.monotonic() + timeout_s
+    while waiting_reports(engine):
+        assert time.monotonic() < deadline, "reports still wait for a lead"
+        time.sleep(0.05)

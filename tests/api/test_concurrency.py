@@ -24,6 +24,7 @@ from app.services.files.evidence_store import LocalEvidenceStore, evidence_key
 from app.settings import Settings
 from models import Report, ReportPhoto, Token
 from models.spatial import writer
+from tests.api.helpers import wait_placed
 from tests.api.test_cli import ecoleads
 from tests.api.test_reports_api import ZJK, count
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
@@ -95,6 +96,7 @@ def test_fifty_concurrent_submissions_all_succeed_and_chain_verifies(
         )
     assert [r.status_code for r in answers] == [201] * 50, [r.text for r in answers if r.is_error]
     assert count(db, Report) == 50
+    wait_placed(db.engine)  # placements (which append to the chain) follow the answers
     with db.sessions() as s:
         report = verify(s)
     assert report.ok and report.checked >= 50, report

@@ -15,6 +15,7 @@ from geo.air.bands import PM10_BANDS
 from models import Lead
 from rules.categories import CATEGORIES
 from rules.workflow import STATUS_LABELS
+from tests.api.helpers import wait_placed
 from tests.conftest import Backend, bearer, login_as
 from tests.ui.conftest import LiveServer
 
@@ -206,6 +207,7 @@ def test_a_basis_needing_review_shows_its_badge(
         timeout=30,
     )  # fmt: skip
     assert r.status_code == 201, r.text
+    wait_placed(backend.engine)
     page = browser.new_page()
     sign_in(page, live)
     token = page.evaluate("sessionStorage.getItem('ecoleads.token')")

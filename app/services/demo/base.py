@@ -123,6 +123,7 @@ def load_demo_reports(session: Session, *, settings: Settings) -> int:
     from app.services.accounts.tokens import issue_token
     from app.services.files.evidence_store import LocalEvidenceStore
     from app.services.reports.intake import PhotoUpload, ReportInput, create_report
+    from app.services.reports.placing import place_waiting_reports
     from models import User
 
     if session.scalar(select(User.id).where(User.username == DEMO_PROSECUTOR[0])):
@@ -161,4 +162,5 @@ def load_demo_reports(session: Session, *, settings: Settings) -> int:
                 idempotency_key=f"demo-{n}",
             ),
         )
+    place_waiting_reports(session, settings=settings)
     return len(DEMO_REPORTS)

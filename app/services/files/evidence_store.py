@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,18 @@ def stage_file(session: Session, store: EvidenceStore, key: str, source: Path) -
         session.info.setdefault("staged_evidence", []).append((store, key, claim))
 
 
+def stage_when_made(session: Session, store: EvidenceStore, key: str, data: Future[bytes]) -> None:
+    """Like stage, for bytes still being made: they are staged when the transaction commits
+    (before it does; a failure to make them fails the commit)."""
+    session.info.setdefault("evidence_being_made", []).append((store, key, data))
+
+
+@event.listens_for(Session, "before_commit")
+def _stage_made(session: Session) -> None:
+    for store, key, data in session.info.pop("evidence_being_made", []):
+        stage(session, store, key, data.result())
+
+
 def unstage(session: Session) -> None:
     """Give up the files staged for this session's work (it failed before committing)."""
     for store, key, claim in session.info.pop("staged_evidence", []):
@@ -219,4 +232,5 @@ def _keep_staged(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _remove_staged(session: Session) -> None:
+    session.info.pop("evidence_being_made", None)
     unstage(session)

@@ -7,8 +7,10 @@ leaves no rows and no files.
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -21,20 +23,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, TooLarge, TooManyRequests, Unavailable
-from app.services.files.evidence_store import EvidenceStore, evidence_key, stage, unstage
-from app.services.leads.pipeline import place
+from app.services.files.evidence_store import (
+    EvidenceStore,
+    evidence_key,
+    stage,
+    stage_when_made,
+    unstage,
+)
 from app.services.places.geocode import geocode_geometry
 from app.services.reports.evidence import report_evidence
 from app.services.reports.photos import earlier_duplicates, photo_row
 from app.settings import Settings
 from geo.crs import parse_crs
 from geo.photos import (
+    CheckedPhoto,
+    DecodedPhoto,
     PhotoError,
     PhotoLimits,
-    ProcessedPhoto,
     decide_location,
+    decode_photo,
+    display_copy,
+    perceptual_hash,
     pixel_count,
-    process_photo,
+    thumbnail,
     time_flags,
 )
 from geo.place import Place
@@ -88,7 +99,7 @@ def _check(inp: ReportInput, settings: Settings) -> None:
         raise Invalid("Idempotency-Key must be 1 to 200 characters")
 
 
-def _content_hash(inp: ReportInput, photos: list[ProcessedPhoto]) -> str:
+def _content_hash(inp: ReportInput, photos: list[DecodedPhoto]) -> str:
     """Fingerprint of a submission, to tell a retry from a different report under one key."""
     doc = [inp.category, inp.description, inp.lat, inp.lon, inp.crs, [p.sha256 for p in photos]]
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
@@ -168,31 +179,92 @@ def _check_pixels(inp: ReportInput, settings: Settings) -> None:
         )
 
 
-def _decode_photos(inp: ReportInput, settings: Settings) -> list[ProcessedPhoto]:
-    """Check and decode each photo, a few reports at a time (CPU and memory bound)."""
-    slots = _slots(settings.decode_slots)
-    if not slots.acquire(timeout=settings.decode_wait_s):
+# Work on a report's photos that runs beside its rows (Pillow releases the GIL while it
+# resizes and encodes), so that a report costs about its slowest part, not the sum.
+_beside = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="photo-work")
+
+
+@dataclass
+class _Work:
+    """What is being made of one decoded photo."""
+
+    phash: Future[str]
+    display: Future[bytes]
+    thumb: Future[bytes]
+
+    def futures(self) -> tuple[Future[str], Future[bytes], Future[bytes]]:
+        """All of it."""
+        return self.phash, self.display, self.thumb
+
+
+def _display_jpeg(photo: DecodedPhoto, limits: PhotoLimits) -> bytes:
+    return display_copy(photo, limits)[0]
+
+
+def _release_when_done(slot: threading.BoundedSemaphore, futures: list[Future[Any]]) -> None:
+    """Give the decode slot back once every future is done (made, failed or cancelled)."""
+    left = [len(futures)]
+    lock = threading.Lock()
+
+    def one_done(_: Future[Any]) -> None:
+        with lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            slot.release()
+
+    for future in futures:
+        future.add_done_callback(one_done)
+
+
+def _decode_photos(inp: ReportInput, settings: Settings) -> tuple[list[DecodedPhoto], list[_Work]]:
+    """Check and decode each photo, then start hashing it and making its display copies.
+
+    A decode slot is taken first and given back once that work is done, so that at most
+    `decode_slots` reports per process hold decoded pixels (CPU and memory bound).
+    """
+    slot = _slots(settings.decode_slots)
+    if not slot.acquire(timeout=settings.decode_wait_s):
         raise Unavailable("too many photos are being processed; retry shortly", 10)
     try:
-        done = []
+        limits = _limits(settings)
+        decoded = []
         for n, upload in enumerate(inp.photos, start=1):
             try:
-                done.append(process_photo(upload.data, _limits(settings), index=n))
+                decoded.append(decode_photo(upload.data, limits, index=n))
             except PhotoError as exc:
                 raise Invalid(str(exc)) from exc
-        return done
-    finally:
-        slots.release()
+        work = [
+            _Work(
+                _beside.submit(perceptual_hash, photo),
+                _beside.submit(_display_jpeg, photo, limits),
+                _beside.submit(thumbnail, photo, limits),
+            )
+            for photo in decoded
+        ]
+    except BaseException:
+        slot.release()
+        raise
+    _release_when_done(slot, [f for w in work for f in w.futures()])
+    return decoded, work
 
 
-def _stage_photos(
-    session: Session, store: EvidenceStore, inp: ReportInput, photos: list[ProcessedPhoto]
+def _stage_originals(
+    session: Session, store: EvidenceStore, inp: ReportInput, photos: list[DecodedPhoto]
 ) -> None:
-    """Stage each photo's original, display copy and thumbnail for this report."""
+    """Stage each photo's original for this report."""
     for upload, photo in zip(inp.photos, photos, strict=True):
         stage(session, store, evidence_key("originals", photo.sha256), upload.data)
-        stage(session, store, evidence_key("display", photo.sha256, ".jpg"), photo.display_jpeg)
-        stage(session, store, evidence_key("thumbs", photo.sha256, ".jpg"), photo.thumb_jpeg)
+
+
+def _stage_copies(
+    session: Session, store: EvidenceStore, photos: list[CheckedPhoto], work: list[_Work]
+) -> None:
+    """Stage each photo's display copy and thumbnail when the transaction commits (they are
+    still being made)."""
+    for photo, made in zip(photos, work, strict=True):
+        stage_when_made(session, store, evidence_key("display", photo.sha256, ".jpg"), made.display)
+        stage_when_made(session, store, evidence_key("thumbs", photo.sha256, ".jpg"), made.thumb)
 
 
 def _responsible_org(session: Session, geocode: Place) -> Organisation:
@@ -221,31 +293,43 @@ def create_report(
 ) -> tuple[Report, bool]:
     """Take in a report; return it and whether it was created (False: an idempotent replay).
 
-    Photos are decoded, hashed and their files written, and the place geocoded (in a `reader`
-    session when given), before the first query of `session`: the writer's transaction, which
-    holds SQLite's write lock, then lasts only for the rows.
+    Photos are decoded and hashed, their originals written, and the place geocoded (in a
+    `reader` session when given), before the first query of `session`: the writer's
+    transaction, which holds SQLite's write lock, then lasts only for the rows (and for
+    whatever is left of making the display copies, which began after the decode).
     """
     _check(inp, settings)
     _check_pixels(inp, settings)
-    photos = _decode_photos(inp, settings)
-    digest = _content_hash(inp, photos)
-    where = _locate(inp, photos, settings)
-    with reader() if reader is not None else nullcontext(session) as read:
-        geocode = geocode_geometry(
-            read,
-            geometry=Point(where.lon, where.lat),
-            partner_distance_m=settings.partner_distance_m,
-            nearest_max_m=settings.nearest_max_m,
-        )
+    decoded, work = _decode_photos(inp, settings)
     try:
-        _stage_photos(session, store, inp, photos)
-        return _record_report(session, user, token, inp, settings, photos, digest, where, geocode)
+        digest = _content_hash(inp, decoded)
+        where = _locate(inp, decoded, settings)
+        with reader() if reader is not None else nullcontext(session) as read:
+            geocode = geocode_geometry(
+                read,
+                geometry=Point(where.lon, where.lat),
+                partner_distance_m=settings.partner_distance_m,
+                nearest_max_m=settings.nearest_max_m,
+            )
+        _stage_originals(session, store, inp, decoded)
+        photos = [
+            CheckedPhoto(**vars(d), phash=w.phash.result())
+            for d, w in zip(decoded, work, strict=True)
+        ]
+        report, created = _record_report(
+            session, user, token, inp, settings, photos, digest, where, geocode
+        )
+        if created:
+            _stage_copies(session, store, photos, work)
+        return report, created
     except BaseException:
+        for future in (f for w in work for f in w.futures()):
+            future.cancel()
         unstage(session)
         raise
 
 
-def _locate(inp: ReportInput, photos: list[ProcessedPhoto], settings: Settings) -> Any:
+def _locate(inp: ReportInput, photos: list[DecodedPhoto], settings: Settings) -> Any:
     """Decide where the report is: the photos' EXIF GPS, else the device's position."""
     exif_points = [
         (p.exif.lon, p.exif.lat)
@@ -272,7 +356,7 @@ def _record_report(
     token: Token,
     inp: ReportInput,
     settings: Settings,
-    photos: list[ProcessedPhoto],
+    photos: list[CheckedPhoto],
     digest: str,
     where: Any,
     geocode: Place,
@@ -350,10 +434,6 @@ def _record_report(
             )
         )
     session.flush()
-    place(
-        session,
-        [report_evidence(session, report)],
-        actor=f"user:{report.user_id}",
-        settings=settings,
-    )
+    report_evidence(session, report)  # placed in a lead once answered (reports.placing)
+    session.flush()
     return report, True

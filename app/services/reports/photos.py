@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from geo.photos import NEAR_DUPLICATE_BITS, ProcessedPhoto, hamming
+from geo.photos import NEAR_DUPLICATE_BITS, CheckedPhoto, hamming
 from geo.photos.duplicates import PHASH_BANDS, band_probes, phash_bands
 from models import ReportPhoto
 
 
-def earlier_duplicates(session: Session, photos: list[ProcessedPhoto]) -> list[int | None]:
+def earlier_duplicates(session: Session, photos: list[CheckedPhoto]) -> list[int | None]:
     """For each photo, the id of an earlier photo with the same or a near-identical image.
 
     Two indexed lookups, whatever the size of the archive: exact SHA-256 matches, and the
@@ -52,7 +52,7 @@ def photo_row(
     position: int,
     filename: str | None,
     size_bytes: int,
-    p: ProcessedPhoto,
+    p: CheckedPhoto,
     *,
     taken_at: datetime | None,
     duplicate_of: int | None,
@@ -82,7 +82,7 @@ def _band_values(phash: str) -> dict[str, int]:
     return {col.key: value for col, value in zip(columns, phash_bands(phash), strict=True)}
 
 
-def _exif_record(p: ProcessedPhoto) -> dict[str, Any]:
+def _exif_record(p: CheckedPhoto) -> dict[str, Any]:
     e = p.exif
     return {
         "lat": e.lat,
