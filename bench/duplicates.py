@@ -35,6 +35,7 @@ from app.services.demo.base import load_demo
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.reports.intake import PhotoUpload, ReportInput, create_report
 from app.services.reports.photos import earlier_duplicates
+from app.services.reports.placing import place_waiting_reports
 from app.settings import Settings
 from geo.photos import NEAR_DUPLICATE_BITS, PhotoLimits, ProcessedPhoto, hamming, process_photo
 from geo.photos.duplicates import phash_bands
@@ -166,6 +167,7 @@ def run(url: str, data_dir: Path, lookups: int, intakes: int) -> list[dict[str, 
                     photos=[PhotoUpload("p.jpg", variant(PHOTO, n))],
                 )
                 create_report(s, user=user, token=token, inp=inp, settings=settings, store=store)
+                place_waiting_reports(s, settings=settings)  # what follows the answer
 
         whole = median_s(intake, intakes)
         stored += intakes

@@ -7,6 +7,8 @@ next one, or the service's start, places them.
 """
 
 import logging
+import threading
+import weakref
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,11 +39,54 @@ def place_waiting_reports(session: Session, *, settings: Settings) -> int:
     return len(waiting)
 
 
-def place_waiting_reports_now(sessions: sessionmaker[Session], settings: Settings) -> None:
-    """Place the waiting reports in a transaction of its own; on failure log it and leave
-    them waiting for the next placement."""
+class _Placer:
+    """One placement at a time per database in this process: an answer that comes while one
+    runs asks it to go round again, so that under load many reports are placed in one
+    batch."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = False
+        self._again = False
+
+    def run(self, sessions: sessionmaker[Session], settings: Settings) -> None:
+        """Place the waiting reports, or have the running placement do it."""
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+        try:
+            while True:
+                with self._lock:
+                    self._again = False
+                _place_once(sessions, settings)
+                with self._lock:
+                    if not self._again:
+                        self._running = False  # decided under the lock: no wake-up lost
+                        return
+        except BaseException:
+            with self._lock:
+                self._running = False
+            raise
+
+
+def _place_once(sessions: sessionmaker[Session], settings: Settings) -> None:
     try:
         with sessions.begin() as session:
             place_waiting_reports(session, settings=settings)
     except (SQLAlchemyError, Unavailable) as exc:
         log.warning("reports left waiting for a lead", extra={"error": str(exc)})
+
+
+_placers: "weakref.WeakKeyDictionary[sessionmaker[Session], _Placer]" = weakref.WeakKeyDictionary()
+_placers_lock = threading.Lock()
+
+
+def place_waiting_reports_now(sessions: sessionmaker[Session], settings: Settings) -> None:
+    """Place the waiting reports in a transaction of their own (or have the placement that
+    runs in this process go round again); on failure log it and leave them waiting for the
+    next placement."""
+    with _placers_lock:
+        placer = _placers.setdefault(sessions, _Placer())
+    placer.run(sessions, settings)
