@@ -433,7 +433,6 @@ def _record_report(
                 report.id, n, upload.filename, len(upload.data), p, taken_at=when, duplicate_of=dup
             )
         )
-    session.flush()
     report_evidence(session, report)  # placed in a lead once answered (reports.placing)
     session.flush()
     return report, True
