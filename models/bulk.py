@@ -30,6 +30,24 @@ def copy_rows(conn: Connection, table: Table, frame: pd.DataFrame, chunk: int = 
     return _executemany(raw, table, frame, chunk)
 
 
+def next_ids(session: Session, model: type[Base], n: int) -> list[int]:
+    """Draw n ids for new rows of `model`, before inserting them (so that rows of two
+    tables can name each other in one pass).
+
+    PostgreSQL draws them from the table's sequence. SQLite numbers rows after the highest
+    id, under the write lock this takes (held to the end of the transaction), as SQLite
+    itself numbers a table without AUTOINCREMENT.
+    """
+    table = model.__tablename__
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
+        query = text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)")
+        return list(session.scalars(query, {"n": n}))
+    session.execute(text(f'DELETE FROM "{table}" WHERE 0'))  # takes the write lock
+    top = session.scalar(text(f'SELECT coalesce(max(id), 0) FROM "{table}"'))
+    return list(range(top + 1, top + 1 + n))
+
+
 def add_many(session: Session, model: type[M], values: list[dict[str, Any]]) -> list[M]:
     """Insert one ORM row per dict of `values` and return them, ids set, in order.
 
@@ -43,10 +61,7 @@ def add_many(session: Session, model: type[M], values: list[dict[str, Any]]) -> 
     if session.get_bind().dialect.name != "postgresql":
         returning = insert(model).returning(model, sort_by_parameter_order=True)
         return list(session.scalars(returning, values))
-    sequence = f"pg_get_serial_sequence('{model.__tablename__}', 'id')"
-    ids = session.scalars(
-        text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)"), {"n": len(values)}
-    ).all()
+    ids = next_ids(session, model, len(values))
     rows = [model(id=i, **v) for i, v in zip(ids, values, strict=True)]
     session.add_all(rows)
     session.flush()

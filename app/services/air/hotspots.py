@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from geoalchemy2 import WKTElement
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound
@@ -29,7 +29,7 @@ from geo.place import Place, first_admin, nearest_m, zone_kinds, zones_text
 from geo.progress import Progress, no_progress
 from models import AirImport, EvidenceItem, FireHotspot
 from models.base import SRID
-from models.bulk import add_many
+from models.bulk import add_many, next_ids
 from models.spatial import BBoxFilter
 from rules.categories import hotspot_category
 
@@ -37,12 +37,12 @@ CONFIDENCE_ORDER = ("low", "nominal", "high")
 EXAMPLES = 10
 
 
-def hotspot_key(row: Any) -> str:
-    """Identify a detection: instrument, satellite, time and position (1e-5° ~ 1 m)."""
-    return (
-        f"{row.instrument}|{row.satellite_raw}|{row.acquired_at:%Y-%m-%dT%H:%MZ}|"
-        f"{row.lat:.5f}|{row.lon:.5f}"
-    )
+def hotspot_keys(frame: pd.DataFrame) -> list[str]:
+    """Identify each detection: instrument, satellite, time and position (1e-5° ~ 1 m)."""
+    at = frame["acquired_at"].dt.strftime("%Y-%m-%dT%H:%MZ")
+    lat, lon = (frame[c].map("{:.5f}".format) for c in ("lat", "lon"))
+    keys = frame["instrument"] + "|" + frame["satellite_raw"] + "|" + at + "|" + lat + "|" + lon
+    return keys.tolist()  # type: ignore[no-any-return]
 
 
 def _why_evidence(place: Place, settings: Settings) -> str | None:
@@ -88,7 +88,7 @@ def import_hotspots(
     frame, rejected, rows_read = _read(files)
     if frame.empty:
         raise Invalid("the files hold no usable detections (every row was rejected)")
-    frame["key"] = [hotspot_key(r) for r in frame.itertuples()]
+    frame["key"] = hotspot_keys(frame)
     in_file = frame.duplicated("key").to_numpy()
     # Keys stored for the file's period, not an IN list of every key: a global FIRMS file
     # holds more rows than a statement may have parameters.
@@ -111,7 +111,6 @@ def import_hotspots(
     )
     # Points as WKT: what SpatiaLite is given anyway, without decoding WKB once per row.
     points = shapely.to_wkt(found.found.items, rounding_precision=-1)
-    floor = CONFIDENCE_ORDER.index(settings.hotspot_min_confidence)
     record = AirImport(
         format="firms",
         files=[
@@ -125,79 +124,30 @@ def import_hotspots(
     )
     session.add(record)
     session.flush()
-    reasons: Counter[str] = Counter()
-    rows, evidence = [], []
-    for k, r in enumerate(new.itertuples()):
-        where = found.place(k)
-        why = _why_evidence(where, settings)
-        confident = CONFIDENCE_ORDER.index(r.confidence_class) >= floor
-        reasons[why or "no_rule"] += 1
-        if why and not confident:
-            reasons["below_confidence"] += 1
-        rows.append(
-            {
-                "key": r.key,
-                "geom": WKTElement(points[k], srid=SRID),
-                "acquired_at": r.acquired_at.to_pydatetime(),
-                "instrument": r.instrument,
-                "satellite": r.satellite,
-                "confidence_raw": r.confidence_raw,
-                "confidence_pct": None if np.isnan(r.confidence_pct) else float(r.confidence_pct),
-                "confidence_class": r.confidence_class,
-                "frp": None if np.isnan(r.frp) else float(r.frp),
-                "brightness": None if np.isnan(r.brightness) else float(r.brightness),
-                "daynight": r.daynight or None,
-                "properties": {
-                    "file": r.file,
-                    "line": int(r.line),
-                    "version": r.version,
-                    "bright_t31": None if np.isnan(r.bright_t31) else float(r.bright_t31),
-                    "scan": None if np.isnan(r.scan) else float(r.scan),
-                    "track": None if np.isnan(r.track) else float(r.track),
-                    "zones": zones_text(where),
-                    "county": first_admin(where, "county"),
-                    "rule": why,
-                },
-                "import_id": record.id,
-            }
-        )
-        evidence.append(bool(why and confident))
-    # A plain executemany (one small statement, prepared once), then the ids by key: far
-    # cheaper on PostgreSQL than one huge multi-row statement with RETURNING per 1,000 rows.
+    detections = list(new.itertuples())
+    places = [found.place(k) for k in range(len(new))]
+    why = [_why_evidence(where, settings) for where in places]
+    floor = CONFIDENCE_ORDER.index(settings.hotspot_min_confidence)
+    confident = [CONFIDENCE_ORDER.index(c) >= floor for c in new["confidence_class"]]
+    reasons = Counter(w or "no_rule" for w in why)
+    reasons["below_confidence"] = sum(
+        bool(w) and not c for w, c in zip(why, confident, strict=True)
+    )
+    chosen = [k for k, (w, c) in enumerate(zip(why, confident, strict=True)) if w and c]
+    # Ids first, so that each evidence item and its detection name each other in one pass.
+    ids = next_ids(session, FireHotspot, len(new))
+    sha256 = {f["name"]: f["sha256"] for f in record.files}
+    values = [_evidence(detections[k], why[k], ids[k], points[k], sha256) for k in chosen]
+    items = add_many(session, EvidenceItem, values)
+    evidence_of = dict(zip(chosen, (i.id for i in items), strict=True))
+    progress(0.7, f"{len(items)} detections become evidence")
+    rows = [
+        _detection(r, where, w, ids[k], points[k], evidence_of.get(k), record.id)
+        for k, (r, where, w) in enumerate(zip(detections, places, why, strict=True))
+    ]
+    # A plain executemany: one small statement, prepared once.
     if rows:
         session.connection().execute(insert(FireHotspot), rows)
-    stored = select(FireHotspot.key, FireHotspot.id).where(FireHotspot.import_id == record.id)
-    id_of = {key: i for key, i in session.execute(stored)}
-    ids = [id_of[row["key"]] for row in rows]
-    progress(0.7, f"{sum(evidence)} detections become evidence")
-    sha256 = {f["name"]: f["sha256"] for f in record.files}
-    values = [
-        {
-            "kind": "fire_hotspot",
-            "category": hotspot_category(),
-            "geom": row["geom"],
-            "observed_at": row["acquired_at"],
-            "source": f"FIRMS:{row['instrument']}:{row['satellite']}",
-            "provenance": {
-                "hotspot_id": hotspot_id,
-                "rule": row["properties"]["rule"],
-                "confidence": row["confidence_raw"],
-                "confidence_class": row["confidence_class"],
-                "frp_mw": row["frp"],
-                "file_sha256": sha256[row["properties"]["file"]],
-                "line": row["properties"]["line"],
-            },
-        }
-        for hotspot_id, row, is_evidence in zip(ids, rows, evidence, strict=True)
-        if is_evidence
-    ]
-    items = add_many(session, EvidenceItem, values)
-    if items:
-        link = update(FireHotspot).where(FireHotspot.id == bindparam("hotspot"))
-        session.connection().execute(
-            link.values(evidence_id=bindparam("item")),
-            [{"hotspot": i.provenance["hotspot_id"], "item": i.id} for i in items],
-        )
     leads = {lead.id for lead in place(session, items, actor=actor, settings=settings).leads}
     record.report = {
         "rows_read": rows_read,
@@ -205,14 +155,80 @@ def import_hotspots(
         "rejected": {"count": len(rejected), "examples": rejected[:EXAMPLES]},
         "duplicates_in_files": int(in_file.sum()),
         "duplicates_in_database": int(in_db.sum()),
-        "rules": dict(reasons),
-        "evidence_items": int(sum(evidence)),
+        "rules": {k: n for k, n in reasons.items() if n},
+        "evidence_items": len(items),
         "leads": sorted(leads),
         "min_confidence": settings.hotspot_min_confidence,
     }
     session.flush()
-    progress(1.0, f"{len(new):,} hotspots stored, {sum(evidence)} evidence items")
+    progress(1.0, f"{len(new):,} hotspots stored, {len(items)} evidence items")
     return record
+
+
+def _nan_none(value: float) -> float | None:
+    """A number as stored: NaN (not given) as NULL."""
+    return None if np.isnan(value) else float(value)
+
+
+def _evidence(
+    r: Any, why: str | None, hotspot_id: int, point: str, sha256: dict[str, str]
+) -> dict[str, Any]:
+    """The evidence item of a detection where burning is banned."""
+    return {
+        "kind": "fire_hotspot",
+        "category": hotspot_category(),
+        "geom": WKTElement(point, srid=SRID),
+        "observed_at": r.acquired_at.to_pydatetime(),
+        "source": f"FIRMS:{r.instrument}:{r.satellite}",
+        "provenance": {
+            "hotspot_id": hotspot_id,
+            "rule": why,
+            "confidence": r.confidence_raw,
+            "confidence_class": r.confidence_class,
+            "frp_mw": _nan_none(r.frp),
+            "file_sha256": sha256[r.file],
+            "line": int(r.line),
+        },
+    }
+
+
+def _detection(
+    r: Any,
+    where: Place,
+    why: str | None,
+    hotspot_id: int,
+    point: str,
+    evidence_id: int | None,
+    import_id: int,
+) -> dict[str, Any]:
+    """The stored row of one detection, evidence or not."""
+    return {
+        "id": hotspot_id,
+        "key": r.key,
+        "geom": WKTElement(point, srid=SRID),
+        "acquired_at": r.acquired_at.to_pydatetime(),
+        "instrument": r.instrument,
+        "satellite": r.satellite,
+        "confidence_raw": r.confidence_raw,
+        "confidence_pct": _nan_none(r.confidence_pct),
+        "confidence_class": r.confidence_class,
+        "frp": _nan_none(r.frp),
+        "brightness": _nan_none(r.brightness),
+        "daynight": r.daynight or None,
+        "properties": {
+            "file": r.file,
+            "line": int(r.line),
+            "version": r.version,
+            "bright_t31": _nan_none(r.bright_t31),
+            "scan": _nan_none(r.scan),
+            "track": _nan_none(r.track),
+            "zones": zones_text(where),
+            "county": first_admin(where, "county"),
+            "rule": why,
+        },
+        "import_id": import_id,
+        "evidence_id": evidence_id,
+    }
 
 
 def get_hotspot(session: Session, hotspot_id: int) -> FireHotspot:

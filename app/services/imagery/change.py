@@ -149,11 +149,10 @@ def detect(
     actor = image_actor(user_id)
     progress(0.85, f"geocoding {len(result.polygons)} change polygons")
     shapes = [found.geom for found in result.polygons]
+    # A polygon keeps the zones it meets; distances to partners and nearest features come
+    # with its lead's geocode.
     places = geocode_geometries(
-        session,
-        geometries=shapes,
-        partner_distance_m=settings.partner_distance_m,
-        nearest_max_m=settings.nearest_max_m,
+        session, geometries=shapes, partner_distance_m=0.0, nearest_max_m=0.0
     )
     polygons = [
         ChangePolygon(
