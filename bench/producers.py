@@ -221,7 +221,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     data = firms_file(args.detections, np.random.default_rng(20261207))
-    backends = [("spatialite", None)]
+    backends: list[tuple[str, str | None]] = [("spatialite", None)]
     if os.environ.get("ECOLEADS_TEST_POSTGIS_URL"):
         backends.append(("postgis", os.environ["ECOLEADS_TEST_POSTGIS_URL"]))
     else:
