@@ -41,6 +41,7 @@ from app.http.logging import configure_logging
 from app.http.security_headers import install_security_headers
 from app.jobs.worker import make_runner
 from app.services.audit_anchor import attach_anchor
+from app.services.files.archiving import start_archiver
 from app.services.files.evidence_gc import sweep_evidence
 from app.services.files.evidence_store import LocalEvidenceStore
 from app.services.files.scratch import sweep_scratch
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runner = _start_runner(settings, app.state.sessions, app.state.write_sessions)
         dispatcher = start_dispatcher(settings, app.state.sessions, app.state.write_sessions)
+        archiver = start_archiver(settings, app.state.sessions, app.state.write_sessions)
         log.info(
             "service started", extra={"database": settings.resolved_database_url.split("@")[-1]}
         )
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             runner.shutdown(timeout=_time_left(app, settings))
             if dispatcher is not None:
                 dispatcher.stop()
+            if archiver is not None:
+                archiver.stop()
             engine.dispose()
 
     app = FastAPI(

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rules.working_days import NonWorkingDays
@@ -73,6 +73,23 @@ class Settings(BaseSettings):
     # Evidence files that no row references and nobody has stored for this long (s) are
     # swept at start-up and by `ecoleads evidence gc` (longer than any request can run).
     evidence_gc_grace_s: float = 900.0
+    # Evidence originals are also kept in S3-compatible object storage when this is set
+    # (s3://bucket or s3://bucket/prefix; a versioned bucket with Object Lock). Credentials,
+    # endpoint and region come from the standard AWS_* variables (AWS_ENDPOINT_URL,
+    # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION). Intake stages each original on
+    # local disk; the archiver copies committed originals there under COMPLIANCE retention,
+    # checks the copy, and then drops the staged copy (reads fall back to the archive).
+    evidence_store: str | None = Field(
+        default=None, pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[\w./-]*)?$"
+    )
+    # Years of COMPLIANCE retention of each archived original (nobody can shorten it).
+    evidence_retention_days: int = Field(default=3650, ge=1)
+    # The archiver looks for originals to copy this often (s); after a failure it waits
+    # twice as long each time, up to evidence_archive_max_wait_s.
+    evidence_archive_poll_s: float = Field(default=30.0, gt=0)
+    evidence_archive_max_wait_s: float = Field(default=900.0, gt=0)
+    # Keep the staged local copy after the archive copy is checked (default: drop it).
+    evidence_keep_staged: bool = False
     # A period (reply, notice, referral receipt) ending on a non-working day ends on the next
     # working day: weekends and public holidays of the shipped China calendar with its 调休
     # working days (rules/working_days.py), plus these holidays, minus these working days.
@@ -152,6 +169,12 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=8, ge=1)
     # An import emits `exceedance` events only for its newest local days (bounded work).
     webhook_exceedance_days: int = Field(default=7, ge=1)
+
+    @field_validator("evidence_store", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """ECOLEADS_EVIDENCE_STORE= (empty) means no object store, as unset does."""
+        return None if value == "" else value
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,6 +1,7 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
 from models.air import AirImport, AirReading, AirStation, AirSurface, FireHotspot
+from models.archive import ArchivedOriginal
 from models.audit import AuditEntry
 from models.base import Base
 from models.imagery import ChangeDetection, ChangePolygon, Image, Recheck
@@ -22,6 +23,7 @@ __all__ = [
     "AirReading",
     "AirStation",
     "AirSurface",
+    "ArchivedOriginal",
     "AuditEntry",
     "Base",
     "ChangeDetection",

@@ -1,9 +1,11 @@
 """Imagery: upload (a job), STAC Items, originals and COGs, tiles, statistics."""
 
+import os
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from geoalchemy2.shape import to_shape
 
 from app.auth import Allow, Principal
@@ -22,7 +24,9 @@ from app.schemas.imagery import (
 )
 from app.schemas.jobs import JobRead
 from app.services import jobs as job_service
-from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.archive import chunks
+from app.services.files.archived_store import evidence_store
+from app.services.files.evidence_store import EvidenceStore
 from app.services.files.uploads import discard_upload, save_upload
 from app.services.imagery import catalog
 from app.services.imagery.ingest import ImageUpload, precheck
@@ -37,8 +41,8 @@ PNG = "image/png"
 TILE_CACHE = "private, max-age=86400, immutable"
 
 
-def _store(settings: Settings) -> LocalEvidenceStore:
-    return LocalEvidenceStore(settings.evidence_dir)
+def _store(settings: Settings) -> EvidenceStore:
+    return evidence_store(settings)
 
 
 def _base(request: Request) -> str:
@@ -144,16 +148,20 @@ def get_image(request: Request, image_id: DbId, session: SessionDep, _: Reader) 
     summary="The original file, byte for byte",
     response_class=FileResponse,
 )
-def get_original(
-    image_id: DbId, session: SessionDep, _: Reader, settings: SettingsDep
-) -> FileResponse:
-    """The file as uploaded; its SHA-256 is the STAC Item's `file:checksum`."""
+def get_original(image_id: DbId, session: SessionDep, _: Reader, settings: SettingsDep) -> Response:
+    """The file as uploaded; its SHA-256 is the STAC Item's `file:checksum`. Streamed from
+    the archive once its staged copy is dropped."""
     image = catalog.get_image(session, image_id)
     media_type = "image/jpeg" if image.kind == "drone_photo" else catalog.GEOTIFF
-    return FileResponse(
-        _store(settings).local_path(image.original_key),
+    store = _store(settings)
+    staged = store.local_path(image.original_key)
+    if os.path.exists(staged):
+        return FileResponse(staged, media_type=media_type, filename=image.original_name)
+    disposition = f"attachment; filename*=UTF-8''{quote(image.original_name)}"
+    return StreamingResponse(
+        chunks(store.open(image.original_key)),
         media_type=media_type,
-        filename=image.original_name,
+        headers={"Content-Disposition": disposition},
     )
 
 

@@ -39,7 +39,7 @@ from app.schemas.leads import (
     WeightsRead,
 )
 from app.services.dossiers.lead_file import make_dossier, now_stamp
-from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.archived_store import evidence_store
 from app.services.leads.build import list_weights, new_weights
 from app.services.leads.findings import record_finding
 from app.services.leads.map_view import lead_map
@@ -194,7 +194,7 @@ def dossier(
         session,
         user=caller.user,
         lead_id=lead_id,
-        store=LocalEvidenceStore(settings.evidence_dir),
+        store=evidence_store(settings),
         key_path=settings.dossier_key_path,
     )
     name = f"lead-{lead_id}-dossier-{now_stamp()}.zip"

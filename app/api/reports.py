@@ -22,7 +22,8 @@ from app.http.routing import TransactionRoute
 from app.presenters.reports import report_read
 from app.schemas.common import Instant
 from app.schemas.reports import ReportRead
-from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.archived_store import evidence_store
+from app.services.files.evidence_store import EvidenceStore
 from app.services.reports.intake import PhotoUpload, ReportInput, create_report
 from app.services.reports.placing import place_waiting_reports_now
 from app.services.reports.queries import get_report, list_reports, photo_file
@@ -36,9 +37,9 @@ Reader = Annotated[
 ]
 
 
-def store_of(settings: Settings) -> LocalEvidenceStore:
+def store_of(settings: Settings) -> EvidenceStore:
     """The evidence store configured for this service."""
-    return LocalEvidenceStore(settings.evidence_dir)
+    return evidence_store(settings)
 
 
 def _read_photos(files: list[UploadFile], settings: Settings) -> list[PhotoUpload]:

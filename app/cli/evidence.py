@@ -1,4 +1,5 @@
-"""`ecoleads evidence gc`: sweep the evidence store."""
+"""`ecoleads evidence gc` sweeps the evidence store; `ecoleads evidence archive` copies
+originals to the WORM object store."""
 
 from typing import Annotated
 
@@ -36,3 +37,40 @@ def evidence_gc(
         f"{done.kept_young} kept as stored within the last {grace:g} s",
         err=True,
     )
+
+
+@evidence_cli.command("archive")
+@fails_cleanly
+def evidence_archive() -> None:
+    """Copy committed originals to the WORM object store (ECOLEADS_EVIDENCE_STORE) now,
+    record their custody and drop their staged copies (the service does this on its own)."""
+    from app.cli.support import progress_bar
+    from app.db import get_sessionmaker
+    from app.services.files.archive import ArchiveError
+    from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
+    from app.services.files.archiving import archive_originals
+
+    settings = get_settings()
+    store = evidence_store(settings)
+    if not isinstance(store, ArchivedEvidenceStore):
+        raise typer.BadParameter("no object store: set ECOLEADS_EVIDENCE_STORE=s3://bucket")
+    sessions = get_sessionmaker()
+    try:
+        with progress_bar("archiving originals") as report:
+            done = archive_originals(
+                sessions,
+                sessions,
+                store,
+                keep_staged=settings.evidence_keep_staged,
+                progress=report,
+            )
+    except ArchiveError as exc:  # what was archived stays recorded; the rest waits
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"{len(done.archived)} originals archived, {done.dropped} staged copies dropped, "
+        f"{len(done.missing)} missing",
+        err=True,
+    )
+    if done.missing:
+        raise typer.Exit(1)

@@ -27,7 +27,7 @@ def imagery_import(
     category: Annotated[str | None, typer.Option(help="drone photos: what they show")] = None,
 ) -> None:
     """Import an image: original kept, COG written and validated, footprint traced."""
-    from app.services.files.evidence_store import LocalEvidenceStore
+    from app.services.files.archived_store import evidence_store
     from app.services.imagery.catalog import stac_item
     from app.services.imagery.ingest import ImageUpload, import_image, precheck
 
@@ -47,7 +47,7 @@ def imagery_import(
         image = import_image(
             session,
             upload=upload,
-            store=LocalEvidenceStore(settings.evidence_dir),
+            store=evidence_store(settings),
             settings=settings,
             user_id=None,
             progress=report,
@@ -69,7 +69,7 @@ def imagery_detect(
     ] = None,
 ) -> None:
     """Detect change between two images; changes in protected zones become evidence."""
-    from app.services.files.evidence_store import LocalEvidenceStore
+    from app.services.files.archived_store import evidence_store
     from app.services.imagery.change import ChangeRequest, detect
 
     settings = get_settings()
@@ -78,7 +78,7 @@ def imagery_detect(
         detection = detect(
             session,
             req=req,
-            store=LocalEvidenceStore(settings.evidence_dir),
+            store=evidence_store(settings),
             settings=settings,
             user_id=None,
             progress=report,

@@ -290,7 +290,34 @@ def _evidence(c: DossierContent) -> str:
         f"<td class='hash'>{_e(e.get('sha256'))}</td></tr>"
         for e in c.evidence
     ]
-    return _h2("九、证据清单", "Evidence") + _table(columns, rows)
+    return _h2("九、证据清单", "Evidence") + _table(columns, rows) + _custody(c)
+
+
+def _custody(c: DossierContent) -> str:
+    """Where each original's write-once copy is kept (S3 Object Lock), when archived."""
+    if not c.custody:
+        return ""
+    columns = [
+        ("序号", "No.", 6),
+        ("存储位置", "Bucket / key", 40),
+        ("版本", "Version", 22),
+        ("锁定", "Lock", 12),
+        ("保存至", "Retained until", 20),
+    ]
+    rows = [
+        f"<tr><td class='num'>{_e(k.get('n'))}</td>"
+        f"<td class='hash'>s3://{_e(k.get('bucket'))}/{_e(k.get('key'))}</td>"
+        f"<td class='hash'>{_e(k.get('version_id'))}</td><td>{_e(k.get('lock_mode'))}</td>"
+        f"<td>{_e(k.get('retain_until'))}</td></tr>"
+        for k in c.custody
+    ]
+    note = (
+        "<p>原始文件另存于对象存储，合规模式锁定（任何人在保存期内不能删除、覆盖或缩短保存期），"
+        "上传时由存储服务核验 SHA-256。 Each original is also kept in object storage under a "
+        "COMPLIANCE lock (nobody can delete or overwrite it, or shorten its retention, before it "
+        "ends); the store checked its SHA-256 on upload.</p>"
+    )
+    return "<h3>存证副本 Write-once archive copies</h3>" + note + _table(columns, rows)
 
 
 def _imagery(c: DossierContent, src: Callable[[str], str]) -> str:

@@ -78,6 +78,8 @@ class DossierContent:
     - evidence: dicts with n, kind, taken_at, location, source, sha256, flags, file_name;
       `file_name` links an item to the original in `files` with that name; every evidence
       item has at least one row (n is its number)
+    - custody: dicts with n, sha256, bucket, key, version_id, lock_mode, retain_until: the
+      write-once archive copy of each original that has one
     - figures: pairs of images (before, after) shown side by side under "imagery"
     - imagery: (label, value) rows describing change detections and re-checks
     """
@@ -101,6 +103,7 @@ class DossierContent:
     geocode_summary: list[tuple[str, str]] = field(default_factory=list)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    custody: list[dict[str, Any]] = field(default_factory=list)
     map_features: list[MapFeature] = field(default_factory=list)
     files: list[DossierFile] = field(default_factory=list)
     figures: list[tuple[DossierFigure, DossierFigure]] = field(default_factory=list)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.jobs.registry import JobContext, job_kind
-from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.archived_store import evidence_store
 from app.services.imagery.change import ChangeRequest, detect
 from app.services.imagery.ingest import ImageUpload, import_image
 from app.services.imagery.rechecks import recheck
@@ -16,7 +16,7 @@ def run_imagery_import(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any
     image = import_image(
         ctx.session,
         upload=ImageUpload.from_params(params),
-        store=LocalEvidenceStore(ctx.settings.evidence_dir),
+        store=evidence_store(ctx.settings),
         settings=ctx.settings,
         user_id=params.get("user_id"),
         progress=ctx.report,
@@ -37,7 +37,7 @@ def run_change_detection(ctx: JobContext, params: dict[str, Any]) -> dict[str, A
     detection = detect(
         ctx.session,
         req=ChangeRequest(**params["request"]),
-        store=LocalEvidenceStore(ctx.settings.evidence_dir),
+        store=evidence_store(ctx.settings),
         settings=ctx.settings,
         user_id=params.get("user_id"),
         progress=ctx.report,
@@ -59,7 +59,7 @@ def run_recheck(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         user=ctx.session.get_one(User, params["user_id"]),
         lead_id=params["lead_id"],
         after_id=params["after"],
-        store=LocalEvidenceStore(ctx.settings.evidence_dir),
+        store=evidence_store(ctx.settings),
         settings=ctx.settings,
         progress=ctx.report,
     )

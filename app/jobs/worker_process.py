@@ -9,6 +9,7 @@ from app.db import anchor_of, make_engine, make_sessionmaker
 from app.http.logging import configure_logging
 from app.jobs.worker import WorkerPool
 from app.services.audit_anchor import attach_anchor
+from app.services.files.archiving import start_archiver
 from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings
 
@@ -16,9 +17,9 @@ log = logging.getLogger("ecoleads.jobs")
 
 
 def run_worker(settings: Settings, *, concurrency: int, once: bool) -> int:
-    """Run worker loops (and the webhook dispatcher) until the queue is empty (once) or a
-    signal arrives; return the exit code (0 after a clean stop, 1 when running jobs had to
-    be given back)."""
+    """Run worker loops (and the webhook dispatcher and, unless once, the evidence archiver)
+    until the queue is empty (once) or a signal arrives; return the exit code (0 after a
+    clean stop, 1 when running jobs had to be given back)."""
     configure_logging(settings.log_level, settings.log_json)
     engine = make_engine(settings.resolved_database_url, settings)
     sessions, write_sessions = make_sessionmaker(engine), make_sessionmaker(engine, write=True)
@@ -34,6 +35,7 @@ def run_worker(settings: Settings, *, concurrency: int, once: bool) -> int:
     log.info("worker started", extra={"workers": [w.name for w in pool.workers]})
     pool.start()
     dispatcher = start_dispatcher(settings, sessions, write_sessions)
+    archiver = None if once else start_archiver(settings, sessions, write_sessions)
     code = 0
     try:
         stopping = False
@@ -51,6 +53,8 @@ def run_worker(settings: Settings, *, concurrency: int, once: bool) -> int:
     finally:
         if dispatcher is not None:
             dispatcher.stop()
+        if archiver is not None:
+            archiver.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
         if code == 0:

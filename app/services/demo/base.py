@@ -121,7 +121,7 @@ def load_demo_reports(session: Session, *, settings: Settings) -> int:
     """Create the demo prosecutor and volunteers and submit demo reports (once)."""
     from app.services.accounts.auth import create_user
     from app.services.accounts.tokens import issue_token
-    from app.services.files.evidence_store import LocalEvidenceStore
+    from app.services.files.archived_store import evidence_store
     from app.services.reports.intake import PhotoUpload, ReportInput, create_report
     from app.services.reports.placing import place_waiting_reports
     from models import User
@@ -136,7 +136,7 @@ def load_demo_reports(session: Session, *, settings: Settings) -> int:
         password=DEMO_PROSECUTOR[1],
         display_name="演示检察官 Demo prosecutor",
     )
-    store = LocalEvidenceStore(settings.evidence_dir)
+    store = evidence_store(settings)
     now = utcnow()
     for n, (category, lon, lat, ago, text) in enumerate(DEMO_REPORTS, start=1):
         user = create_user(

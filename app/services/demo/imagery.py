@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.demo.base import DEMO_DIR, DEMO_PROSECUTOR
-from app.services.files.evidence_store import LocalEvidenceStore
+from app.services.files.archived_store import evidence_store
 from app.services.files.uploads import sha256_file
 from app.services.imagery.change import ChangeRequest, detect
 from app.services.imagery.ingest import ImageUpload, import_image
@@ -37,7 +37,7 @@ def _image(session: Session, path: Path, acquired: str, settings: Settings, uid:
             title=f"示意 NDVI {acquired[:10]} (illustrative)",
             illustrative=True,
         ),
-        store=LocalEvidenceStore(settings.evidence_dir),
+        store=evidence_store(settings),
         settings=settings,
         user_id=uid,
     )
@@ -55,7 +55,7 @@ def load_demo_imagery(session: Session, *, settings: Settings) -> list[str]:
         for e in entries
     }
     before, after, later = images["before"], images["after"], images["recheck"]
-    store = LocalEvidenceStore(settings.evidence_dir)
+    store = evidence_store(settings)
     detection = session.scalar(
         select(ChangeDetection).where(
             ChangeDetection.before_id == before.id, ChangeDetection.after_id == after.id

@@ -29,7 +29,15 @@ from app.services.leads.steps import current_bases
 from app.services.leads.workflow import lead_to_act_on
 from app.services.places.geocode import widened
 from app.services.reports.queries import MEDIA_TYPES
-from models import EvidenceItem, LayerFeature, LeadFinding, Organisation, ReportPhoto, User
+from models import (
+    ArchivedOriginal,
+    EvidenceItem,
+    LayerFeature,
+    LeadFinding,
+    Organisation,
+    ReportPhoto,
+    User,
+)
 from models.base import utcnow
 from models.spatial import BBoxFilter
 from rules.categories import CATEGORIES
@@ -178,12 +186,37 @@ def make_dossier(
             for e in audit.history(session, lead_id=lead.id)
         ],
         evidence=evidence,
+        custody=_custody(session, evidence),
         map_features=_map_features(session, lead.id, lead.geom, items),
         files=files,
         figures=imagery.figures,
         imagery=imagery.facts,
     )
     return build_dossier(content, signing_key(key_path))
+
+
+def _custody(session: Session, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The archive copy of each original the evidence list names (by its number)."""
+    numbers: dict[str, Any] = {}
+    for e in evidence:
+        if e.get("sha256"):
+            numbers.setdefault(str(e["sha256"]), e["n"])
+    copies = session.scalars(
+        select(ArchivedOriginal).where(ArchivedOriginal.sha256.in_(list(numbers)))
+    )
+    rows = [
+        {
+            "n": numbers[c.sha256],
+            "sha256": c.sha256,
+            "bucket": c.bucket,
+            "key": c.object_key,
+            "version_id": c.version_id,
+            "lock_mode": c.lock_mode,
+            "retain_until": c.retain_until.strftime("%Y-%m-%d %H:%M UTC"),
+        }
+        for c in copies
+    ]
+    return sorted(rows, key=lambda r: (int(r["n"]), r["sha256"]))
 
 
 def _findings(

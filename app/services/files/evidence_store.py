@@ -1,8 +1,8 @@
 """The evidence store: original files kept byte for byte, addressed by their SHA-256.
 
-`EvidenceStore` is the interface; `LocalEvidenceStore` keeps files in a directory. An
-S3-compatible store implements the same methods (put with If-None-Match, get, exists, and a
-conditional delete on the object's version).
+`EvidenceStore` is the interface; `LocalEvidenceStore` keeps files in a directory, and
+`ArchivedEvidenceStore` (archived_store.py) adds WORM object storage for originals: files are
+staged here, and originals read from the archive once their staged copy is dropped.
 
 Content addressing means two requests can carry the same file: a file is never deleted
 because one of them failed while another may rely on it. `put` hands out a claim (the
@@ -45,8 +45,12 @@ class EvidenceStore(Protocol):
     def get(self, key: str) -> bytes:
         """Return the bytes under key."""
 
+    def open(self, key: str) -> BinaryIO:
+        """A stream of the bytes under key."""
+
     def local_path(self, key: str) -> str:
-        """A path (or GDAL virtual path, e.g. /vsis3/…) GDAL can read the key from."""
+        """The key's path on this machine (derived files: display copies, COGs; an
+        original may have moved to the archive, so read it with get or open)."""
 
     def exists(self, key: str) -> bool:
         """Tell whether key is stored."""
@@ -142,9 +146,23 @@ class LocalEvidenceStore:
         """Return the bytes under key."""
         return self._path(key).read_bytes()
 
+    def open(self, key: str) -> BinaryIO:
+        """A stream of the bytes under key."""
+        return self._path(key).open("rb")
+
     def exists(self, key: str) -> bool:
         """Tell whether key is stored."""
         return self._path(key).exists()
+
+    def drop(self, key: str) -> bool:
+        """Delete a staged file whose archived copy has been checked; return whether it was
+        there. A request that puts it again meanwhile reads it from the archive."""
+        with self._locked(key):
+            try:
+                self._path(key).unlink()
+            except FileNotFoundError:
+                return False
+            return True
 
     def local_path(self, key: str) -> str:
         """The file's path on this machine."""
