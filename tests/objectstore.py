@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import httpx
 from botocore.config import Config
 
 ACCESS_KEY, SECRET_KEY = "ecoleads-test", "ecoleads-test-secret-2026"
@@ -118,12 +117,3 @@ def seaweedfs(workdir: Path) -> Iterator[S3Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-def is_up(server: S3Server) -> bool:
-    """Tell whether the endpoint answers HTTP."""
-    try:
-        httpx.get(server.endpoint, timeout=2)
-    except httpx.HTTPError:
-        return False
-    return True
