@@ -48,7 +48,7 @@ def test_health_reports_backend_and_revision(client: TestClient, db: Backend) ->
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert body["database"]["backend"] == {"sqlite": "spatialite", "postgis": "postgis"}[db.name]
-    assert body["database"]["revision"] == body["database"]["head"] == "20261208_referral_kinds"
+    assert body["database"]["revision"] == body["database"]["head"] == "20261208_archived_originals"
     expected = "SpatiaLite 5" if db.name == "sqlite" else 'PostGIS POSTGIS="3'
     assert body["database"]["spatial_version"].startswith(expected)
 
