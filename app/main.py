@@ -41,6 +41,7 @@ from app.http.logging import configure_logging
 from app.http.security_headers import install_security_headers
 from app.jobs.worker import make_runner
 from app.services.audit_anchor import attach_anchor
+from app.services.files.archived_store import check_evidence_store
 from app.services.files.archiving import start_archiver
 from app.services.files.evidence_gc import sweep_evidence
 from app.services.files.evidence_store import LocalEvidenceStore
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     check_key_location(settings.dossier_key_path, settings.resolved_database_url)
+    if unreachable := check_evidence_store(settings):
+        log.warning("starting without the evidence archive: %s", unreachable)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -3,20 +3,25 @@
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
 
 from app.auth import public
-from app.deps import SessionDep
+from app.deps import SessionDep, SettingsDep
 from app.http.routing import TransactionRoute
 from app.migrate import alembic_config
-from app.schemas.health import DatabaseHealth, HealthRead
+from app.schemas.health import ArchiveHealth, DatabaseHealth, HealthRead
+from app.services.files.archived_store import archive_state
+from app.services.files.archiving import waiting_count
+from app.settings import Settings
 from models.spatial import backend_name, spatial_version
 
 router = APIRouter(tags=["health"], route_class=TransactionRoute)
 
 
 @router.get("/health", summary="Service health (public)", dependencies=[Depends(public)])
-def health(session: SessionDep) -> HealthRead:
-    """Report the database backend, its spatial version and the migration revision."""
+def health(session: SessionDep, settings: SettingsDep) -> HealthRead:
+    """Report the database backend, its spatial version and the migration revision, and the
+    evidence archive's state."""
     conn = session.connection()
     current = MigrationContext.configure(conn).get_current_revision()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -28,4 +33,12 @@ def health(session: SessionDep) -> HealthRead:
             revision=current,
             head=head,
         ),
+        evidence_archive=_archive(session, settings),
     )
+
+
+def _archive(session: Session, settings: Settings) -> ArchiveHealth | None:
+    state = archive_state(settings)
+    if state is None:
+        return None
+    return ArchiveHealth(state=state, waiting=waiting_count(session))

@@ -1,5 +1,5 @@
 """`ecoleads evidence gc` sweeps the evidence store; `ecoleads evidence archive` copies
-originals to the WORM object store."""
+originals to the WORM object store and `ecoleads evidence verify` audits their fixity."""
 
 from typing import Annotated
 
@@ -73,4 +73,30 @@ def evidence_archive() -> None:
         err=True,
     )
     if done.missing:
+        raise typer.Exit(1)
+
+
+@evidence_cli.command("verify")
+@fails_cleanly
+def evidence_verify() -> None:
+    """Fixity audit: check every archived original in the object store (version, SHA-256,
+    COMPLIANCE retention) against its custody record; exit 1 if one does not check out."""
+    from app.cli.support import progress_bar
+    from app.db import get_sessionmaker
+    from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
+    from app.services.files.archiving import verify_archive
+
+    store = evidence_store(get_settings())
+    if not isinstance(store, ArchivedEvidenceStore):
+        raise typer.BadParameter("no object store: set ECOLEADS_EVIDENCE_STORE=s3://bucket")
+    with progress_bar("checking archived originals") as report:
+        found = verify_archive(get_sessionmaker(), store.archive, progress=report)
+    for sha256, problem in found.problems:
+        typer.echo(f"{sha256}: {problem}")
+    typer.echo(
+        f"{found.checked} archived originals checked, {len(found.problems)} problems, "
+        f"{found.waiting} originals waiting to be archived",
+        err=True,
+    )
+    if found.problems:
         raise typer.Exit(1)

@@ -13,9 +13,15 @@ def serve() -> None:
     SIGTERM or Ctrl-C: stop within ECOLEADS_SHUTDOWN_TIMEOUT_S (requests under way may
     finish in the first half; running jobs go back to the queue if they are not done).
     """
+    from app.dossier.keys import KeyLocationError
     from app.http.server import serve as run
+    from app.services.files.archived_store import ArchiveMisconfigured
 
-    run(get_settings())
+    try:
+        run(get_settings())
+    except (KeyLocationError, ArchiveMisconfigured) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def worker_cmd(
@@ -29,5 +35,11 @@ def worker_cmd(
     """
     import app.jobs.kinds  # noqa: F401  (registers the job kinds the worker runs)
     from app.jobs.worker_process import run_worker
+    from app.services.files.archived_store import ArchiveMisconfigured
 
-    raise typer.Exit(run_worker(get_settings(), concurrency=concurrency, once=once))
+    try:
+        code = run_worker(get_settings(), concurrency=concurrency, once=once)
+    except ArchiveMisconfigured as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    raise typer.Exit(code)

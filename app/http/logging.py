@@ -37,3 +37,5 @@ def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    for name in ("boto3", "botocore", "s3transfer", "urllib3"):  # where they found credentials
+        logging.getLogger(name).setLevel(max(root.level, logging.WARNING))

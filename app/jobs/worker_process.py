@@ -9,6 +9,7 @@ from app.db import anchor_of, make_engine, make_sessionmaker
 from app.http.logging import configure_logging
 from app.jobs.worker import WorkerPool
 from app.services.audit_anchor import attach_anchor
+from app.services.files.archived_store import check_evidence_store
 from app.services.files.archiving import start_archiver
 from app.services.webhooks.dispatcher import start_dispatcher
 from app.settings import Settings
@@ -21,6 +22,8 @@ def run_worker(settings: Settings, *, concurrency: int, once: bool) -> int:
     until the queue is empty (once) or a signal arrives; return the exit code (0 after a
     clean stop, 1 when running jobs had to be given back)."""
     configure_logging(settings.log_level, settings.log_json)
+    if unreachable := check_evidence_store(settings):
+        log.warning("starting without the evidence archive: %s", unreachable)
     engine = make_engine(settings.resolved_database_url, settings)
     sessions, write_sessions = make_sessionmaker(engine), make_sessionmaker(engine, write=True)
     for factory in (sessions, write_sessions):

@@ -14,8 +14,17 @@ class DatabaseHealth(BaseModel):
     head: str | None
 
 
+class ArchiveHealth(BaseModel):
+    """The WORM object store of evidence originals (when one is configured): its state, and
+    how many originals wait to be archived (staged on local disk meanwhile)."""
+
+    state: Literal["ok", "unreachable", "misconfigured"]
+    waiting: int
+
+
 class HealthRead(BaseModel):
     """Whether the service is ready (`migration-needed`: the schema is behind the code)."""
 
     status: Literal["ok", "migration-needed"]
     database: DatabaseHealth
+    evidence_archive: ArchiveHealth | None = None

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,14 +22,18 @@ from sqlalchemy import select
 from app.main import create_app
 from app.services.files import archived_store
 from app.services.files.archive import ArchiveError
-from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
+from app.services.files.archived_store import (
+    ArchivedEvidenceStore,
+    ArchiveMisconfigured,
+    evidence_store,
+)
 from app.services.files.archiving import archive_originals
 from app.services.files.evidence_store import evidence_key
 from app.settings import Settings
 from models import ArchivedOriginal, AuditEntry
 from tests.api.test_imagery_api import DATA as IMAGERY
 from tests.api.test_imagery_api import imported
-from tests.api.test_reports_api import PHOTOS, submit
+from tests.api.test_reports_api import PHOTOS, ZJK, submit
 from tests.conftest import Backend, bearer, clear_activity, login_as, make_settings
 from tests.objectstore import S3Server, seaweedfs
 
@@ -246,10 +251,12 @@ def test_the_cli_archives_with_a_progress_bar_and_fails_in_one_line(
     assert none.returncode == 2 and "ECOLEADS_EVIDENCE_STORE" in none.stderr
 
 
-def run_cli(db: Backend, tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """`ecoleads evidence archive` with these variables set."""
+def run_cli(
+    db: Backend, tmp_path: Path, env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """`ecoleads evidence archive` (or other arguments) with these variables set."""
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "evidence", "archive"],
+        [sys.executable, "-m", "app.cli", *(args or ("evidence", "archive"))],
         capture_output=True,
         text=True,
         env={
@@ -262,3 +269,84 @@ def run_cli(db: Backend, tmp_path: Path, env: dict[str, str]) -> subprocess.Comp
         timeout=120,
         check=False,
     )
+
+
+def test_a_misconfigured_bucket_is_refused_at_start_in_one_line(
+    demo: Backend, aws: S3Server, tmp_path: Path
+) -> None:
+    client = aws.client()
+    plain = f"plain-{uuid.uuid4().hex[:8]}"
+    client.create_bucket(Bucket=plain)
+    versioned = f"versioned-{uuid.uuid4().hex[:8]}"
+    client.create_bucket(Bucket=versioned)
+    client.put_bucket_versioning(Bucket=versioned, VersioningConfiguration={"Status": "Enabled"})
+    for bucket, why in [
+        ("no-such-bucket-2026", "does not exist"),
+        (plain, "is not versioned"),
+        (versioned, "has no Object Lock"),
+    ]:
+        with pytest.raises(ArchiveMisconfigured, match=why):
+            create_app(_settings(demo, tmp_path, bucket))
+    served = run_cli(
+        demo,
+        tmp_path,
+        {**aws.env, "ECOLEADS_EVIDENCE_STORE": "s3://no-such-bucket-2026"},
+        "serve",
+    )
+    assert served.returncode == 2
+    assert served.stderr.strip().splitlines() == [
+        "error: refusing to start: ECOLEADS_EVIDENCE_STORE=s3://no-such-bucket-2026: "
+        "s3://no-such-bucket-2026 does not exist"
+    ]
+
+
+def test_health_reports_the_archive_and_a_store_down_at_start_degrades(
+    demo: Backend,
+    aws: S3Server,
+    tmp_path: Path,
+    volunteer: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bucket = aws.locked_bucket()
+    settings = _settings(demo, tmp_path, bucket)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/health").json()["evidence_archive"] == {"state": "ok", "waiting": 0}
+        c.headers.update(volunteer)
+        submit(c, "gps_ne.jpg")
+        archived_store._states.clear()
+        assert c.get("/health").json()["evidence_archive"] == {"state": "ok", "waiting": 1}
+        _archive_now(demo, settings)
+        archived_store._states.clear()
+        assert c.get("/health").json()["evidence_archive"] == {"state": "ok", "waiting": 0}
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    archived_store._archive.cache_clear()
+    archived_store._states.clear()
+    with TestClient(create_app(settings)) as c:  # starts: intake stages until the store is back
+        health = c.get("/health")
+        assert health.status_code == 200
+        assert health.json()["evidence_archive"] == {"state": "unreachable", "waiting": 0}
+        c.headers.update(bearer(login_as(demo, "volunteer")))
+        assert submit(c, "plain.png", lon=ZJK[0], lat=ZJK[1]).status_code == 201  # type: ignore[attr-defined]
+
+
+def test_fixity_audit_checks_every_recorded_version(
+    demo: Backend, aws: S3Server, tmp_path: Path, volunteer: dict[str, str]
+) -> None:
+    bucket = aws.locked_bucket()
+    settings = _settings(demo, tmp_path, bucket)
+    with TestClient(create_app(settings)) as c:
+        c.headers.update(volunteer)
+        submit(c, "gps_ne.jpg")
+        submit(c, "plain.png", lon=ZJK[0], lat=ZJK[1])
+    _archive_now(demo, settings)
+    env = {**aws.env, "ECOLEADS_EVIDENCE_STORE": f"s3://{bucket}/zjk"}
+    good = run_cli(demo, tmp_path, env, "evidence", "verify")
+    assert good.returncode == 0, good.stderr
+    assert "2 archived originals checked, 0 problems, 0 originals waiting" in good.stderr
+    with demo.sessions.begin() as s:  # a custody record that names a version nobody stored
+        s.scalars(
+            select(ArchivedOriginal).where(ArchivedOriginal.sha256 == SHA)
+        ).one().version_id = "forged"
+    bad = run_cli(demo, tmp_path, env, "evidence", "verify")
+    assert bad.returncode == 1
+    assert bad.stdout.startswith(f"{SHA}: cannot read the archived copy")

@@ -29,6 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from app.errors import Unavailable
 
 LOCK_MODE = "COMPLIANCE"
+UNREACHABLE = "the object store is unreachable"
 CHUNK = 1024 * 1024
 
 
@@ -108,15 +109,16 @@ class ObjectArchive:
             if _code(exc) != "PreconditionFailed":  # already there: check what is there
                 raise ArchiveError(f"the object store refused {sha256}: {_code(exc)}") from exc
         except BotoCoreError as exc:
-            raise ArchiveError(f"the object store is unreachable: {exc}") from exc
+            raise ArchiveError(f"{UNREACHABLE}: {exc}") from exc
         return self.check(sha256)
 
-    def check(self, sha256: str) -> ArchivedCopy:
-        """The stored copy of an original, checked: its SHA-256 as the store computed it,
-        and a COMPLIANCE retention still running."""
+    def check(self, sha256: str, version_id: str | None = None) -> ArchivedCopy:
+        """The stored copy of an original (a version, or the current one), checked: its
+        SHA-256 as the store computed it, and a COMPLIANCE retention still running."""
+        extra = {"VersionId": version_id} if version_id else {}
         try:
             head = self._s3.head_object(
-                Bucket=self.bucket, Key=self.object_key(sha256), ChecksumMode="ENABLED"
+                Bucket=self.bucket, Key=self.object_key(sha256), ChecksumMode="ENABLED", **extra
             )
         except (ClientError, BotoCoreError) as exc:
             raise ArchiveError(f"cannot read the archived copy of {sha256}: {exc}") from exc
@@ -163,8 +165,32 @@ class ObjectArchive:
                 return False
             raise ArchiveError(f"cannot reach the archive: {_code(exc)}") from exc
         except BotoCoreError as exc:
-            raise ArchiveError(f"the object store is unreachable: {exc}") from exc
+            raise ArchiveError(f"{UNREACHABLE}: {exc}") from exc
         return True
+
+    def problem(self) -> str | None:
+        """What keeps this bucket from holding originals (missing, not versioned, no Object
+        Lock, credentials refused, endpoint unreachable), or None when it is ready."""
+        where = f"s3://{self.bucket}"
+        try:
+            self._s3.head_bucket(Bucket=self.bucket)
+            if self._s3.get_bucket_versioning(Bucket=self.bucket).get("Status") != "Enabled":
+                return f"{where} is not versioned"
+            lock = self._s3.get_object_lock_configuration(Bucket=self.bucket)
+        except ClientError as exc:
+            code = _code(exc)
+            if code in ("404", "NoSuchBucket"):
+                return f"{where} does not exist"
+            if code in ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
+                return f"{where}: the credentials were refused ({code})"
+            if code == "ObjectLockConfigurationNotFoundError":
+                return f"{where} has no Object Lock (create it with Object Lock enabled)"
+            return f"{where}: {code}"
+        except BotoCoreError as exc:
+            return f"{UNREACHABLE}: {exc}"
+        if lock.get("ObjectLockConfiguration", {}).get("ObjectLockEnabled") != "Enabled":
+            return f"{where} has no Object Lock (create it with Object Lock enabled)"
+        return None
 
 
 def chunks(stream: BinaryIO) -> Iterator[bytes]:

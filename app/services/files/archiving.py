@@ -14,11 +14,11 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import audit
-from app.services.files.archive import ArchivedCopy, ObjectArchive
+from app.services.files.archive import ArchivedCopy, ArchiveError, ObjectArchive
 from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
 from app.services.files.evidence_store import evidence_key
 from app.settings import Settings
@@ -54,6 +54,16 @@ def waiting_originals(session: Session) -> list[tuple[str, str]]:
     todo = {sha: evidence_key("originals", sha) for sha, _ in photos}
     todo.update({sha: key for sha, key in images if sha not in todo})
     return list(todo.items())
+
+
+def waiting_count(session: Session) -> int:
+    """How many originals rows rely on have no custody record yet (two counts)."""
+    done = select(ArchivedOriginal.sha256)
+    photos = select(func.count(func.distinct(ReportPhoto.sha256))).where(
+        ReportPhoto.sha256.not_in(done)
+    )
+    images = select(func.count(Image.id)).where(Image.original_sha256.not_in(done))
+    return int(session.scalar(photos) or 0) + int(session.scalar(images) or 0)
 
 
 def _record(session: Session, sha256: str, copy: ArchivedCopy) -> bool:
@@ -121,6 +131,40 @@ def archive_originals(
         log.error("originals neither staged nor archived", extra={"sha256": done.missing})
     progress(1.0, f"{len(done.archived):,} originals archived")
     return done
+
+
+@dataclass
+class Fixity:
+    """What a fixity audit of the archive found."""
+
+    checked: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (SHA-256, what is wrong)
+    waiting: int = 0  # originals not archived yet (staged)
+
+
+def verify_archive(
+    sessions: sessionmaker[Session], archive: ObjectArchive, *, progress: Progress = no_progress
+) -> Fixity:
+    """Check every recorded copy in the object store: the very version recorded exists, its
+    SHA-256 (as the store computes it) matches, and its COMPLIANCE retention still runs
+    until the recorded date or later."""
+    with sessions() as session:
+        copies = list(session.scalars(select(ArchivedOriginal).order_by(ArchivedOriginal.id)))
+        found = Fixity(waiting=waiting_count(session))
+    for n, copy in enumerate(copies):
+        progress(n / max(len(copies), 1), f"checking {n + 1:,} of {len(copies):,}")
+        try:
+            stored = archive.check(copy.sha256, copy.version_id)
+        except ArchiveError as exc:
+            found.problems.append((copy.sha256, exc.message))
+            continue
+        if stored.key != copy.object_key or stored.bucket != copy.bucket:
+            found.problems.append((copy.sha256, "recorded in another bucket or under another key"))
+        elif stored.retain_until < copy.retain_until:
+            found.problems.append((copy.sha256, "its retention ends before the recorded date"))
+        found.checked += 1
+    progress(1.0, f"{found.checked:,} copies checked")
+    return found
 
 
 class Archiver:
