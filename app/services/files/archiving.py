@@ -35,6 +35,7 @@ class ArchivePass:
     archived: list[str] = field(default_factory=list)  # SHA-256s newly recorded
     dropped: int = 0  # staged copies removed
     missing: list[str] = field(default_factory=list)  # neither staged nor archived
+    last_photo: int = 0  # the newest report photo this pass looked at
 
 
 def waiting_originals(session: Session) -> list[tuple[str, str]]:
@@ -64,6 +65,19 @@ def waiting_count(session: Session) -> int:
     )
     images = select(func.count(Image.id)).where(Image.original_sha256.not_in(done))
     return int(session.scalar(photos) or 0) + int(session.scalar(images) or 0)
+
+
+def _staged_again(session: Session, since_photo: int) -> tuple[set[str], int]:
+    """Archived originals of report photos newer than `since_photo` (sent again, so staged
+    again), and the newest photo's id."""
+    archived = select(ArchivedOriginal.sha256)
+    again = session.scalars(
+        select(ReportPhoto.sha256).where(
+            ReportPhoto.id > since_photo, ReportPhoto.sha256.in_(archived)
+        )
+    )
+    last = session.scalar(select(func.max(ReportPhoto.id))) or 0
+    return set(again), int(last)
 
 
 def _record(session: Session, sha256: str, copy: ArchivedCopy) -> bool:
@@ -104,13 +118,17 @@ def archive_originals(
     store: ArchivedEvidenceStore,
     *,
     keep_staged: bool = False,
+    since_photo: int = 0,
     progress: Progress = no_progress,
 ) -> ArchivePass:
-    """One pass: archive, check, record and drop every waiting original (raises
-    ArchiveError when the object store fails; what was done stays done)."""
+    """One pass: archive, check, record and drop every waiting original, and drop the staged
+    copies of originals sent again after they were archived (report photos after
+    `since_photo`); raises ArchiveError when the object store fails (what was done stays
+    done)."""
     with sessions() as session:
         todo = waiting_originals(session)
-    done = ArchivePass()
+        again, last = _staged_again(session, since_photo)
+    done = ArchivePass(last_photo=last)
     archive: ObjectArchive = store.archive
     for n, (sha256, key) in enumerate(todo):
         progress(n / max(len(todo), 1), f"archiving {n + 1:,} of {len(todo):,}")
@@ -127,6 +145,8 @@ def archive_originals(
                 done.archived.append(sha256)
         if not keep_staged and store.local.drop(key):
             done.dropped += 1
+    if not keep_staged:
+        done.dropped += sum(store.local.drop(evidence_key("originals", sha)) for sha in again)
     if done.missing:
         log.error("originals neither staged nor archived", extra={"sha256": done.missing})
     progress(1.0, f"{len(done.archived):,} originals archived")
@@ -183,6 +203,7 @@ class Archiver:
         self._settings = settings
         self._sessions = sessions
         self._write = write_sessions
+        self._since_photo = 0  # the first pass looks at every photo
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run, name="archiver", daemon=True)
 
@@ -191,12 +212,14 @@ class Archiver:
         wait = self._settings.evidence_archive_poll_s
         while not self._stop.is_set():
             try:
-                archive_originals(
+                done = archive_originals(
                     self._sessions,
                     self._write,
                     self._store,
                     keep_staged=self._settings.evidence_keep_staged,
+                    since_photo=self._since_photo,
                 )
+                self._since_photo = done.last_photo
                 wait = self._settings.evidence_archive_poll_s
             except Exception as exc:  # object store or database away: try again later
                 wait = min(wait * 2, self._settings.evidence_archive_max_wait_s)
