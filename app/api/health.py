@@ -10,8 +10,7 @@ from app.deps import SessionDep, SettingsDep
 from app.http.routing import TransactionRoute
 from app.migrate import alembic_config
 from app.schemas.health import ArchiveHealth, DatabaseHealth, HealthRead
-from app.services.files.archived_store import archive_state
-from app.services.files.archiving import waiting_count
+from app.services.files.archiving import archive_health
 from app.settings import Settings
 from models.spatial import backend_name, spatial_version
 
@@ -38,7 +37,5 @@ def health(session: SessionDep, settings: SettingsDep) -> HealthRead:
 
 
 def _archive(session: Session, settings: Settings) -> ArchiveHealth | None:
-    state = archive_state(settings)
-    if state is None:
-        return None
-    return ArchiveHealth(state=state, waiting=waiting_count(session))
+    found = archive_health(session, settings)
+    return None if found is None else ArchiveHealth(state=found[0], waiting=found[1])

@@ -1,12 +1,15 @@
 """`ecoleads evidence gc` sweeps the evidence store; `ecoleads evidence archive` copies
 originals to the WORM object store and `ecoleads evidence verify` audits their fixity."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from app.cli.support import fails_cleanly, transaction
-from app.settings import get_settings
+from app.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from app.services.files.archived_store import ArchivedEvidenceStore
 
 evidence_cli = typer.Typer(help="The evidence store.", no_args_is_help=True)
 
@@ -47,13 +50,10 @@ def evidence_archive() -> None:
     from app.cli.support import progress_bar
     from app.db import get_sessionmaker
     from app.services.files.archive import ArchiveError
-    from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
     from app.services.files.archiving import archive_originals
 
     settings = get_settings()
-    store = evidence_store(settings)
-    if not isinstance(store, ArchivedEvidenceStore):
-        raise typer.BadParameter("no object store: set ECOLEADS_EVIDENCE_STORE=s3://bucket")
+    store = _archived(settings)
     sessions = get_sessionmaker()
     try:
         with progress_bar("archiving originals") as report:
@@ -83,12 +83,9 @@ def evidence_verify() -> None:
     COMPLIANCE retention) against its custody record; exit 1 if one does not check out."""
     from app.cli.support import progress_bar
     from app.db import get_sessionmaker
-    from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
     from app.services.files.archiving import verify_archive
 
-    store = evidence_store(get_settings())
-    if not isinstance(store, ArchivedEvidenceStore):
-        raise typer.BadParameter("no object store: set ECOLEADS_EVIDENCE_STORE=s3://bucket")
+    store = _archived(get_settings())
     with progress_bar("checking archived originals") as report:
         found = verify_archive(get_sessionmaker(), store.archive, progress=report)
     for sha256, problem in found.problems:
@@ -100,3 +97,13 @@ def evidence_verify() -> None:
     )
     if found.problems:
         raise typer.Exit(1)
+
+
+def _archived(settings: Settings) -> "ArchivedEvidenceStore":
+    """The configured store with its object-store archive, or a one-line refusal."""
+    from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
+
+    store = evidence_store(settings)
+    if not isinstance(store, ArchivedEvidenceStore):
+        raise typer.BadParameter("no object store: set ECOLEADS_EVIDENCE_STORE=s3://bucket")
+    return store

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.main import create_app
-from app.services.files import archived_store
+from app.services.files import archived_store, archiving
 from app.services.files.archive import ArchiveError
 from app.services.files.archived_store import (
     ArchivedEvidenceStore,
@@ -321,14 +321,14 @@ def test_health_reports_the_archive_and_a_store_down_at_start_degrades(
         assert c.get("/health").json()["evidence_archive"] == {"state": "ok", "waiting": 0}
         c.headers.update(volunteer)
         submit(c, "gps_ne.jpg")
-        archived_store._states.clear()
+        archiving._health.clear()
         assert c.get("/health").json()["evidence_archive"] == {"state": "ok", "waiting": 1}
         _archive_now(demo, settings)
-        archived_store._states.clear()
+        archiving._health.clear()
         assert c.get("/health").json()["evidence_archive"] == {"state": "ok", "waiting": 0}
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     archived_store._archive.cache_clear()
-    archived_store._states.clear()
+    archiving._health.clear()
     with TestClient(create_app(settings)) as c:  # starts: intake stages until the store is back
         health = c.get("/health")
         assert health.status_code == 200

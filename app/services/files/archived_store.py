@@ -7,8 +7,6 @@ then drops their staged copies. Reads take the staged copy while it exists, else
 archived one, checked against its SHA-256.
 """
 
-import threading
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -113,30 +111,15 @@ def check_evidence_store(settings: Settings) -> str | None:
     )
 
 
-STATE_TTL_S = 10.0  # /health asks the object store at most this often
 ArchiveState = Literal["ok", "unreachable", "misconfigured"]
-_states: dict[str, tuple[float, ArchiveState]] = {}
-_states_lock = threading.Lock()
 
 
 def archive_state(settings: Settings) -> ArchiveState | None:
-    """The object store's state for /health: ok, unreachable or misconfigured (None when
-    there is none), asked at most every STATE_TTL_S seconds."""
-    url = settings.evidence_store
-    if url is None:
+    """The object store's state: ok, unreachable or misconfigured (None when there is
+    none)."""
+    if settings.evidence_store is None:
         return None
-    with _states_lock:
-        known = _states.get(url)
-    if known is not None and time.monotonic() - known[0] < STATE_TTL_S:
-        return known[1]
-    problem = _archive(url, settings.evidence_retention_days).problem()
-    state: ArchiveState = (
-        "ok"
-        if problem is None
-        else "unreachable"
-        if problem.startswith(UNREACHABLE)
-        else "misconfigured"
-    )
-    with _states_lock:
-        _states[url] = (time.monotonic(), state)
-    return state
+    problem = _archive(settings.evidence_store, settings.evidence_retention_days).problem()
+    if problem is None:
+        return "ok"
+    return "unreachable" if problem.startswith(UNREACHABLE) else "misconfigured"

@@ -12,6 +12,7 @@ failure).
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -19,7 +20,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import audit
 from app.services.files.archive import ArchivedCopy, ArchiveError, ObjectArchive
-from app.services.files.archived_store import ArchivedEvidenceStore, evidence_store
+from app.services.files.archived_store import (
+    ArchivedEvidenceStore,
+    ArchiveState,
+    archive_state,
+    evidence_store,
+)
 from app.services.files.evidence_store import evidence_key
 from app.settings import Settings
 from geo.progress import Progress, no_progress
@@ -65,6 +71,29 @@ def waiting_count(session: Session) -> int:
     )
     images = select(func.count(Image.id)).where(Image.original_sha256.not_in(done))
     return int(session.scalar(photos) or 0) + int(session.scalar(images) or 0)
+
+
+HEALTH_TTL_S = 10.0  # /health asks the object store and counts at most this often
+_health: dict[str, tuple[float, ArchiveState, int]] = {}
+_health_lock = threading.Lock()
+
+
+def archive_health(session: Session, settings: Settings) -> tuple[ArchiveState, int] | None:
+    """The object store's state and how many originals wait for it (None when there is no
+    store), found at most every HEALTH_TTL_S seconds: /health is public and polled."""
+    url = settings.evidence_store
+    if url is None:
+        return None
+    with _health_lock:
+        known = _health.get(url)
+    if known is not None and time.monotonic() - known[0] < HEALTH_TTL_S:
+        return known[1], known[2]
+    state = archive_state(settings)
+    assert state is not None
+    waiting = waiting_count(session)
+    with _health_lock:
+        _health[url] = (time.monotonic(), state, waiting)
+    return state, waiting
 
 
 def _staged_again(session: Session, since_photo: int) -> tuple[set[str], int]:
